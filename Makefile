@@ -1,0 +1,94 @@
+# libdc1 — the two commands are `make demo` and `make test`.
+#   make / make lib     build/libdc1.so (release, static Swift stdlib, SONAME, only dc1_* exported)
+#   make cli            build/dc1
+#   make test           every suite, ending with one "N passed, N failed" line
+#   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
+#   make install PREFIX=/usr/local
+#   make check-memory / check-threads / fuzz / bench
+
+PREFIX      ?= /usr/local
+VERSION     := 0.1.0
+SOVERSION   := 0
+BUILD       := build
+CC          ?= cc
+PYTHON      ?= python3
+SWIFT       ?= swift
+LIBFILE     := $(BUILD)/libdc1.so.$(VERSION)
+CFLAGS_C    := -std=c99 -Wall -Wextra -O1 -g -Iinclude -D_POSIX_C_SOURCE=200809L
+LDFLAGS_C   := -L$(BUILD) -Wl,-rpath,$(abspath $(BUILD)) -ldc1 -ljansson -lpthread
+SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
+	-Xlinker --version-script=$(abspath build-support/libdc1.map) \
+	-Xlinker -soname -Xlinker libdc1.so.$(SOVERSION) -Xlinker --no-undefined
+
+C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
+C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
+
+.PHONY: all lib cli deps test test-swift test-c test-abi test-emulator test-python demo install \
+        check-memory check-threads fuzz bench clean examples
+
+all: lib
+
+deps:
+	@build-support/deps.sh
+
+lib: deps $(LIBFILE)
+
+SWIFT_SOURCES := $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap') Package.swift build-support/libdc1.map
+
+$(LIBFILE): $(SWIFT_SOURCES)
+	@mkdir -p $(BUILD)
+	$(SWIFT) build $(SWIFT_LIB_FLAGS) --product dc1
+	cp .build/release/libdc1.so $(LIBFILE)
+	ln -sf libdc1.so.$(VERSION) $(BUILD)/libdc1.so.$(SOVERSION)
+	ln -sf libdc1.so.$(SOVERSION) $(BUILD)/libdc1.so
+
+cli: deps $(BUILD)/dc1
+
+$(BUILD)/dc1: $(SWIFT_SOURCES)
+	@mkdir -p $(BUILD)
+	$(SWIFT) build -c release -Xswiftc -static-stdlib --product dc1-cli
+	cp .build/release/dc1-cli $(BUILD)/dc1
+
+$(BUILD)/tests/%: Tests/c/%.c Tests/c/dc1test.h include/dc1.h $(LIBFILE)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CFLAGS_C) -ITests/c $< -o $@ $(LDFLAGS_C)
+
+$(BUILD)/examples/%: examples/c/%.c include/dc1.h $(LIBFILE)
+	@mkdir -p $(BUILD)/examples
+	$(CC) $(CFLAGS_C) $< -o $@ $(LDFLAGS_C)
+
+examples: $(C_EXAMPLES)
+
+test: lib cli $(C_TESTS) $(C_EXAMPLES)
+	@$(PYTHON) Tests/run_all.py
+
+test-swift: deps
+	$(SWIFT) test
+
+test-c: lib $(C_TESTS)
+	$(PYTHON) Tests/run_c_tests.py $(C_TESTS)
+
+test-abi: lib
+	$(PYTHON) Tests/abi/run_abi_tests.py
+
+test-emulator:
+	$(PYTHON) -m pytest -q Tests/emulator
+
+test-python: lib
+	$(PYTHON) -m pytest -q Tests/python
+
+demo: lib cli $(C_EXAMPLES)
+	@$(PYTHON) build-support/demo.py
+
+install: lib cli
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 $(LIBFILE) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libdc1.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(SOVERSION)
+	ln -sf libdc1.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libdc1.so
+	install -m 0644 include/dc1.h $(DESTDIR)$(PREFIX)/include/
+	install -m 0755 $(BUILD)/dc1 $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
+
+clean:
+	rm -rf $(BUILD) .build

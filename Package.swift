@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+// libdc1: the DC1 client core. The C library (libdc1.so) is built by the Makefile with the
+// flags that make it self-contained (static Swift stdlib, SONAME, version script); those flags
+// stay out of this file because test targets would inherit them and fail to link.
+import PackageDescription
+
+let package = Package(
+    name: "libdc1",
+    products: [
+        // The C ABI: include/dc1.h implemented by DC1CAPI.
+        .library(name: "dc1", type: .dynamic, targets: ["DC1CAPI"]),
+        // The Swift API for Swift package users: `import DC1`.
+        .library(name: "DC1", targets: ["DC1"]),
+        // The command line.
+        .executable(name: "dc1-cli", targets: ["DC1CLI"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
+        // The core: transport, JSON, errors, retries, resources. Imports Glibc only.
+        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson"]),
+        // Typed Swift API over the core.
+        .target(name: "DC1", dependencies: ["DC1Core"]),
+        // Thin @c shims over the core, one file per section of include/dc1.h.
+        .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson"]),
+        .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson"]),
+    ]
+)

@@ -1,0 +1,58 @@
+import CJansson
+import DC1Core
+import Glibc
+
+@c public func dc1_client_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ optionsJSON: UnsafePointer<CChar>?) -> Int32 {
+    out?.pointee = nil
+    guard let out else { return fail(nil, .init(.invalidArgument, "out is NULL")) }
+    do throws(DC1Error) {
+        let opts = try jsonArgument(optionsJSON, "options_json")
+        defer { if let opts { wipeAPIKey(in: opts) } }
+        let c = try CoreClient(optionsJSON: opts)
+        out.pointee = OpaquePointer(Unmanaged.passRetained(c).toOpaque())
+        setLastError(nil)
+        return 0
+    } catch {
+        return fail(nil, error)
+    }
+}
+
+/// The options document held the key; overwrite it before jansson frees the string.
+private func wipeAPIKey(in opts: JSON) {
+    guard let v = opts["api_key"], v.isString, let p = json_string_value(v.raw) else { return }
+    let n = json_string_length(v.raw)
+    explicit_bzero(UnsafeMutableRawPointer(mutating: p), n)
+}
+
+@c public func dc1_client_free(_ client: OpaquePointer?) {
+    guard let client else { return }
+    Unmanaged<CoreClient>.fromOpaque(UnsafeRawPointer(client)).release()
+}
+
+@c public func dc1_client_interrupt(_ handle: OpaquePointer?) -> Int32 {
+    do throws(DC1Error) {
+        try client(handle).interrupt()
+        return 0
+    } catch {
+        return fail(nil, error)
+    }
+}
+
+public typealias dc1_log_fn = @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) -> Void
+
+/// A user_data pointer carried into a @Sendable closure; the caller owns its thread rules.
+private struct UserData: @unchecked Sendable { let p: UnsafeMutableRawPointer? }
+
+@c public func dc1_client_set_logger(_ handle: OpaquePointer?, _ fn: dc1_log_fn?, _ userData: UnsafeMutableRawPointer?,
+                                     _ minLevel: Int32) -> Int32 {
+    do throws(DC1Error) {
+        let c = try client(handle)
+        guard let fn else { c.setLogger(nil, minLevel: .error); return 0 }
+        let level = LogLevel(rawValue: Int(Swift.max(0, Swift.min(3, minLevel)))) ?? .info
+        let ud = UserData(p: userData)
+        c.setLogger({ lvl, msg in msg.withCString { fn(ud.p, Int32(lvl.rawValue), $0) } }, minLevel: level)
+        return 0
+    } catch {
+        return fail(nil, error)
+    }
+}

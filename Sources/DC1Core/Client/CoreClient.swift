@@ -1,0 +1,197 @@
+/// Log levels, as DC1_LOG_* in the header.
+public enum LogLevel: Int, Sendable, Comparable {
+    case debug = 0, info = 1, warn = 2, error = 3
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+}
+
+public typealias LogSink = @Sendable (LogLevel, String) -> Void
+
+/// The client core: configuration, the connection pool, retries, interruption and logging.
+/// The resource operations (account, providers, jobs, …) are extensions in Resources/.
+public final class CoreClient: @unchecked Sendable {
+    public let options: ClientOptions
+    let transport: CurlTransport
+
+    private let stateLock = Lock()
+    private var interruptGeneration = 0
+    private var logSink: LogSink?
+    private var logMinLevel = LogLevel.info
+
+    public init(options: ClientOptions) {
+        self.options = options
+        self.transport = CurlTransport(options: options)
+    }
+
+    /// Parses the options document of dc1_client_new (nil: environment only).
+    public convenience init(optionsJSON: JSON?) throws(DC1Error) {
+        self.init(options: try ClientOptions.from(json: optionsJSON))
+    }
+
+    public var hasAPIKey: Bool { options.apiKey != nil }
+
+    // MARK: interruption
+
+    /// Ends every blocking call now running on this client (dc1_client_interrupt).
+    public func interrupt() { stateLock.withLock { interruptGeneration &+= 1 } }
+
+    /// A token for one call: it reports interruption when interrupt() ran after it was taken.
+    public func interruptToken() -> InterruptToken {
+        InterruptToken(client: self, generation: stateLock.withLock { interruptGeneration })
+    }
+
+    fileprivate func generation() -> Int { stateLock.withLock { interruptGeneration } }
+
+    // MARK: logging
+
+    public func setLogger(_ sink: LogSink?, minLevel: LogLevel) {
+        stateLock.withLock { logSink = sink; logMinLevel = minLevel }
+    }
+
+    public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
+        let sink = stateLock.withLock { () -> LogSink? in level >= logMinLevel ? logSink : nil }
+        guard let sink else { return }
+        var text = message()
+        // Belt and braces: a message never carries the key, whatever produced it.
+        if let key = options.apiKey, key.occurs(in: Array(text.utf8)) { text = "[message withheld: it contained the API key]" }
+        sink(level, text)
+    }
+
+    // MARK: sending with retries
+
+    /// Sends a request under the client's deadline (or `timeoutMs`), retrying as its
+    /// idempotency allows. Returns 2xx responses and the statuses in `accept`; anything else
+    /// becomes a DC1Error.
+    public func send(_ req: HTTPRequest, timeoutMs: Int64? = nil, accept: Set<Int> = [],
+                     token: InterruptToken? = nil) throws(DC1Error) -> HTTPResponse {
+        let token = token ?? interruptToken()
+        let deadline = Deadline(afterMs: timeoutMs ?? options.timeoutMs)
+        let route = "\(req.method) \(ErrorMapping.routeForMessages(req.path))"
+        var attempt = 0
+        while true {
+            attempt += 1
+            let canRetry = attempt <= options.maxRetries
+            let requestID = Random.requestID()
+            let started = Clock.nowMs()
+            let outcome: Result<HTTPResponse, TransportFailure>
+            do {
+                let r = try transport.perform(req, requestID: requestID, deadline: deadline,
+                                              fresh: req.idempotency == .unsafe,
+                                              shouldAbort: { token.isInterrupted })
+                outcome = .success(r)
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success(var resp):
+                resp.attempts = attempt
+                log(.debug, "\(route) → \(resp.status) in \(Clock.nowMs() - started) ms (request \(resp.requestID))")
+                if (200..<300).contains(resp.status) || accept.contains(resp.status) { return resp }
+                var err = ErrorMapping.error(for: resp, req)
+                err.attempts = attempt
+                let retryable: Bool
+                var waitMs: Int64
+                switch resp.status {
+                case 429 where err.code == .rateLimited:
+                    // Limiters reject before the handler runs (§7.1 order), so even a submit may retry.
+                    retryable = true
+                    waitMs = Int64(err.retryAfterMs ?? 0)
+                    if waitMs > options.maxRetryAfterMs {
+                        err.message += " (Retry-After \(waitMs) ms exceeds max_retry_after_ms)"
+                        throw err
+                    }
+                case 503:
+                    retryable = true
+                    waitMs = Int64(ErrorMapping.retryAfterMs(resp, resp.json()) ?? 0)
+                    waitMs = Swift.min(Swift.max(waitMs, backoff(attempt)), options.maxRetryAfterMs)
+                case 502, 504:
+                    if req.idempotency == .unsafe { err.fateUnknown = true; throw err }
+                    retryable = true
+                    waitMs = backoff(attempt)
+                default:
+                    throw err
+                }
+                guard retryable, canRetry else { throw err }
+                if waitMs >= deadline.remainingMs {
+                    err.message += " (no time left in the call's deadline to retry)"
+                    throw err
+                }
+                log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
+                guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw interrupted(attempt) }
+
+            case .failure(let f):
+                var err = DC1Error(.network, "\(route): \(f.message)")
+                err.attempts = attempt
+                switch f.kind {
+                case .interrupted: throw interrupted(attempt)
+                case .tooLarge:
+                    err.code = .protocolError
+                    if req.idempotency == .unsafe { err.fateUnknown = true }
+                    throw err
+                case .fatal: throw err
+                case .timeout:
+                    err.code = .timeout
+                    err.message = "\(route): \(f.message) (\(timeoutMs ?? options.timeoutMs) ms)"
+                    if req.idempotency == .unsafe && f.requestSent { err.fateUnknown = true }
+                    throw err
+                case .notSent, .broken, .truncated:
+                    if f.kind == .truncated { err.code = .protocolError }
+                    if f.kind != .notSent && req.idempotency == .unsafe {
+                        err.fateUnknown = true
+                        throw err
+                    }
+                    guard canRetry else { throw err }
+                    let waitMs = backoff(attempt)
+                    if waitMs >= deadline.remainingMs { throw err }
+                    log(.info, "\(route): \(f.message); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
+                    guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw interrupted(attempt) }
+                }
+            }
+        }
+    }
+
+    /// Exponential backoff with equal jitter: half fixed, half random, capped at 8 s.
+    func backoff(_ attempt: Int) -> Int64 {
+        let exp = Swift.min(options.retryBaseMs << Int64(Swift.min(attempt - 1, 10)), 8_000)
+        return exp / 2 + Random.uniform(exp / 2)
+    }
+
+    private func interrupted(_ attempts: Int) -> DC1Error {
+        var e = DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
+        e.attempts = attempts
+        return e
+    }
+
+    /// Sends and parses a JSON body (a 2xx with no body gives an empty object).
+    public func sendJSON(_ req: HTTPRequest, timeoutMs: Int64? = nil,
+                         token: InterruptToken? = nil) throws(DC1Error) -> JSON {
+        let resp = try send(req, timeoutMs: timeoutMs, token: token)
+        return try parseJSONBody(resp, req)
+    }
+
+    public func parseJSONBody(_ resp: HTTPResponse, _ req: HTTPRequest) throws(DC1Error) -> JSON {
+        let route = "\(req.method) \(ErrorMapping.routeForMessages(req.path))"
+        if resp.body.isEmpty { return .object() }
+        if resp.looksLikeHTML && !resp.isJSONContent {
+            var e = DC1Error(.protocolError, "\(route): expected JSON, got an HTML page (HTTP \(resp.status), "
+                + "Content-Type \(resp.contentType.isEmpty ? "none" : resp.contentType))")
+            ErrorMapping.decorate(&e, resp, nil)
+            throw e
+        }
+        do {
+            return try JSON.parse(resp.body)
+        } catch {
+            var e = DC1Error(.protocolError, "\(route): the response is not valid JSON (\(error)); "
+                + "\(resp.body.count) bytes, Content-Type \(resp.contentType.isEmpty ? "none" : resp.contentType)")
+            ErrorMapping.decorate(&e, resp, nil)
+            e.attempts = resp.attempts
+            throw e
+        }
+    }
+}
+
+/// Whether dc1_client_interrupt() ran since a call began.
+public struct InterruptToken: Sendable {
+    let client: CoreClient
+    let generation: Int
+    public var isInterrupted: Bool { client.generation() != generation }
+}

@@ -1,0 +1,125 @@
+/// Job reads and control (§5, §8, §9).
+public enum JobStatus {
+    /// §5.1: terminal for a client, including the legacy three.
+    public static let terminal: Set<String> = ["completed", "failed", "cancelled", "done", "permanently_failed", "timed_out"]
+    public static func isTerminal(_ s: String?) -> Bool { s.map { terminal.contains($0) } ?? false }
+}
+
+enum JobDocuments {
+    /// The job document of the header: the row with JSON-string columns parsed and the bulky
+    /// columns removed (§5.3, §16.20), plus "terminal" and "cost_sar".
+    static func normaliseJob(_ row: JSON) -> JSON {
+        let j = row.deepCopy()
+        for k in ["result", "logs_jsonl", "task_spec", "task_spec_hmac"] { j.remove(k) }
+        for k in ["container_spec", "gpu_rate_snapshot", "gpu_requirements"] {
+            if let s = j.string(k), let parsed = try? JSON.parse(s), parsed.isObject || parsed.isArray { j.set(k, parsed) }
+        }
+        j.set("terminal", JobStatus.isTerminal(j.string("status")))
+        if let c = j.int("actual_cost_halala") ?? j.int("cost_halala"), !j.has("cost_sar") || j["cost_sar"]!.isNull {
+            j.set("cost_sar", Money.sarString(c))
+        }
+        return j
+    }
+}
+
+extension CoreClient {
+    public func job(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON {
+        let path = try Paths.job(try Paths.jobID(id))
+        let body = try sendJSON(HTTPRequest(method: "GET", path: path), timeoutMs: timeoutMs, token: token)
+        // §8.1 (and §17.10): {job:{…}}; tolerate the documented flat form too.
+        let row = body["job"] ?? body
+        guard row.isObject, row.has("status") else {
+            throw DC1Error(.protocolError, "GET /api/jobs/{id}: the response has no job.status")
+        }
+        return JobDocuments.normaliseJob(row)
+    }
+
+    /// GET /api/jobs/{id}/status, the light poll (§8.2).
+    public func jobStatus(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON {
+        _ = try Paths.jobID(id)
+        let body = try sendJSON(HTTPRequest(method: "GET", path: try Paths.job(id!, "/status")),
+                                timeoutMs: timeoutMs, token: token)
+        guard body.isObject, body.string("status") != nil else {
+            throw DC1Error(.protocolError, "GET /api/jobs/{id}/status: the response has no status")
+        }
+        body.set("terminal", JobStatus.isTerminal(body.string("status")))
+        return body
+    }
+
+    /// POST /api/jobs/{id}/cancel (§9.1). The request changes money (a refund), so it is sent
+    /// once; a lost answer is settled by reading the job back.
+    public func cancel(_ id: String?) throws(DC1Error) -> JSON {
+        _ = try Paths.jobID(id)
+        try requireKey("cancel")
+        let req = HTTPRequest(method: "POST", path: try Paths.job(id!, "/cancel"), body: nil, idempotency: .unsafe)
+        let body: JSON
+        do {
+            body = try sendJSON(req)
+        } catch let e where e.fateUnknown {
+            let now = try job(id)
+            if now.string("status") == "cancelled" {
+                let out = JSON.object()
+                out.set("success", true)
+                out.set("job", now)
+                out.set("reconciled", true)
+                return out
+            }
+            var e2 = e
+            e2.setDetail("job", now)
+            throw e2
+        }
+        let out = JSON.object()
+        out.set("success", body.bool("success") ?? true)
+        if let row = body["job"], row.isObject { out.set("job", JobDocuments.normaliseJob(row)) }
+        return out
+    }
+
+    /// GET /api/jobs/{id}/logs (§8.5).
+    public func logs(_ id: String?, options: JSON?) throws(DC1Error) -> JSON {
+        _ = try Paths.jobID(id)
+        let o = try Opts(options, "options", allowed: ["since", "limit"])
+        let since = try o.int("since", 0...Int(Int32.max)) ?? 0
+        let limit = try o.int("limit", 1...1000) ?? 200
+        let body = try sendJSON(HTTPRequest(method: "GET", path: try Paths.job(id!, "/logs?since=\(since)&limit=\(limit)")))
+        guard let lines = body["logs"], lines.isArray else {
+            throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: the response has no logs array")
+        }
+        var next = since
+        for l in lines.elements { if let n = l.int("line_no"), n > next { next = n } }
+        body.set("next_since", next)
+        if !body.has("has_more") { body.set("has_more", lines.count == limit) }
+        return body
+    }
+
+    /// GET /api/jobs/history (G5: the header only, §8.10).
+    public func history(options: JSON?) throws(DC1Error) -> JSON {
+        let o = try Opts(options, "options", allowed: ["limit"])
+        let limit = try o.int("limit", 1...100) ?? 20
+        try requireKey("history")
+        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/jobs/history?limit=\(limit)"))
+        guard body["jobs"]?.isArray ?? false else {
+            throw DC1Error(.protocolError, "GET /api/jobs/history: the response has no jobs array")
+        }
+        return body
+    }
+
+    /// Any route, with the client's auth, retries and error mapping.
+    public func request(method: String?, path: String?, body: JSON?) throws(DC1Error) -> JSON {
+        guard let method else { throw .invalid("method is NULL") }
+        let m = method.uppercased()
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(m) else {
+            throw .invalid("method must be GET, POST, PUT, PATCH, DELETE or HEAD")
+        }
+        let p = try Paths.route(path)
+        var req = HTTPRequest(method: m, path: p, body: body?.dumpBytes())
+        if p.hasPrefix("/v1/") { req.auth = .bearer }
+        let resp = try send(req)
+        let out = JSON.object()
+        out.set("http_status", resp.status)
+        out.set("request_id", resp.requestID)
+        if resp.body.isEmpty { out.set("body", JSON.null()) }
+        else if let j = resp.json() { out.set("body", j) }
+        else { out.set("body", String(decoding: resp.body, as: UTF8.self)) }
+        return out
+    }
+}

@@ -1,0 +1,247 @@
+import CCurl
+import Glibc
+
+/// libcurl is initialised once per process, lazily and thread-safely (a global `let`).
+let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+/// Per-transfer state reached from libcurl's C callbacks.
+final class TransferContext {
+    var body: [UInt8] = []
+    var headers: [(String, String)] = []
+    let maxBytes: Int
+    var tooLarge = false
+    var abortedByCaller = false
+    let shouldAbort: () -> Bool
+    /// When set, body bytes go here instead of `body` (streaming); return false to stop.
+    var onData: ((UnsafeRawBufferPointer) -> Bool)?
+    var stoppedByConsumer = false
+
+    init(maxBytes: Int, shouldAbort: @escaping () -> Bool) {
+        self.maxBytes = maxBytes
+        self.shouldAbort = shouldAbort
+    }
+}
+
+private let writeCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
+    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
+    let n = size * nmemb
+    guard n > 0, let ptr else { return 0 }
+    let chunk = UnsafeRawBufferPointer(start: ptr, count: n)
+    if let sink = ctx.onData {
+        if !sink(chunk) { ctx.stoppedByConsumer = true; return 0 }
+        return n
+    }
+    if ctx.body.count + n > ctx.maxBytes { ctx.tooLarge = true; return 0 }
+    if ctx.body.isEmpty { ctx.body.reserveCapacity(Swift.min(Swift.max(n, 4096), ctx.maxBytes)) }
+    ctx.body.append(contentsOf: chunk)
+    return n
+}
+
+private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
+    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
+    let n = size * nmemb
+    guard let ptr else { return n }
+    let line = UnsafeRawBufferPointer(start: ptr, count: n)
+    if n >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+       line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
+        ctx.headers.removeAll(keepingCapacity: true)     // a new response (e.g. after 100)
+        return n
+    }
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return n }
+    var name = Array(line[0..<colon])
+    for i in name.indices where name[i] >= 65 && name[i] <= 90 { name[i] += 32 }
+    var v = line[(colon + 1)...]
+    while let f = v.first, f == 32 || f == 9 { v = v.dropFirst() }
+    while let l = v.last, l == 10 || l == 13 || l == 32 || l == 9 { v = v.dropLast() }
+    ctx.headers.append((String(decoding: name, as: UTF8.self), String(decoding: v, as: UTF8.self)))
+    return n
+}
+
+private let progressCallback: dc1_curl_xferinfo_fn = { userdata, _, _, _, _ in
+    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
+    if ctx.shouldAbort() { ctx.abortedByCaller = true; return 1 }
+    return 0
+}
+
+/// A pool of libcurl easy handles. Each handle keeps its own keep-alive connections, so a
+/// call that borrows one reuses the connection of an earlier call.
+final class HandlePool: @unchecked Sendable {
+    private let lock = Lock()
+    private var idle: [UnsafeMutableRawPointer] = []
+    private let capacity: Int
+
+    init(capacity: Int) {
+        _ = curlGlobalInit
+        self.capacity = capacity
+    }
+
+    deinit { for h in idle { curl_easy_cleanup(h) } }
+
+    func acquire() -> UnsafeMutableRawPointer? {
+        if let h = lock.withLock({ idle.popLast() }) { return h }
+        return curl_easy_init()
+    }
+
+    func release(_ h: UnsafeMutableRawPointer) {
+        let kept = lock.withLock { () -> Bool in
+            guard idle.count < capacity else { return false }
+            idle.append(h)
+            return true
+        }
+        if !kept { curl_easy_cleanup(h) }
+    }
+}
+
+/// One HTTP exchange over libcurl, with no retries (those are in RetryingSender).
+final class CurlTransport: @unchecked Sendable {
+    let options: ClientOptions
+    let pool: HandlePool
+    private let userAgent: String
+
+    init(options: ClientOptions) {
+        self.options = options
+        self.pool = HandlePool(capacity: Swift.max(options.poolSize, 0))
+        var ua = "libdc1/\(libraryVersion)"
+        if let extra = options.userAgent, !extra.isEmpty { ua += " " + extra }
+        self.userAgent = ua
+    }
+
+    /// Performs one attempt. `deadline` bounds the whole exchange; `shouldAbort` is polled
+    /// by libcurl's progress callback (at least once a second, more often while data flows).
+    func perform(_ req: HTTPRequest, requestID: String, deadline: Deadline,
+                 fresh: Bool, shouldAbort: @escaping () -> Bool,
+                 onData: ((UnsafeRawBufferPointer) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
+        guard let h = pool.acquire() else {
+            throw TransportFailure(kind: .fatal, message: "could not create a libcurl handle", requestSent: false)
+        }
+        defer { pool.release(h) }
+        curl_easy_reset(h)
+        let ctx = TransferContext(maxBytes: options.maxResponseBytes, shouldAbort: shouldAbort)
+        ctx.onData = onData
+        let ctxPtr = Unmanaged.passUnretained(ctx).toOpaque()
+
+        let url = options.baseURL + req.path
+        _ = url.withCString { dc1_curl_set_str(h, CURLOPT_URL, $0) }
+        _ = "http,https".withCString { dc1_curl_set_str(h, CURLOPT_PROTOCOLS_STR, $0) }
+        _ = userAgent.withCString { dc1_curl_set_str(h, CURLOPT_USERAGENT, $0) }
+        _ = dc1_curl_set_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = dc1_curl_set_long(h, CURLOPT_FOLLOWLOCATION, 0)   // a redirect is reported, never followed
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPIDLE, 30)
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPINTVL, 15)
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_NODELAY, 1)
+        let remaining = Swift.max(deadline.remainingMs, 1)
+        _ = dc1_curl_set_long(h, CURLOPT_TIMEOUT_MS, Int(remaining))
+        _ = dc1_curl_set_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(Swift.min(options.connectTimeoutMs, remaining)))
+        if fresh { _ = dc1_curl_set_long(h, CURLOPT_FRESH_CONNECT, 1) }
+        if let ca = options.caPath { _ = ca.withCString { dc1_curl_set_str(h, CURLOPT_CAINFO, $0) } }
+        if options.insecureSkipVerify {
+            _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYPEER, 0)
+            _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let proxy = options.proxy { _ = proxy.withCString { dc1_curl_set_str(h, CURLOPT_PROXY, $0) } }
+
+        _ = dc1_curl_set_data_fn(h, CURLOPT_WRITEFUNCTION, writeCallback)
+        _ = dc1_curl_set_ptr(h, CURLOPT_WRITEDATA, ctxPtr)
+        _ = dc1_curl_set_data_fn(h, CURLOPT_HEADERFUNCTION, headerCallback)
+        _ = dc1_curl_set_ptr(h, CURLOPT_HEADERDATA, ctxPtr)
+        _ = dc1_curl_set_long(h, CURLOPT_NOPROGRESS, 0)
+        _ = dc1_curl_set_xferinfo_fn(h, progressCallback)
+        _ = dc1_curl_set_ptr(h, CURLOPT_XFERINFODATA, ctxPtr)
+
+        switch req.method {
+        case "GET": _ = dc1_curl_set_long(h, CURLOPT_HTTPGET, 1)
+        case "HEAD": _ = dc1_curl_set_long(h, CURLOPT_NOBODY, 1)
+        case "POST": _ = dc1_curl_set_long(h, CURLOPT_POST, 1)
+        default: _ = req.method.withCString { dc1_curl_set_str(h, CURLOPT_CUSTOMREQUEST, $0) }
+        }
+        if req.method != "GET" && req.method != "HEAD" {
+            let body = req.body ?? []
+            _ = dc1_curl_set_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = body.withUnsafeBufferPointer { b in
+                // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
+                dc1_curl_set_ptr(h, CURLOPT_COPYPOSTFIELDS,
+                                 UnsafeMutableRawPointer(mutating: b.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+            }
+        }
+
+        // Headers. The key goes into one slist node that is wiped before it is freed.
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        func add(_ s: String) { list = s.withCString { curl_slist_append(list, $0) } ?? list }
+        add("Accept: " + req.accept)
+        add("X-Request-Id: " + requestID)
+        add("Expect:")                       // no 100-continue round trip for bodies
+        if req.body != nil { add("Content-Type: application/json") }
+        for e in req.extraHeaders { add(e) }
+        if let key = options.apiKey {
+            switch req.auth {
+            case .renterHeader: list = key.withHeader(prefix: "x-renter-key: ") { curl_slist_append(list, $0) } ?? list
+            case .bearer: list = key.withHeader(prefix: "Authorization: Bearer ") { curl_slist_append(list, $0) } ?? list
+            case .none: break
+            }
+        }
+        defer { freeSlistWiping(list) }
+        _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, list)
+
+        let rc = curl_easy_perform(h)
+        // The options hold pointers to our slist and context; drop them before returning.
+        _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, nil)
+
+        var requestSize: Int = 0
+        _ = dc1_curl_get_long(h, CURLINFO_REQUEST_SIZE, &requestSize)
+        let sent = requestSize > 0
+
+        if rc != CURLE_OK {
+            if ctx.tooLarge {
+                throw TransportFailure(kind: .tooLarge,
+                    message: "response body exceeds max_response_bytes (\(options.maxResponseBytes))", requestSent: true)
+            }
+            if ctx.abortedByCaller {
+                throw TransportFailure(kind: .interrupted, message: "interrupted by dc1_client_interrupt", requestSent: sent)
+            }
+            if ctx.stoppedByConsumer, onData != nil {
+                return HTTPResponse(status: responseCode(h), headers: ctx.headers, body: [], requestID: requestID)
+            }
+            let msg = String(cString: curl_easy_strerror(rc))
+            switch rc {
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+                throw TransportFailure(kind: .notSent, message: "\(msg) (\(hostOf(options.baseURL)))", requestSent: false)
+            case CURLE_OPERATION_TIMEDOUT:
+                throw TransportFailure(kind: .timeout, message: "no complete response within the deadline", requestSent: sent)
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
+                 CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+                throw TransportFailure(kind: .fatal, message: msg, requestSent: false)
+            case CURLE_PARTIAL_FILE:
+                throw TransportFailure(kind: .truncated,
+                    message: "truncated response: the connection closed before the whole body arrived", requestSent: true)
+            case CURLE_SSL_CONNECT_ERROR:
+                throw TransportFailure(kind: sent ? .broken : .notSent, message: msg, requestSent: sent)
+            default:
+                throw TransportFailure(kind: sent ? .broken : .notSent, message: msg, requestSent: sent)
+            }
+        }
+        let status = responseCode(h)
+        let rid = ctx.headers.last { $0.0 == "x-request-id" }?.1 ?? requestID
+        return HTTPResponse(status: status, headers: ctx.headers, body: ctx.body, requestID: rid)
+    }
+
+    private func responseCode(_ h: UnsafeMutableRawPointer) -> Int {
+        var code: Int = 0
+        _ = dc1_curl_get_long(h, CURLINFO_RESPONSE_CODE, &code)
+        return code
+    }
+}
+
+/// Frees a header list after overwriting every string (one holds the key).
+func freeSlistWiping(_ list: UnsafeMutablePointer<curl_slist>?) {
+    var node = list
+    while let n = node {
+        if let d = n.pointee.data { Wipe.bytes(d, strlen(d)) }
+        node = n.pointee.next
+    }
+    curl_slist_free_all(list)
+}
+
+func hostOf(_ url: String) -> String {
+    (try? BaseURL.parse(url))?.host ?? "?"
+}

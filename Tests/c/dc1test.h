@@ -1,0 +1,69 @@
+/* A tiny test harness for the C suites: each check prints one TAP-like line; the runner
+ * (Tests/run_c_tests.py) starts the emulator and counts the lines. */
+#ifndef DC1TEST_H
+#define DC1TEST_H
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dc1.h"
+
+static int t_passed, t_failed;
+
+#define CHECK(cond, ...) do { \
+    if (cond) { t_passed++; printf("ok - "); } \
+    else { t_failed++; printf("not ok - %s:%d: ", __FILE__, __LINE__); } \
+    printf(__VA_ARGS__); printf("\n"); fflush(stdout); } while (0)
+
+#define TEST_DONE() do { printf("%d passed, %d failed\n", t_passed, t_failed); return t_failed ? 1 : 0; } while (0)
+
+/* Parses out and frees it; returns a new reference (or NULL). */
+static inline json_t *take_json(char *out) {
+    if (!out) return NULL;
+    json_error_t err;
+    json_t *j = json_loads(out, 0, &err);
+    dc1_free(out);
+    return j;
+}
+
+static inline const char *jstr(json_t *o, const char *k) {
+    return json_string_value(json_object_get(o, k));
+}
+static inline long long jint(json_t *o, const char *k) {
+    return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* A client on the emulator named by DC1_BASE_URL / DC1_API_KEY, with extra options. */
+static inline dc1_client *test_client(const char *extra_options) {
+    dc1_client *c = NULL;
+    int rc = dc1_client_new(&c, extra_options);
+    if (rc != DC1_OK) { fprintf(stderr, "client_new: %s\n", dc1_last_error()); exit(2); }
+    return c;
+}
+
+/* Calls the emulator's control API; aborts the test program on failure. */
+static inline json_t *control(dc1_client *c, const char *method, const char *path, const char *body) {
+    char *out = NULL;
+    int rc = dc1_request(c, method, path, body, &out);
+    if (rc != DC1_OK) { fprintf(stderr, "control %s %s: %s\n", method, path, out ? out : dc1_last_error()); exit(2); }
+    json_t *j = take_json(out);
+    json_t *b = json_incref(json_object_get(j, "body"));
+    json_decref(j);
+    return b;
+}
+
+static inline void control_ok(dc1_client *c, const char *method, const char *path, const char *body) {
+    json_decref(control(c, method, path, body));
+}
+
+/* Submits and returns the job_id (malloc'd), or NULL. */
+static inline char *submit_job(dc1_client *c, const char *request) {
+    char *out = NULL;
+    int rc = dc1_job_submit(c, request, &out);
+    if (rc != DC1_OK) { fprintf(stderr, "submit: %s\n", out ? out : dc1_last_error()); dc1_free(out); return NULL; }
+    json_t *j = take_json(out);
+    char *id = strdup(jstr(json_object_get(j, "job"), "job_id"));
+    json_decref(j);
+    return id;
+}
+#endif

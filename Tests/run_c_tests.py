@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Runs the C test programs against a fresh emulator and prints 'N passed, N failed'.
+
+Usage: run_c_tests.py [--wrap "valgrind …"] BINARY…
+Each program prints one line per check and ends with its own 'N passed, N failed' line.
+The emulator is reset between programs so each starts from the seeded state.
+"""
+import os
+import re
+import shlex
+import subprocess
+import sys
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+
+
+def start_emulator():
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dc1.emulator", "--host", "127.0.0.1", "--port", "0", "--speed", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    base = proc.stdout.readline().strip()
+    key = proc.stdout.readline().strip()
+    if not base.startswith("DC1_BASE_URL=") or not key.startswith("DC1_API_KEY="):
+        proc.kill()
+        raise SystemExit("emulator did not start: %r %r" % (base, key))
+    return proc, base.split("=", 1)[1], key.split("=", 1)[1]
+
+
+def main(argv):
+    wrap = []
+    if argv and argv[0] == "--wrap":
+        wrap = shlex.split(argv[1])
+        argv = argv[2:]
+    proc, base, key = start_emulator()
+    passed = failed = 0
+    try:
+        for binary in argv:
+            urllib.request.urlopen(urllib.request.Request(base + "/__emulator/reset", data=b"{}", method="POST",
+                                                          headers={"Content-Type": "application/json"})).read()
+            env = dict(os.environ, DC1_BASE_URL=base, DC1_API_KEY=key)
+            print("# " + os.path.basename(binary), flush=True)
+            r = subprocess.run(wrap + [binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, timeout=600)
+            sys.stdout.write(r.stdout)
+            m = re.findall(r"^(\d+) passed, (\d+) failed$", r.stdout, re.M)
+            if m:
+                p, f = map(int, m[-1])
+            else:
+                p, f = 0, 1
+            if r.returncode != 0 and f == 0:
+                print("not ok - %s exited with %d" % (binary, r.returncode))
+                f += 1
+            passed += p
+            failed += f
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

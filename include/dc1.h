@@ -1,0 +1,415 @@
+/*
+ * dc1.h — libdc1, the client core for the DC1 (DCP, dcp.sa) GPU compute marketplace.
+ *
+ * ---------------------------------------------------------------------------
+ * RULES THAT HOLD FOR EVERY FUNCTION
+ * ---------------------------------------------------------------------------
+ *
+ * Errors.   Every fallible function returns int: 0 (DC1_OK) on success, a
+ *           negative DC1_E_* code on failure. Codes are only ever appended;
+ *           callers must treat an unknown negative code like DC1_E_INTERNAL.
+ *           On failure dc1_last_error() holds a message for this thread.
+ *
+ * Output.   Functions that produce data take `char **out_json` last. On
+ *           success *out_json is a UTF-8 JSON document (an object). On failure
+ *           *out_json, when out_json is not NULL, is an error document:
+ *
+ *             { "code": "DC1_E_RATE_LIMITED",   symbolic name, = dc1_strerror(rc)
+ *               "rc": -7,                       the return code
+ *               "message": "…",                 human readable, never holds the key
+ *               "http_status": 429,             only when an HTTP response arrived
+ *               "request_id": "…",              X-Request-Id of the last attempt
+ *               "retry_after_ms": 42000,        when the server said when to retry
+ *               "attempts": 3,                  HTTP attempts made by this call
+ *               "fields": [ {"field","message"} ],  400 "Validation failed" details
+ *               "body": { … } | "…",            the server's error body, when any
+ *               "job": { … } }                  job-related failures: the job's last state
+ *
+ *           Every `char *` the library hands out is owned by the caller and
+ *           released with dc1_free(). Every `const char *` returned is borrowed
+ *           and must not be freed. *out_json is set to NULL before any work, so
+ *           it is always safe to dc1_free() it afterwards.
+ *
+ * Input.    JSON inputs (`*_json` parameters) are UTF-8 JSON objects; NULL means
+ *           "{}" unless a function says otherwise. A job id is the string
+ *           `job_id` ("job-…") or the integer row id written as a string; ids
+ *           holding '/', '?', '#', '%', whitespace or control characters are
+ *           rejected with DC1_E_INVALID_ARGUMENT and never reach the network.
+ *
+ * Threads.  A dc1_client may be shared by any number of threads at once; each
+ *           call borrows its own HTTP connection from the client's pool
+ *           (keep-alive connections are reused). dc1_client_free() must not
+ *           race with calls on the same client. Everything else is reentrant.
+ *
+ * Blocking. Calls that talk to the server block, always under a deadline
+ *           (option "timeout_ms", default 30 s per call including retries; for
+ *           dc1_job_wait its own "timeout_ms"). Any blocking call can be ended
+ *           early from another thread with dc1_client_interrupt(). The library
+ *           never prints, never calls exit(), never installs signal handlers
+ *           (CURLOPT_NOSIGNAL) and leaves no thread running after a call returns.
+ *
+ * Secrets.  The API key travels only in the `x-renter-key` header (and as
+ *           `Authorization: Bearer` on /v1). It never appears in a URL, an error
+ *           document, dc1_last_error() or a log message, and its bytes are wiped
+ *           when the client is freed.
+ *
+ * Example.
+ *
+ *     dc1_client *c = NULL;
+ *     char *out = NULL;
+ *     if (dc1_client_new(&c, NULL) != DC1_OK) {          // DC1_API_KEY, DC1_BASE_URL
+ *         fprintf(stderr, "%s\n", dc1_last_error());
+ *         return 1;
+ *     }
+ *     int rc = dc1_job_submit(c,
+ *         "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,"
+ *         "\"params\":{\"prompt\":\"Hello\"}}", &out);
+ *     // … parse out (jansson, cJSON, …), read "job_id", then dc1_job_wait …
+ *     dc1_free(out);
+ *     dc1_client_free(c);
+ *
+ * Reference for every JSON shape: docs/reference.md.
+ */
+#ifndef DC1_H
+#define DC1_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define DC1_EXPORT __attribute__((visibility("default")))
+#else
+#  define DC1_EXPORT
+#endif
+
+/* ===========================================================================
+ * Version
+ * ======================================================================== */
+
+#define DC1_VERSION_MAJOR 0
+#define DC1_VERSION_MINOR 1
+#define DC1_VERSION_PATCH 0
+#define DC1_VERSION_STRING "0.1.0"
+
+/** The library's version, "MAJOR.MINOR.PATCH". Static; never NULL. */
+DC1_EXPORT const char *dc1_version(void);
+
+/* ===========================================================================
+ * Errors
+ * ======================================================================== */
+
+#define DC1_OK                      0
+/** A NULL pointer, malformed JSON, a wrong type, a bad id or option. Nothing was sent. */
+#define DC1_E_INVALID_ARGUMENT     -1
+/** Could not connect, connection reset, DNS or TLS failure (after retries). */
+#define DC1_E_NETWORK              -2
+/** The call's deadline passed (HTTP request or dc1_job_wait). */
+#define DC1_E_TIMEOUT              -3
+/** 401 or 403: missing, invalid or wrong kind of key, or not your job. */
+#define DC1_E_AUTH                 -4
+/** 404: job, provider, renter or route not found. */
+#define DC1_E_NOT_FOUND            -5
+/** 402: the balance does not cover the job (see "body" for the shortfall). */
+#define DC1_E_INSUFFICIENT_BALANCE -6
+/** 429 from a rate limiter (Retry-After known) after retries ran out. */
+#define DC1_E_RATE_LIMITED         -7
+/** 429 without Retry-After: a daily/monthly quota; retrying now will not help. */
+#define DC1_E_QUOTA_EXCEEDED       -8
+/** 400: the server (or the local check of the submit schema) rejected the input. */
+#define DC1_E_VALIDATION           -9
+/** 5xx from the server (after retries, for reads). */
+#define DC1_E_SERVER              -10
+/** The response was not what the contract promises: HTML, malformed or truncated
+ *  JSON, a body over max_response_bytes, an unexpected redirect. */
+#define DC1_E_PROTOCOL            -11
+/** The job failed (410 on output, or wait in "ready" mode). "body" has the reason and refund. */
+#define DC1_E_JOB_FAILED          -12
+/** The job was cancelled (410 on output, or wait in "ready" mode). */
+#define DC1_E_JOB_CANCELLED       -13
+/** The job has no output yet (202 on output). */
+#define DC1_E_NOT_READY           -14
+/** The call was ended by dc1_client_interrupt(). */
+#define DC1_E_INTERRUPTED         -15
+/** A submit was sent but its answer was lost (reset, timeout, 502/504). The job MAY
+ *  exist and be charged; the library did not resubmit. The error document holds
+ *  "candidates" (recent matching jobs found in history). See dc1_job_submit(). */
+#define DC1_E_SUBMIT_UNKNOWN      -16
+/** Another HTTP status the call does not expect (e.g. 409, 410 elsewhere, 422). */
+#define DC1_E_HTTP                -17
+/** Out of memory. */
+#define DC1_E_NO_MEMORY           -18
+/** A local file could not be written (dc1_job_save_image). */
+#define DC1_E_IO                  -19
+/** A webhook signature did not match (dc1_webhook_verify). */
+#define DC1_E_BAD_SIGNATURE       -20
+/** A bug in libdc1. Please report it. */
+#define DC1_E_INTERNAL            -99
+
+/** The symbolic name of a code ("DC1_OK", "DC1_E_TIMEOUT", …; "DC1_E_UNKNOWN" for
+ *  codes this version does not know). Static; never NULL. */
+DC1_EXPORT const char *dc1_strerror(int code);
+
+/** This thread's last error message ("" when none yet). Never NULL; borrowed,
+ *  valid until this thread's next libdc1 call. */
+DC1_EXPORT const char *dc1_last_error(void);
+
+/* ===========================================================================
+ * Memory
+ * ======================================================================== */
+
+/** Frees a string returned by libdc1. NULL is a no-op. */
+DC1_EXPORT void dc1_free(void *ptr);
+
+/* ===========================================================================
+ * Client
+ * ======================================================================== */
+
+/** An opaque client: configuration, the key, a pool of HTTP connections. */
+typedef struct dc1_client dc1_client;
+
+/**
+ * Creates a client.
+ *
+ * options_json: NULL or "{}" takes everything from the environment
+ * (DC1_API_KEY, DC1_BASE_URL). Keys (all optional):
+ *   "api_key"              string   default $DC1_API_KEY (may be absent: public routes only)
+ *   "base_url"             string   default $DC1_BASE_URL, else "https://api.dcp.sa"
+ *   "timeout_ms"           int      per call, retries included; default 30000
+ *   "connect_timeout_ms"   int      default 10000
+ *   "max_retries"          int      retries of safe requests; default 3 (0 disables)
+ *   "retry_base_ms"        int      first backoff step; default 250
+ *   "max_retry_after_ms"   int      longest Retry-After honoured; default 60000
+ *   "user_agent"           string   appended to "libdc1/<version>"
+ *   "ca_path"              string   CA bundle file for TLS verification
+ *   "insecure_skip_verify" bool     disable TLS verification; default false
+ *   "proxy"                string   libcurl proxy URL
+ *   "max_response_bytes"   int      largest body accepted; default 67108864 (64 MiB)
+ *   "allow_insecure_http"  bool     permit http:// to a non-loopback host; default false
+ *   "pool_size"            int      idle connections kept; default 8
+ *
+ * Returns 0 and *out set, or DC1_E_INVALID_ARGUMENT (bad JSON, unknown key,
+ * wrong type, plain http to a remote host), DC1_E_NO_MEMORY. No network I/O.
+ */
+DC1_EXPORT int dc1_client_new(dc1_client **out, const char *options_json);
+
+/** Frees the client, closes its connections and wipes the key. NULL is a no-op. */
+DC1_EXPORT void dc1_client_free(dc1_client *client);
+
+/**
+ * Ends every blocking call currently running on this client: each returns
+ * DC1_E_INTERRUPTED promptly (within ~100 ms). Calls started afterwards are not
+ * affected. Safe from any thread, and from a signal handler's deferred work.
+ * Returns 0, or DC1_E_INVALID_ARGUMENT for NULL.
+ */
+DC1_EXPORT int dc1_client_interrupt(dc1_client *client);
+
+/** Log levels passed to a dc1_log_fn. */
+#define DC1_LOG_DEBUG 0
+#define DC1_LOG_INFO  1
+#define DC1_LOG_WARN  2
+#define DC1_LOG_ERROR 3
+
+/**
+ * A log sink. Called on the thread making the call; `message` is borrowed for
+ * the duration of the callback. Messages never hold the API key. Used for:
+ * retries (INFO), inputs the server's sanitiser will alter (WARN), each HTTP
+ * exchange (DEBUG).
+ */
+typedef void (*dc1_log_fn)(void *user_data, int level, const char *message);
+
+/**
+ * Installs (or with fn NULL removes) the client's log sink; messages below
+ * min_level are not produced. Set it before sharing the client across threads.
+ * Returns 0, or DC1_E_INVALID_ARGUMENT for a NULL client.
+ */
+DC1_EXPORT int dc1_client_set_logger(dc1_client *client, dc1_log_fn fn, void *user_data,
+                                     int min_level);
+
+/* ===========================================================================
+ * Account
+ * ======================================================================== */
+
+/**
+ * GET /api/renters/balance.
+ * out: {"balance_halala","balance_sar","held_halala","held_sar","available_halala",
+ *       "total_spent_halala","total_spent_sar","total_jobs"} (SAR as numbers).
+ * Fails: DC1_E_AUTH (no key, or the server's 404 "Renter not found" for a bad key
+ * is reported as DC1_E_AUTH), DC1_E_NETWORK, DC1_E_TIMEOUT, DC1_E_SERVER, …
+ */
+DC1_EXPORT int dc1_balance(dc1_client *client, char **out_json);
+
+/**
+ * GET /api/renters/me.
+ * out: {"renter":{id,name,email,organization,balance_halala,total_spent_halala,
+ *       total_jobs,…},"recent_jobs":[…],"v1_usage_summary":{…}}
+ */
+DC1_EXPORT int dc1_me(dc1_client *client, char **out_json);
+
+/* ===========================================================================
+ * Providers
+ * ======================================================================== */
+
+/**
+ * GET /api/renters/available-providers, filtered locally.
+ * filter_json (may be NULL): {"live": bool, "min_vram_gb": number,
+ *   "gpu_model": "substring, case-insensitive", "limit": int}
+ * out: {"providers":[{"id","name","gpu_model","vram_gb","vram_mib","gpu_count",
+ *       "status","is_live","location","reliability_score","cached_models",…}],
+ *       "total": <count after filtering>}
+ */
+DC1_EXPORT int dc1_providers_list(dc1_client *client, const char *filter_json, char **out_json);
+
+/* ===========================================================================
+ * Jobs
+ * ======================================================================== */
+
+/**
+ * POST /api/jobs/submit.
+ *
+ * request_json: the REST body of the guide —
+ *   {"job_type": "llm_inference"|"image_generation"|"vllm_serve"|"custom_container"|…,
+ *    "duration_minutes": number (required, 0.1–1440),
+ *    "params": {scalar values only},
+ *    "provider_id": int (omit or null: automatic routing),
+ *    "priority": int or numeric string 0–10 (sent as a string),
+ *    "model", "pricing_class", "max_duration_seconds", "gpu_requirements",
+ *    "container_spec", "task_spec", "template_id", "bundle_id", "env_vars"}
+ * It is normalised to what the server's strict schema accepts (string priority,
+ * numbers for numeric strings, booleans kept) and checked locally first: an
+ * unknown key, a non-scalar param or an out-of-range number fails with
+ * DC1_E_VALIDATION naming the field in "fields", before any request.
+ * A string holding "<…>" (which the server's sanitiser deletes) or leading or
+ * trailing whitespace produces a DC1_LOG_WARN message.
+ *
+ * out: {"job": <job document, see dc1_job_get>, "queued": bool, "message"?: "…"}
+ *
+ * Duplicate safety: the server has no idempotency key on submit, so a submit is
+ * retried only when the request certainly did not reach the handler
+ * (connection refused, a rate-limit 429 with Retry-After, a 503). When the answer
+ * is lost after the request was sent, the library looks for the job in
+ * /api/jobs/history (same job_type and duration, submitted since the call
+ * began): exactly one match is returned as success with "reconciled": true;
+ * otherwise it fails with DC1_E_SUBMIT_UNKNOWN and "candidates": [...]. It never
+ * sends the submit a second time in that case.
+ *
+ * Fails: DC1_E_VALIDATION, DC1_E_AUTH, DC1_E_INSUFFICIENT_BALANCE,
+ * DC1_E_QUOTA_EXCEEDED, DC1_E_RATE_LIMITED, DC1_E_NOT_FOUND (provider),
+ * DC1_E_SUBMIT_UNKNOWN, DC1_E_SERVER, DC1_E_NETWORK, DC1_E_TIMEOUT.
+ */
+DC1_EXPORT int dc1_job_submit(dc1_client *client, const char *request_json, char **out_json);
+
+/**
+ * GET /api/jobs/{id}: one poll of the full job.
+ * out: the job document — the server's row with JSON-string columns
+ * (container_spec, gpu_rate_snapshot) parsed, the bulky `result`, `logs_jsonl`
+ * and `task_spec` removed (use dc1_job_output / dc1_job_logs), and added:
+ * "terminal": bool, "cost_sar": "0.09". Always present: "job_id", "status".
+ */
+DC1_EXPORT int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
+
+/**
+ * GET /api/jobs/{id}/status: the light poll.
+ * out: {"job_id","status","terminal","tokens_generated","elapsed_seconds",
+ *       "estimated_cost_usd","provider_online"}
+ */
+DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out_json);
+
+/**
+ * Waits for a job. options_json (may be NULL):
+ *   "timeout_ms"          int    default 600000 (10 min); 0 is not allowed
+ *   "poll_interval_ms"    int    first interval, default 1000
+ *   "max_poll_interval_ms" int   the interval grows ×1.5 up to this, default 10000
+ *   "mode"                "terminal" (default) | "ready"
+ *   "cancel_on_timeout"   bool   cancel the job when the wait times out
+ * mode "terminal": returns 0 once the status is terminal (completed, failed,
+ *   cancelled, done, permanently_failed, timed_out) — whatever it is; read
+ *   "status". Unknown and backward statuses are tolerated.
+ * mode "ready" (vllm_serve): returns 0 once the job runs with an endpoint_url;
+ *   fails DC1_E_JOB_FAILED / DC1_E_JOB_CANCELLED if it ends first.
+ * out: the job document (dc1_job_get) at the end.
+ * Polls /status (light); rate-limit 429s inside the loop are waited out.
+ * Fails: DC1_E_TIMEOUT (the error document holds "job": last state),
+ * DC1_E_INTERRUPTED, and any error of dc1_job_status that persists.
+ */
+DC1_EXPORT int dc1_job_wait(dc1_client *client, const char *job_id, const char *options_json,
+                            char **out_json);
+
+/**
+ * GET /api/jobs/{id}/output (Accept: application/json), in one shape for every
+ * job type and server variant:
+ *   {"job_id","status":"completed","kind": "text"|"image"|"endpoint"|"json"|"raw"|"empty",
+ *    "text"?      the generated text (kind text; also "response" and "output"),
+ *    "tokens_generated"?, "tokens_per_second"?, "model"?, "prompt"?,
+ *    "image_base64"?, "format"?, "width"?, "height"?, "image_bytes"? (kind image),
+ *    "endpoint_url"? (kind endpoint: a vllm_serve job that is serving),
+ *    "result_json"?  the object a script printed after DC1_RESULT_JSON: (kind json),
+ *    "stdout"?       the raw result string (kinds json, raw),
+ *    "truncated": bool (206: the image failed the server's sanity check),
+ *    "actual_cost_halala"?, "actual_cost_sar"?, "billing"? }
+ * 204 gives kind "empty". Fails: DC1_E_NOT_READY (202; "body" has the
+ * progress), DC1_E_JOB_FAILED / DC1_E_JOB_CANCELLED (410; "body" has "error" and
+ * "refunded"), DC1_E_NOT_FOUND, DC1_E_AUTH, …
+ */
+DC1_EXPORT int dc1_job_output(dc1_client *client, const char *job_id, char **out_json);
+
+/**
+ * Fetches an image job's output and writes the decoded PNG to `path`
+ * (created or truncated; written to a temporary file then renamed).
+ * out (may be NULL): {"path","bytes","width","height","format","truncated"}.
+ * Fails like dc1_job_output, plus DC1_E_PROTOCOL (not an image, bad base64),
+ * DC1_E_IO (the file could not be written).
+ */
+DC1_EXPORT int dc1_job_save_image(dc1_client *client, const char *job_id, const char *path,
+                                  char **out_json);
+
+/**
+ * POST /api/jobs/{id}/cancel. out: {"success":true,"job": <job document>}.
+ * The server refunds the prepaid cost. Fails: DC1_E_VALIDATION (400: already
+ * completed or cancelled; "body" says which), DC1_E_NOT_FOUND, DC1_E_AUTH, …
+ * Not retried after the request was sent, except that a lost answer is checked
+ * with one GET of the job.
+ */
+DC1_EXPORT int dc1_job_cancel(dc1_client *client, const char *job_id, char **out_json);
+
+/**
+ * GET /api/jobs/{id}/logs. options_json (may be NULL): {"since": int (exclusive
+ * line number, default 0), "limit": int 1–1000 (default 200)}.
+ * out: {"job_id","status","logs":[{"line_no","level","message","logged_at"}],
+ *       "total_lines","has_more","next_since"}
+ */
+DC1_EXPORT int dc1_job_logs(dc1_client *client, const char *job_id, const char *options_json,
+                            char **out_json);
+
+/**
+ * GET /api/jobs/history. options_json (may be NULL): {"limit": int 1–100, default 20}.
+ * out: {"balance_halala","balance_sar","total_jobs","jobs":[{id,job_id,job_type,
+ *       status,submitted_at,completed_at,cost_halala,actual_cost_halala,
+ *       duration_minutes,provider_name,provider_gpu,cost_sar,refunded,…}]}
+ */
+DC1_EXPORT int dc1_jobs_history(dc1_client *client, const char *options_json, char **out_json);
+
+/* ===========================================================================
+ * Any route
+ * ======================================================================== */
+
+/**
+ * Sends one request to a route libdc1 does not wrap, with the client's auth,
+ * retries (GET/HEAD only), deadline and error mapping.
+ * method: "GET", "POST", "PUT", "PATCH", "DELETE". path: starts with "/"
+ * (e.g. "/api/jobs/job-1/lifecycle?limit=5"); it may not hold CR, LF, spaces
+ * or "://". body_json: NULL or a JSON document sent as application/json.
+ * out: {"http_status": int, "request_id": "…", "body": <parsed JSON, or a string
+ *       for a non-JSON body, or null when empty>}. A 4xx/5xx fails with the
+ * mapped code and the usual error document.
+ */
+DC1_EXPORT int dc1_request(dc1_client *client, const char *method, const char *path,
+                           const char *body_json, char **out_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DC1_H */
