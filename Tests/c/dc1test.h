@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "dc1.h"
 
 static int t_passed, t_failed;
@@ -65,5 +66,32 @@ static inline char *submit_job(dc1_client *c, const char *request) {
     char *id = strdup(jstr(json_object_get(j, "job"), "job_id"));
     json_decref(j);
     return id;
+}
+
+/* The emulator's request count for a route pattern, e.g. "GET /api/renters/balance". */
+static inline long long route_count(dc1_client *c, const char *route) {
+    json_t *b = control(c, "GET", "/__emulator/counters", NULL);
+    long long n = (long long)json_integer_value(json_object_get(json_object_get(b, "requests"), route));
+    json_decref(b);
+    return n;
+}
+
+static inline long long jobs_created(dc1_client *c) {
+    json_t *b = control(c, "GET", "/__emulator/counters", NULL);
+    long long n = (long long)json_integer_value(json_object_get(b, "jobs_created"));
+    json_decref(b);
+    return n;
+}
+
+/* Injects a fault (a JSON object per docs/emulator.md). */
+static inline void fault(dc1_client *c, const char *spec) { control_ok(c, "POST", "/__emulator/faults", spec); }
+
+/* Runs a call and returns rc; the error/result document is parsed into *doc (may be NULL). */
+#define CALL(doc, expr) ({ char *out = NULL; int rc__ = (expr); *(doc) = take_json(out); rc__; })
+
+static inline long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 #endif

@@ -1,0 +1,40 @@
+/* Image generation: submit, wait, save the PNG as output.png (or argv[1]). */
+#include "common.h"
+
+int main(int argc, char **argv) {
+    const char *path = argc > 1 ? argv[1] : "output.png";
+    dc1_client *c = NULL;
+    char *out = NULL;
+    if (dc1_client_new(&c, NULL) != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 1; }
+    long long provider = pick_provider(c, 16);
+    char req[512];
+    int n = snprintf(req, sizeof req, "{\"job_type\":\"image_generation\",\"duration_minutes\":10,");
+    if (provider) n += snprintf(req + n, sizeof req - n, "\"provider_id\":%lld,", provider);
+    snprintf(req + n, sizeof req - n, "\"params\":{\"prompt\":\"A futuristic mosque with neon lights, cyberpunk style\","
+             "\"model\":\"stabilityai/stable-diffusion-xl-base-1.0\",\"steps\":30,\"width\":512,\"height\":512}}");
+    int rc = dc1_job_submit(c, req, &out);
+    check(rc, out, "submit");
+    json_t *sub = parse(out);
+    char job_id[128];
+    snprintf(job_id, sizeof job_id, "%s", json_string_value(json_object_get(json_object_get(sub, "job"), "job_id")));
+    json_decref(sub);
+    printf("Job: %s\n", job_id);
+
+    out = NULL;
+    rc = dc1_job_wait(c, job_id, "{\"timeout_ms\":600000}", &out);
+    check(rc, out, "wait");
+    json_t *job = parse(out);
+    const char *status = json_string_value(json_object_get(job, "status"));
+    if (!status || strcmp(status, "completed") != 0) { fprintf(stderr, "job ended %s\n", status); return 1; }
+    json_decref(job);
+
+    out = NULL;
+    rc = dc1_job_save_image(c, job_id, path, &out);
+    check(rc, out, "save image");
+    json_t *saved = parse(out);
+    printf("Saved %s (%lld bytes, %lldx%lld)\n", path, (long long)json_integer_value(json_object_get(saved, "bytes")),
+           (long long)json_integer_value(json_object_get(saved, "width")), (long long)json_integer_value(json_object_get(saved, "height")));
+    json_decref(saved);
+    dc1_client_free(c);
+    return 0;
+}
