@@ -408,6 +408,98 @@ DC1_EXPORT int dc1_jobs_history(dc1_client *client, const char *options_json, ch
 DC1_EXPORT int dc1_request(dc1_client *client, const char *method, const char *path,
                            const char *body_json, char **out_json);
 
+/* ===========================================================================
+ * Streaming
+ * ======================================================================== */
+
+/**
+ * Receives one streamed event as a JSON object (borrowed; valid during the call).
+ * Called on the thread that made the streaming call. Return 0 to continue, non-zero
+ * to stop the stream (the call then returns 0 with "ended": "stopped").
+ */
+typedef int (*dc1_event_fn)(void *user_data, const char *event_json);
+
+/**
+ * Follows GET /api/jobs/{id}/logs/stream (server-sent events) until the job's end event.
+ * options_json (may be NULL): {"since": int (resume after this line number, default 0),
+ *   "timeout_ms": int (whole call, default 3600000), "idle_timeout_ms": int (no event for
+ *   this long — keep-alive comments do not count — means a stalled stream: reconnect;
+ *   default 60000), "max_reconnects": int (default 10)}.
+ * Each log line reaches on_event as {"type":"log","line_no","level","line","logged_at",…};
+ * the last event is {"type":"end","status":…}. A dropped connection is resumed with
+ * ?since=<last line_no>, so no line is delivered twice. A stream on a job that is already
+ * terminal (cancelled included) ends promptly.
+ * out: {"job_id","lines","last_line_no","reconnects","ended":"end"|"stopped","status"}.
+ * Fails: DC1_E_TIMEOUT, DC1_E_INTERRUPTED, DC1_E_NETWORK (reconnects exhausted),
+ * DC1_E_AUTH, DC1_E_NOT_FOUND, DC1_E_PROTOCOL (not an event stream).
+ */
+DC1_EXPORT int dc1_job_logs_stream(dc1_client *client, const char *job_id, const char *options_json,
+                                   dc1_event_fn on_event, void *user_data, char **out_json);
+
+/**
+ * Follows GET /api/jobs/{id}/stream until `end` or a terminal status. Each event reaches
+ * on_event as its data object plus "event" (job_queued, provider_assigned, job_starting,
+ * job_running, job_completed, job_failed, end). Options as dc1_job_logs_stream (no "since").
+ * out: {"job_id","events","reconnects","ended","status","terminal"}.
+ * dc1_job_wait uses this stream by default (option "use_stream") and falls back to polling.
+ */
+DC1_EXPORT int dc1_job_status_stream(dc1_client *client, const char *job_id, const char *options_json,
+                                     dc1_event_fn on_event, void *user_data, char **out_json);
+
+/**
+ * One OpenAI-compatible chat completion.
+ * request_json: {"model","messages":[{"role","content"}],…any OpenAI field…,
+ *   "stream": bool, "endpoint_url"?: a vllm_serve job's endpoint ("http://…/v1"),
+ *   "timeout_ms"?}. Without endpoint_url it goes to {base_url}/v1/chat/completions with
+ * `Authorization: Bearer` and an Idempotency-Key (so a retried call is not billed twice);
+ * with endpoint_url it goes there directly and the API key is never sent.
+ * Non-streaming (or on_token NULL): out is the completion body plus "content" (the first
+ * choice's text) and "finish_reason".
+ * Streaming ("stream": true and on_token set): each text delta reaches on_token as
+ * {"type":"token","content":"…","chunk":{…}}; out is {"content": the whole text, "chunks",
+ * "finish_reason", "usage"?, "ended", "complete": bool ([DONE] seen)}. A stream cut before
+ * [DONE] fails DC1_E_NETWORK with the text so far in "partial".
+ */
+DC1_EXPORT int dc1_chat(dc1_client *client, const char *request_json, dc1_event_fn on_token, void *user_data,
+                        char **out_json);
+
+/* ===========================================================================
+ * Webhooks
+ * ======================================================================== */
+
+/**
+ * Verifies an X-DCP-Signature header: HMAC-SHA256 of the raw body bytes under `secret`,
+ * lowercase hex, with or without the "sha256=" prefix, compared in constant time.
+ * (For the account webhook the secret is the renter's API key; for registered webhooks the
+ * secret given at registration.) No client needed; no I/O.
+ * Returns 0 when valid, DC1_E_BAD_SIGNATURE when not, DC1_E_INVALID_ARGUMENT for NULLs
+ * (body may be NULL only when body_len is 0).
+ */
+DC1_EXPORT int dc1_webhook_verify(const char *secret, const char *signature_header, const char *body,
+                                  size_t body_len);
+
+/**
+ * Parses a delivery body (any of the server's three shapes) into
+ * {"event","job_id","status" ("done" becomes "completed"),"cost_halala"?,"dedupe_key","raw"}.
+ * Deliveries repeat with different shapes: dedupe on "dedupe_key".
+ */
+DC1_EXPORT int dc1_webhook_parse(const char *body, size_t body_len, char **out_json);
+
+/** PATCH /api/renters/settings: sets the account webhook URL (https, public host); NULL or ""
+ *  clears it. out: {"success","settings":{"webhook_url"}}. */
+DC1_EXPORT int dc1_webhook_set_url(dc1_client *client, const char *url, char **out_json);
+
+/** GET /api/renters/{id}/webhooks. out: {"webhooks":[{id,url,events,active,created_at}]}.
+ *  Note: the server allows 10 requests per hour on these routes, every method counted. */
+DC1_EXPORT int dc1_webhooks_list(dc1_client *client, char **out_json);
+
+/** POST /api/renters/{id}/webhooks. request_json: {"url": "https://…", "secret": ≥16 chars,
+ *  "events"?: ["job.completed","job.failed","balance.low"]}. out: {"id","url","events","active","created_at"}. */
+DC1_EXPORT int dc1_webhook_register(dc1_client *client, const char *request_json, char **out_json);
+
+/** DELETE /api/renters/{id}/webhooks/{webhook_id} (a soft delete). out: {"success","id","active":false}. */
+DC1_EXPORT int dc1_webhook_delete(dc1_client *client, const char *webhook_id, char **out_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -70,6 +70,34 @@ int main(void) {
     INVALID(dc1_request(c, NULL, "/api/health", NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_request(c, "GET", NULL, NULL, &out)); dc1_free(out); out = NULL;
 
+    /* streaming and webhooks */
+    INVALID(dc1_job_logs_stream(NULL, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_logs_stream(c, NULL, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_logs_stream(c, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_logs_stream(c, "job-1", NULL, NULL, NULL, NULL));
+    INVALID(dc1_job_status_stream(NULL, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_status_stream(c, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_chat(NULL, "{}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_chat(c, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_chat(c, "{\"model\":\"m\",\"messages\":[]}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_chat(c, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[1]}]}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_chat(c, "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}],\"endpoint_url\":\"file:///etc\"}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_verify(NULL, "sha256=00", "{}", 2));
+    INVALID(dc1_webhook_verify("secret", NULL, "{}", 2));
+    INVALID(dc1_webhook_verify("secret", "sha256=00", NULL, 2));
+    INVALID(dc1_webhook_parse(NULL, 0, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_parse("{", 1, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_parse("{}", 2, NULL));
+    INVALID(dc1_webhook_set_url(NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhooks_list(NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhooks_list(c, NULL));
+    INVALID(dc1_webhook_register(NULL, "{}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_register(c, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_register(c, "{\"url\":\"https://x\"}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_delete(NULL, "w1", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_delete(c, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_webhook_delete(c, "../keys", &out)); dc1_free(out); out = NULL;
+
     /* the error document is there and names the code */
     out = NULL;
     int rc = dc1_job_get(c, NULL, &out);

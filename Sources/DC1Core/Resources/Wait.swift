@@ -7,10 +7,13 @@ extension CoreClient {
         public var maxPollIntervalMs: Int64 = 10_000
         public var ready = false
         public var cancelOnTimeout = false
+        /// Follow the status stream (§8.7) instead of polling, falling back to polling when
+        /// the stream is unavailable. One connection replaces a poll every interval.
+        public var useStream = true
         public init() {}
 
         public static func from(_ json: JSON?) throws(DC1Error) -> WaitOptions {
-            let o = try Opts(json, "options", allowed: ["timeout_ms", "poll_interval_ms", "max_poll_interval_ms", "mode", "cancel_on_timeout"])
+            let o = try Opts(json, "options", allowed: ["timeout_ms", "poll_interval_ms", "max_poll_interval_ms", "mode", "cancel_on_timeout", "use_stream"])
             var w = WaitOptions()
             if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { w.timeoutMs = Int64(v) }
             if let v = try o.int("poll_interval_ms", 10...3_600_000) { w.pollIntervalMs = Int64(v) }
@@ -21,6 +24,7 @@ extension CoreClient {
                 w.ready = m == "ready"
             }
             w.cancelOnTimeout = try o.bool("cancel_on_timeout") ?? false
+            w.useStream = try o.bool("use_stream") ?? true
             return w
         }
     }
@@ -42,6 +46,36 @@ extension CoreClient {
         var lastStatus: String? = nil
         var lastError: DC1Error? = nil
         var polls = 0
+
+        if w.useStream && !w.ready {
+            var so = StreamOptions()
+            so.timeoutMs = w.timeoutMs
+            so.idleTimeoutMs = 60_000
+            so.maxReconnects = 5
+            do throws(DC1Error) {
+                let r = try streamStatus(jobID, options: so) { doc in
+                    if let s = doc.string("status"), s != lastStatus {
+                        log(.debug, "job \(jobID): \(lastStatus ?? "-") → \(s) (stream)")
+                        lastStatus = s
+                    }
+                    return true
+                }
+                if r.bool("terminal") == true {
+                    let full = try job(jobID, token: token, timeoutMs: Swift.max(Swift.min(options.timeoutMs, deadline.remainingMs), 1000))
+                    full.set("polls", 1)
+                    full.set("stream_connections", (r.int("reconnects") ?? 0) + 1)
+                    return full
+                }
+            } catch {
+                switch error.code {
+                case .interrupted, .auth: throw error
+                case .notFound where error.detail("body")?.isObject ?? false: throw error   // the job, not the route
+                default:
+                    lastError = error
+                    log(.info, "job \(jobID): status stream unavailable (\(error.message)); polling instead")
+                }
+            }
+        }
 
         while true {
             if token.isInterrupted { throw DC1Error(.interrupted, "the wait was interrupted by dc1_client_interrupt()") }

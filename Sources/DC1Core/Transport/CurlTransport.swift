@@ -12,8 +12,9 @@ final class TransferContext {
     var tooLarge = false
     var abortedByCaller = false
     let shouldAbort: () -> Bool
-    /// When set, body bytes go here instead of `body` (streaming); return false to stop.
-    var onData: ((UnsafeRawBufferPointer) -> Bool)?
+    /// When set, body bytes go here instead of `body` (streaming), with the response headers
+    /// seen so far; return false to stop.
+    var onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)?
     var stoppedByConsumer = false
 
     init(maxBytes: Int, shouldAbort: @escaping () -> Bool) {
@@ -28,7 +29,7 @@ private let writeCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     guard n > 0, let ptr else { return 0 }
     let chunk = UnsafeRawBufferPointer(start: ptr, count: n)
     if let sink = ctx.onData {
-        if !sink(chunk) { ctx.stoppedByConsumer = true; return 0 }
+        if !sink(chunk, ctx.headers) { ctx.stoppedByConsumer = true; return 0 }
         return n
     }
     if ctx.body.count + n > ctx.maxBytes { ctx.tooLarge = true; return 0 }
@@ -110,7 +111,7 @@ final class CurlTransport: @unchecked Sendable {
     /// by libcurl's progress callback (at least once a second, more often while data flows).
     func perform(_ req: HTTPRequest, requestID: String, deadline: Deadline,
                  fresh: Bool, shouldAbort: @escaping () -> Bool,
-                 onData: ((UnsafeRawBufferPointer) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
+                 onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
         guard let h = pool.acquire() else {
             throw TransportFailure(kind: .fatal, message: "could not create a libcurl handle", requestSent: false)
         }
@@ -120,7 +121,7 @@ final class CurlTransport: @unchecked Sendable {
         ctx.onData = onData
         let ctxPtr = Unmanaged.passUnretained(ctx).toOpaque()
 
-        let url = options.baseURL + req.path
+        let url = req.absoluteURL ?? (options.baseURL + req.path)
         _ = url.withCString { dc1_curl_set_str(h, CURLOPT_URL, $0) }
         _ = "http,https".withCString { dc1_curl_set_str(h, CURLOPT_PROTOCOLS_STR, $0) }
         _ = userAgent.withCString { dc1_curl_set_str(h, CURLOPT_USERAGENT, $0) }
@@ -173,7 +174,8 @@ final class CurlTransport: @unchecked Sendable {
         add("Expect:")                       // no 100-continue round trip for bodies
         if req.body != nil { add("Content-Type: application/json") }
         for e in req.extraHeaders { add(e) }
-        if let key = options.apiKey {
+        // The key goes only to base_url's host, never to an absolute URL elsewhere.
+        if let key = options.apiKey, req.absoluteURL == nil {
             switch req.auth {
             case .renterHeader: list = key.withHeader(prefix: "x-renter-key: ") { curl_slist_append(list, $0) } ?? list
             case .bearer: list = key.withHeader(prefix: "Authorization: Bearer ") { curl_slist_append(list, $0) } ?? list

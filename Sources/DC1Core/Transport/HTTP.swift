@@ -23,6 +23,8 @@ public struct HTTPRequest: Sendable {
     public var accept: String = "application/json"
     public var idempotency: Idempotency
     public var extraHeaders: [String] = []
+    /// A full URL on another host (a vllm_serve endpoint); the client's base_url otherwise.
+    public var absoluteURL: String? = nil
 
     public init(method: String, path: String, body: [UInt8]? = nil, idempotency: Idempotency? = nil) {
         self.method = method

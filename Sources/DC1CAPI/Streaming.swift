@@ -1,0 +1,43 @@
+import Glibc
+import DC1Core
+
+public typealias dc1_event_fn = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32
+
+/// Hands one event to the caller's callback as a borrowed JSON string; true to continue.
+private func deliver(_ fn: dc1_event_fn, _ user: UnsafeMutableRawPointer?, _ event: JSON) -> Bool {
+    guard let text = event.dumpMalloc() else { return false }
+    defer { free(text) }
+    return fn(user, text) == 0
+}
+
+@c public func dc1_job_logs_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+                                   _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
+    exported(out) { () throws(DC1Error) in
+        let c = try client(handle)
+        let id = try text(jobID, "job_id")
+        let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
+        guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
+        return try c.streamLogs(id, options: o) { deliver(onEvent, user, $0) }
+    }
+}
+
+@c public func dc1_job_status_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+                                     _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
+    exported(out) { () throws(DC1Error) in
+        let c = try client(handle)
+        let id = try text(jobID, "job_id")
+        let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
+        guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
+        return try c.streamStatus(id, options: o) { deliver(onEvent, user, $0) }
+    }
+}
+
+@c public func dc1_chat(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ onToken: dc1_event_fn?,
+                        _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
+    exported(out) { () throws(DC1Error) in
+        let c = try client(handle)
+        let r = try jsonArgument(request, "request_json", required: true)
+        if let onToken { return try c.chat(r) { deliver(onToken, user, $0) } }
+        return try c.chat(r, onToken: nil)
+    }
+}
