@@ -14,7 +14,7 @@ CC          ?= cc
 PYTHON      ?= python3
 SWIFT       ?= swift
 LIBFILE     := $(BUILD)/libdc1.so.$(VERSION)
-CFLAGS_C    := -std=c99 -Wall -Wextra -O1 -g -Iinclude -D_POSIX_C_SOURCE=200809L
+CFLAGS_C    := -std=c99 -Wall -Wextra -O1 -g -Iinclude -D_DEFAULT_SOURCE
 LDFLAGS_C   := -L$(BUILD) -Wl,-rpath,$(abspath $(BUILD)) -ldc1 -ljansson -lpthread
 SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(abspath build-support/libdc1.map) \

@@ -71,7 +71,8 @@ def main():
         env.pop(k, None)
     results.append(run("swift", ["swift", "test"], swift_counter, env=env))
     results.append(run("abi", [PY, "Tests/abi/run_abi_tests.py"], closing_line, env=env))
-    c_tests = sorted(os.path.join(BUILD, "tests", f) for f in os.listdir(os.path.join(BUILD, "tests")))
+    tdir = os.path.join(BUILD, "tests")
+    c_tests = sorted(os.path.join(tdir, f) for f in os.listdir(tdir) if f.startswith("test_") and "." not in f)
     results.append(run("c", [PY, "Tests/run_c_tests.py"] + c_tests, closing_line, env=env))
     for suite in ("emulator", "python", "cli"):
         d = os.path.join(ROOT, "Tests", suite)

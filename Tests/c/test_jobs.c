@@ -89,7 +89,7 @@ int main(void) {
     CHECK(rc == DC1_OK && strcmp(jstr(d, "kind"), "image") == 0 && jstr(d, "image_base64"), "output kind image with base64");
     CHECK(jint(d, "width") == 256 && jint(d, "height") == 256, "image dimensions");
     json_decref(d);
-    const char *png = "build/tests/test_output.png";
+    const char *png = "build/test-output.png";
     rc = CALL(&d, dc1_job_save_image(c, img, png, &out));
     CHECK(rc == DC1_OK && jint(d, "bytes") > 100, "save_image (%s)", dc1_last_error());
     json_decref(d);
@@ -100,7 +100,7 @@ int main(void) {
     rc = CALL(&d, dc1_job_save_image(c, img, "/nonexistent-dir/x.png", &out));
     CHECK(rc == DC1_E_IO, "unwritable path -> DC1_E_IO");
     json_decref(d);
-    rc = CALL(&d, dc1_job_save_image(c, id, "build/tests/not-an-image.png", &out));
+    rc = CALL(&d, dc1_job_save_image(c, id, "build/not-an-image.png", &out));
     CHECK(rc == DC1_E_PROTOCOL, "save_image of a text job -> DC1_E_PROTOCOL");
     json_decref(d);
     free(img);

@@ -27,6 +27,7 @@ int main(void) {
     size_t live = json_array_size(json_object_get(d, "providers"));
     CHECK(rc == DC1_OK && live < all, "live filter drops the offline provider (%zu < %zu)", live, all);
     json_decref(d);
+    control_ok(c, "PATCH", path, "{\"live\":true}");
 
     rc = CALL(&d, dc1_providers_list(c, "{\"min_vram_gb\":40}", &out));
     int ok = rc == DC1_OK;

@@ -41,6 +41,20 @@ public final class CoreClient: @unchecked Sendable {
 
     fileprivate func generation() -> Int { stateLock.withLock { interruptGeneration } }
 
+    /// Job ids any client in this process has already handed out from submit, so reconciling
+    /// a lost submit never claims one of them (the last 1024).
+    private static let knownLock = Lock()
+    nonisolated(unsafe) private static var knownJobIDs: [String] = []
+
+    func rememberJob(_ id: String) {
+        CoreClient.knownLock.withLock {
+            CoreClient.knownJobIDs.append(id)
+            if CoreClient.knownJobIDs.count > 1024 { CoreClient.knownJobIDs.removeFirst(CoreClient.knownJobIDs.count - 1024) }
+        }
+    }
+
+    func isKnownJob(_ id: String) -> Bool { CoreClient.knownLock.withLock { CoreClient.knownJobIDs.contains(id) } }
+
     // MARK: logging
 
     public func setLogger(_ sink: LogSink?, minLevel: LogLevel) {

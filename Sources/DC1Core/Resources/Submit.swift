@@ -37,6 +37,7 @@ extension CoreClient {
             throw DC1Error(.protocolError, "POST /api/jobs/submit: the response has no job.job_id")
         }
         let out = JSON.object()
+        if let id = job.string("job_id") { rememberJob(id) }
         out.set("job", JobDocuments.normaliseJob(job))
         out.set("queued", doc.bool("queued") ?? (job.string("status") == "queued"))
         if let m = doc.string("message") { out.set("message", m) }
@@ -55,11 +56,17 @@ extension CoreClient {
         // Give a slow handler a moment to commit before looking.
         _ = Clock.sleep(ms: 300, stop: { false })
         do {
-            let hist = try sendJSON(HTTPRequest(method: "GET", path: "/api/jobs/history?limit=50"))
+            let req = HTTPRequest(method: "GET", path: "/api/jobs/history?limit=50")
+            let resp = try send(req)
+            let hist = try parseJSONBody(resp, req)
+            // The server's clock, from its Date header, places the call's start on its own
+            // timeline; 3 s of slack covers the header's one-second resolution.
+            let skew = resp.header("date").flatMap(HTTPDate.parse).map { $0 - Clock.wallSeconds() } ?? 0
+            let windowStart = since + skew - 3
             for j in hist["jobs"]?.elements ?? [] {
                 guard let t = j.string("submitted_at").flatMap(Timestamp.parse) else { continue }
-                // 120 s of tolerance for clock skew between us and the server.
-                if t < since - 120 { continue }
+                if t < windowStart { continue }
+                if let id = j.string("job_id"), isKnownJob(id) { continue }
                 if let jobType, let jt = j.string("job_type"), jt != jobType { continue }
                 if let duration, let d = j.double("duration_minutes"), abs(d - duration) > 1e-9 { continue }
                 candidates.append(j)

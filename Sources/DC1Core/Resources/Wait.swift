@@ -54,6 +54,7 @@ extension CoreClient {
             so.maxReconnects = 5
             do throws(DC1Error) {
                 let r = try streamStatus(jobID, options: so) { doc in
+                    if doc.has("status") { last = doc }
                     if let s = doc.string("status"), s != lastStatus {
                         log(.debug, "job \(jobID): \(lastStatus ?? "-") → \(s) (stream)")
                         lastStatus = s

@@ -1,0 +1,54 @@
+import DC1Core
+
+/// `balance` and `me` (§10).
+enum AccountCommands {
+    static let balance = Command(
+        name: "balance", usage: "balance", summary: "show the wallet balance (SAR and halala)",
+        details: "Prints the balance, the amount held for running jobs, what is available and the total spent.",
+        spec: CommandSpec()
+    ) { ctx, _ in
+        let b = try ctx.client().balance()
+        if ctx.json { ctx.console.outJSON(b); return ExitCode.ok }
+        let c = ctx.console
+        func line(_ label: String, _ key: String) {
+            if let v = b.int(key) { c.out(label + Format.money(halala: v)) }
+        }
+        line("Balance:    ", "balance_halala")
+        line("Held:       ", "held_halala")
+        line("Available:  ", "available_halala")
+        if let spent = b.int("total_spent_halala") {
+            c.out("Spent:      " + Format.money(halala: spent)
+                  + (b.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
+        }
+        return ExitCode.ok
+    }
+
+    static let me = Command(
+        name: "me", usage: "me", summary: "show the account behind the key",
+        details: "Prints the renter's name, e-mail, organisation, balance and recent activity.",
+        spec: CommandSpec()
+    ) { ctx, _ in
+        let doc = try ctx.client().me()
+        if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
+        let c = ctx.console
+        let r = doc["renter"] ?? doc
+        var who = r.string("name") ?? "(no name)"
+        if let e = r.string("email") { who += " <\(e)>" }
+        if let id = r.int("id") { who += " (renter \(id))" }
+        c.out("Renter:     " + who)
+        if let o = r.string("organization"), !o.isEmpty { c.out("Organization: " + o) }
+        if let b = r.int("balance_halala") { c.out("Balance:    " + Format.money(halala: b)) }
+        if let s = r.int("total_spent_halala") {
+            c.out("Spent:      " + Format.money(halala: s)
+                  + (r.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
+        }
+        if let recent = doc["recent_jobs"], recent.isArray {
+            c.out("Recent jobs: \(recent.count)" + (recent.count > 0 ? " (dc1 history lists them)" : ""))
+        }
+        if let u = doc["v1_usage_summary"], u.isObject, let n = u.int("total_requests"), n > 0 {
+            c.out("/v1 usage:  \(n) request\(n == 1 ? "" : "s"), \(u.int("total_tokens") ?? 0) tokens"
+                  + (u.int("total_cost_halala").map { ", " + Format.money(halala: $0) } ?? ""))
+        }
+        return ExitCode.ok
+    }
+}

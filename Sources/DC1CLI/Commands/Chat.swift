@@ -1,0 +1,104 @@
+import DC1Core
+
+/// `chat`: one OpenAI-compatible chat turn, against a vllm_serve job's endpoint or DC1's /v1 (§11.2).
+enum ChatCommand {
+    /// Chat answers are slow by nature (the /v1 upstream allows up to 90 s), so unless --timeout
+    /// is given the calls get this deadline instead of the core's 30 s.
+    static let chatTimeoutMs: Int64 = 120_000
+
+    static let chat = Command(
+        name: "chat", usage: "chat (--job JOB_ID | --v1) [--model M] [--system TEXT] [--max-tokens N] [--timeout S] \"message\"",
+        summary: "one chat turn with a vllm_serve endpoint or /v1",
+        details: """
+          --job JOB_ID    wait until the vllm_serve job serves, then POST <endpoint_url>/chat/completions
+                          (no DC1 key is sent to the endpoint)
+          --v1            POST /v1/chat/completions on the DC1 API (Bearer auth with the key)
+          --model M       the model; required with --v1, default with --job: the job's model
+          --system TEXT   a system message before the user message
+          --max-tokens N  the answer's token budget (1–8192)
+          --timeout S     with --job: how long to wait for the endpoint (default 600)
+        Prints the assistant's reply.
+        """,
+        spec: CommandSpec(valueFlags: [["--job"], ["--model"], ["--system"], ["--max-tokens"], ["--timeout"]],
+                          boolFlags: [["--v1"]], minPositionals: 1, maxPositionals: 1)
+    ) { ctx, a in
+        let viaJob = a.value("--job")
+        guard (viaJob != nil) != a.has("--v1") else {
+            throw UsageError("chat needs exactly one of --job JOB_ID and --v1", command: "chat")
+        }
+        if a.value("--timeout") != nil && viaJob == nil {
+            throw UsageError("--timeout after \"chat\" is the wait for a --job endpoint; put the per-request "
+                             + "--timeout before the command", command: "chat")
+        }
+        let message = a.positionals[0]
+        var model = a.value("--model")
+        let client = try ctx.client(defaultTimeoutMs: chatTimeoutMs)
+
+        let result: JSON
+        if let jobID = viaJob {
+            var waiter = JobWaiter(ctx: ctx, client: client)
+            waiter.ready = true
+            if let t = try a.milliseconds("--timeout") { waiter.timeoutMs = t }
+            let job = try waiter.wait(jobID)
+            guard let url = job.string("endpoint_url"), let ep = Endpoint.parse(url) else {
+                throw DC1Error(.protocolError, "job \(jobID) has an endpoint_url that is not an http(s) URL")
+            }
+            if model == nil { model = job.string("model") }
+            guard let model else { throw UsageError("--model is needed: job \(jobID) does not name its model", command: "chat") }
+            let endpoint = try ctx.endpointClient(baseURL: ep.base, timeoutMs: chatTimeoutMs)
+            result = try endpoint.request(method: "POST", path: ep.path + "/chat/completions",
+                                          body: try body(a, model: model, message: message))
+        } else {
+            guard let model else { throw UsageError("chat --v1 needs --model M", command: "chat") }
+            result = try client.request(method: "POST", path: "/v1/chat/completions",
+                                        body: try body(a, model: model, message: message))
+        }
+
+        if ctx.json { ctx.console.outJSON(result); return ExitCode.ok }
+        guard let reply = result["body"]?["choices"]?[0]?["message"]?["content"]?.stringValue else {
+            var e = DC1Error(.protocolError, "the chat answer has no choices[0].message.content")
+            if let b = result["body"] { e.setDetail("body", b) }
+            throw e
+        }
+        ctx.console.outText(reply)
+        return ExitCode.ok
+    }
+
+    static func body(_ a: ParsedArgs, model: String, message: String) throws -> JSON {
+        let messages = JSON.array()
+        func add(_ role: String, _ content: String) {
+            let m = JSON.object()
+            m.set("role", role)
+            m.set("content", content)
+            messages.append(m)
+        }
+        if let s = a.value("--system") { add("system", s) }
+        add("user", message)
+        let b = JSON.object()
+        b.set("model", model)
+        b.set("messages", messages)
+        if let n = try a.int("--max-tokens", 1...8192) { b.set("max_tokens", n) }
+        return b
+    }
+}
+
+/// An endpoint_url ("http://10.0.0.7:8000/v1") split into the client's base_url
+/// ("http://10.0.0.7:8000") and the path prefix of the OpenAI routes ("/v1").
+struct Endpoint {
+    let base: String
+    let path: String
+
+    static func parse(_ url: String) -> Endpoint? {
+        var u = url
+        while u.hasSuffix("/") { u.removeLast() }
+        let lower = u.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
+        let schemeEnd = u.index(u.startIndex, offsetBy: lower.hasPrefix("https://") ? 8 : 7)
+        let rest = u[schemeEnd...]
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard slash > rest.startIndex else { return nil }
+        let base = String(u[..<slash])
+        let path = String(rest[slash...])
+        return Endpoint(base: base, path: path.isEmpty ? "/v1" : path)
+    }
+}

@@ -1,0 +1,89 @@
+import DC1Core
+
+/// Showing or saving a job's output (the core's one output shape, include/dc1.h), shared by
+/// `output` and `submit --wait`.
+enum Results {
+    /// Prints (or with `save`, writes) an output document. Returns the document --json prints:
+    /// the output itself, or when saved {"job_id","kind","path","bytes",…} without the image data.
+    @discardableResult
+    static func present(_ ctx: Context, _ out: JSON, save: String?) throws -> JSON {
+        let c = ctx.console
+        let jobID = out.string("job_id") ?? "?"
+        let kind = out.string("kind") ?? "?"
+        if out.bool("truncated") ?? false {
+            c.err("dc1: warning: the server flagged job \(jobID)'s output as truncated or corrupted (HTTP 206)"
+                  + (out.string("warning").map { ": \($0)" } ?? ""))
+        }
+
+        if let path = save {
+            let bytes: [UInt8]
+            switch kind {
+            case "image":
+                guard let b64 = out.string("image_base64") else {
+                    var e = DC1Error(.protocolError, "job \(jobID)'s image output has no image data")
+                    e.setDetail("output", out)
+                    throw e
+                }
+                guard let decoded = Base64.decode(b64.utf8) else {
+                    throw DC1Error(.protocolError, "job \(jobID)'s image_base64 is not valid base64")
+                }
+                bytes = decoded
+            case "endpoint", "empty":
+                throw DC1Error(.invalidArgument, "job \(jobID) has no output to save (kind \(kind))")
+            default:
+                bytes = Array(text(out).utf8) + (text(out).hasSuffix("\n") ? [] : [10])
+            }
+            try FileIO.write(bytes, to: path)
+            let r = JSON.object()
+            r.set("job_id", jobID)
+            r.set("kind", kind)
+            r.set("path", path)
+            r.set("bytes", bytes.count)
+            for k in ["width", "height", "format", "truncated", "actual_cost_halala", "actual_cost_sar"] {
+                if let v = out[k] { r.set(k, v) }
+            }
+            if ctx.json { c.outJSON(r) }
+            else if path != "-" {
+                var what = kind == "image" ? "image" : "output"
+                if kind == "image", let w = out.int("width"), let h = out.int("height") {
+                    what += " \(w)×\(h) \(out.string("format") ?? "png")"
+                }
+                c.out("Saved \(what) to \(path) (\(bytes.count) bytes)")
+            }
+            return r
+        }
+
+        if ctx.json { c.outJSON(out); return out }
+        switch kind {
+        case "image":
+            var what = "image"
+            if let w = out.int("width"), let h = out.int("height") { what += " \(w)×\(h)" }
+            let n = out.int("image_bytes") ?? out.string("image_base64").map { $0.utf8.count * 3 / 4 } ?? 0
+            c.out("Job \(jobID) produced an \(what) \(out.string("format") ?? "png") (\(n) bytes); "
+                  + "save it with: dc1 output \(jobID) --save FILE.png")
+        case "endpoint":
+            c.out("Job \(jobID) is serving at \(out.string("endpoint_url") ?? "?")"
+                  + (out.string("model").map { " (model \($0))" } ?? ""))
+        case "empty":
+            c.out("Job \(jobID) completed with no output.")
+        case "json":
+            let t = text(out)
+            if !t.isEmpty { c.outText(t) }
+            if let r = out["result_json"] { c.out(r.dump()) }
+        default:
+            c.outText(text(out))
+        }
+        return out
+    }
+
+    static func text(_ out: JSON) -> String {
+        out.string("text") ?? out.string("stdout") ?? out["result_json"]?.dump() ?? ""
+    }
+
+    /// "0.09 SAR (9 halala)" from the output's billing, else the job document.
+    static func cost(output: JSON?, job: JSON?) -> String? {
+        if let h = output?.int("actual_cost_halala") { return Format.money(halala: h) }
+        if let job { return Format.cost(job) }
+        return nil
+    }
+}

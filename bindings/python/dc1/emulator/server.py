@@ -1,0 +1,432 @@
+"""The HTTP layer: a threaded HTTP/1.1 server with keep-alive.
+
+For every request, in order: count it, apply an injected fault, read the body
+(2 MB limit -> 413 HTML, §1.1), parse JSON (malformed -> 400 HTML), run the
+§1.2 sanitiser on body and query, run the §4 limiters, route (unknown ->
+404 HTML "Cannot GET /x"), run the handler under the store lock, add the
+§1.3 headers and ``X-Request-Id``, write the response (possibly damaged by a
+post-route fault) and log one line on stderr with credentials masked."""
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from .auth import credential_in_query
+from .faults import POST_ACTIONS
+from .httputil import Request, Response, error, html_error, json_response, parse_query, reason
+from .routes_v1 import rate_limited
+from .sanitize import sanitize
+from .util import http_date, iso, mask_secrets
+
+BODY_LIMIT = 2 * 1024 * 1024          # DCP_GLOBAL_BODY_LIMIT (§1.1)
+DRAIN_LIMIT = 64 * 1024 * 1024        # beyond this an oversize body is not even drained
+MALFORMED_JSON = b'{"job": {"id": 1,,'
+
+SECURITY_HEADERS = [                   # §1.3 (helmet)
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+    ("Origin-Agent-Cluster", "?1"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    ("X-DNS-Prefetch-Control", "off"),
+]
+TIERED_PREFIXES = ("/api/jobs", "/api/renters", "/api/providers", "/api/models", "/api/templates")
+
+
+class _BadRequest(Exception):
+    pass
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, addr, app) -> None:
+        self.app = app
+        self.connections: set = set()
+        self.conn_lock = threading.Lock()
+        super().__init__(addr, Handler)
+
+    def close_all(self) -> None:
+        """Unblock every handler thread (idle keep-alive reads, SSE writes)."""
+        with self.conn_lock:
+            conns = list(self.connections)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "dc1-emulator"
+    sys_version = ""
+    timeout = 60                       # idle keep-alive connections are closed after this
+
+    # --- connection bookkeeping -------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self._aborted = False
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        with self.server.conn_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.conn_lock:
+            self.server.connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def log_message(self, fmt, *args) -> None:   # our own log line replaces this
+        pass
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except (ConnectionError, socket.timeout, OSError):
+            self.close_connection = True
+
+    def __getattr__(self, name):
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
+    # --- low-level writes -----------------------------------------------------------------
+
+    def _rst(self) -> None:
+        """Close with SO_LINGER 0 so the peer sees a TCP RST."""
+        self.close_connection = True
+        self._aborted = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        for f in (self.rfile, self.wfile):
+            try:
+                f.close()
+            except OSError:
+                pass
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+
+    def _head(self, status: int, headers: list) -> bytes:
+        lines = [f"HTTP/1.1 {status} {reason(status)}"]
+        lines += [f"{k}: {v}" for k, v in headers]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _send(self, data: bytes) -> None:
+        self.connection.sendall(data)
+
+    # --- body -------------------------------------------------------------------------------
+
+    def _read_body(self) -> tuple[bytes | None, int]:
+        """(body, declared length); body None when it is over the limit (and was drained)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks, total = [], 0
+            while True:
+                line = self.rfile.readline(65537)
+                try:
+                    size = int(line.split(b";")[0].strip() or b"0", 16)
+                except ValueError:
+                    raise _BadRequest()
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                data = self.rfile.read(size)
+                self.rfile.readline(3)
+                total += size
+                if total <= BODY_LIMIT:
+                    chunks.append(data)
+            return (b"".join(chunks) if total <= BODY_LIMIT else None), total
+        cl = self.headers.get("Content-Length")
+        if not cl:
+            return b"", 0
+        try:
+            n = int(cl)
+            if n < 0:
+                raise ValueError
+        except ValueError:
+            raise _BadRequest()
+        if n > BODY_LIMIT:
+            if n <= DRAIN_LIMIT:
+                left = n
+                while left > 0:
+                    got = self.rfile.read(min(left, 1 << 16))
+                    if not got:
+                        break
+                    left -= len(got)
+            else:
+                self.close_connection = True
+            return None, n
+        return self.rfile.read(n), n
+
+    # --- the request --------------------------------------------------------------------------
+
+    def _handle(self) -> None:
+        app = self.server.app
+        t0 = time.monotonic()
+        method = self.command.upper()
+        rid = self.headers.get("X-Request-Id") or str(uuid.uuid4())
+        parts = urlsplit(self.path)
+        path = parts.path or "/"
+        control = path == "/__emulator" or path.startswith("/__emulator/")
+        route, params = app.router.match(method, path)
+        fault = None
+        if not control:
+            app.request_counters.record(method, f"{method} {route.pattern}" if route else None, path)
+            fault = app.faults.take(method, path)
+        status, note = 0, ""
+        try:
+            if fault:
+                note = f" fault={fault['action']}"
+                status = self._pre_fault(fault, rid)
+                if status is not None:
+                    return
+                status = 0
+            resp = self._process(method, path, parts.query, route, params, rid, control)
+            status = resp.status
+            self._write(resp, method == "HEAD",
+                        fault if fault and fault["action"] in POST_ACTIONS else None)
+        except _BadRequest:
+            status = 400
+            self._write(self._finalize(html_error(400), rid), method == "HEAD", None)
+        except (ConnectionError, BrokenPipeError, socket.timeout, OSError):
+            self.close_connection = True
+        finally:
+            app.log_request(f"{iso()} {self.client_address[0]} {method} "
+                            f"{mask_secrets(self.path)} {status or '-'} "
+                            f"{(time.monotonic() - t0) * 1000:.1f}ms rid={rid}{note}")
+
+    def _pre_fault(self, fault: dict, rid: str) -> int | None:
+        """Faults that replace the route. Returns the status logged, or None to go on."""
+        app = self.server.app
+        action = fault["action"]
+        if action == "reset_before":
+            self._rst()
+            return 0
+        if action == "hang":
+            app.stop_event.wait(fault.get("delay_ms", 60000) / 1000)
+            self.close_connection = True
+            return 0
+        if action == "delay":
+            app.stop_event.wait(fault.get("delay_ms", 1000) / 1000)
+            return None
+        if action != "status":
+            return None                     # post-route actions damage the response later
+        # "status": answer with the given status, headers and body; the route never runs.
+        self._read_body()
+        body = fault.get("body", "")
+        body = body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8")
+        headers = [("Content-Type", fault.get("content_type") or "application/json")]
+        headers += [(str(k), str(v)) for k, v in (fault.get("headers") or {}).items()]
+        headers.append(("X-Request-Id", rid))
+        resp = Response(int(fault["status"]), body, headers)
+        self._write(resp, self.command.upper() == "HEAD", None)
+        return resp.status
+
+    def _process(self, method, path, qs, route, params, rid, control) -> Response:
+        app = self.server.app
+        raw, _ = self._read_body()
+        if raw is None:
+            return self._finalize(html_error(413), rid)       # §1.1: 413 with an HTML body
+        body = {}
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if media == "application/json" and raw.strip():
+            text = raw.decode("utf-8", "replace").lstrip()
+            if not text[:1] in ("{", "["):                # strict: objects and arrays only
+                return self._finalize(html_error(400), rid)
+            try:
+                body = json.loads(text, parse_constant=_reject_constant)
+            except ValueError:
+                return self._finalize(html_error(400), rid)
+        query = parse_query(qs)
+        if not control:                                   # §1.2 sanitiser
+            body, query = sanitize(body), sanitize(query)
+        req = Request(method, path, self.path, query, self.headers, body, raw,
+                      self.client_address[0], rid, params, app)
+        limit_headers: list = []
+        if not control:
+            limited = self._limit(req, route, limit_headers)
+            if limited:
+                return self._finalize(limited, rid, limit_headers, req)
+        if route is None:
+            return self._finalize(html_error(404, f"Cannot {method} {path}"), rid, limit_headers, req)
+        try:
+            with app.store.lock:
+                resp = route.handler(req)
+        except Exception:
+            app.log_request("handler error:\n" + traceback.format_exc())
+            resp = error(500, "Internal server error")
+        return self._finalize(resp, rid, limit_headers, req)
+
+    def _limit(self, req: Request, route, headers: list) -> Response | None:
+        """§4: route limiter, then tiered, then general; each overwrites the headers."""
+        app = self.server.app
+        ip = req.client_ip
+        for name, key in limiter_chain(req, route):
+            v = app.ratelimits.hit(name, key)
+            if v is None:
+                return None
+            headers[:] = [h for h in headers if not h[0].startswith("RateLimit-")] + v.headers()
+            if not v.allowed:
+                retry = max(1, v.reset_s)
+                kind = v.limiter.body
+                if kind == "openai":
+                    resp = rate_limited(retry)
+                elif kind == "custom":
+                    resp = json_response(429, {"error": "Rate limit exceeded", "retryAfterSeconds": retry,
+                                               "retryAfterMs": retry * 1000})
+                else:
+                    resp = json_response(429, {"error": v.limiter.message})
+                resp.headers.append(("Retry-After", str(retry)))
+                return resp
+        del ip
+        return None
+
+    def _finalize(self, resp: Response, rid: str, limit_headers: list | None = None,
+                  req: Request | None = None) -> Response:
+        path = urlsplit(self.path).path
+        control = path.startswith("/__emulator")
+        base = [] if control else list(SECURITY_HEADERS)
+        own = {k.lower() for k, _ in resp.headers}
+        base = [(k, v) for k, v in base if k.lower() not in own]
+        extra = list(limit_headers or [])
+        if req is not None and not control and credential_in_query(req):   # §1.3
+            extra += [("Deprecation", "true"), ("Sunset", http_date(time.time() + 30 * 86400)),
+                      ("Link", '<https://api.dcp.sa/docs/auth#bearer>; rel="deprecation"')]
+        resp.headers = base + extra + resp.headers + [("X-Request-Id", rid)]
+        return resp
+
+    def _write(self, resp: Response, head_only: bool, fault: dict | None) -> None:
+        app = self.server.app
+        headers = [h for h in resp.headers if h[0].lower() not in ("content-length", "connection",
+                                                                  "transfer-encoding", "date")]
+        headers.append(("Date", http_date()))
+        action = fault["action"] if fault else None
+        if action == "reset_after":
+            self._rst()                     # the route ran; the response never leaves
+            return
+        if resp.stream is not None:
+            self._write_stream(resp, headers, head_only, action)
+            return
+        body = resp.body
+        status = resp.status
+        if action == "malformed_json":
+            status, body = 200, MALFORMED_JSON
+            headers = [h for h in headers if h[0].lower() != "content-type"]
+            headers.append(("Content-Type", "application/json; charset=utf-8"))
+        if status in (204, 304) or 100 <= status < 200:
+            body = b""
+        else:
+            headers.append(("Content-Length", str(len(body))))
+        headers.append(("Connection", "close" if self.close_connection else "keep-alive"))
+        head = self._head(status, headers)
+        if head_only:
+            self._send(head)
+            return
+        if action in ("truncate", "reset_mid_body"):
+            n = int(fault.get("bytes", len(body) // 2))
+            self._send(head + body[:max(0, min(n, len(body)))])
+            if action == "reset_mid_body":
+                self._rst()
+            else:
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+            return
+        if action == "slow_body":
+            bps = max(1, int(fault.get("bytes_per_sec", 10)))
+            step = max(1, bps // 10)
+            self._send(head)
+            for i in range(0, len(body), step):
+                if app.stop_event.is_set():
+                    self.close_connection = True
+                    return
+                self._send(body[i:i + step])
+                time.sleep(step / bps)
+            return
+        self._send(head + body)
+
+    def _write_stream(self, resp: Response, headers: list, head_only: bool, action) -> None:
+        headers = headers + [("Transfer-Encoding", "chunked"),
+                             ("Connection", "close" if self.close_connection else "keep-alive")]
+        self._send(self._head(resp.status, headers))
+        if head_only:
+            self._send(b"0\r\n\r\n")
+            return
+        gen = resp.stream
+        try:
+            for chunk in gen:
+                if not chunk:
+                    continue
+                self._send(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                if action == "reset_mid_body":
+                    self._rst()
+                    return
+                if action == "truncate":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_WR)
+                    return
+            self._send(b"0\r\n\r\n")
+        finally:
+            close = getattr(gen, "close", None)
+            if close:
+                close()
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"invalid JSON constant {name}")
+
+
+def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
+    """The limiters that run on this request, in order, with their bucket keys (§4)."""
+    ip = req.client_ip
+    chain = []
+    lim = route.meta.get("limiter") if route else None
+    hdr, rq, qk, bearer = (req.header("x-renter-key"), req.q("renter_key"), req.q("key"),
+                           req.bearer())
+    if lim == "jobSubmit":
+        chain.append(("jobSubmit", hdr or rq or bearer or ip))          # not ?key
+    elif lim == "jobCreate":
+        chain.append(("jobCreate", hdr or rq or qk or ip))
+    elif lim == "retryJob":
+        chain.append(("retryJob", f"{hdr or rq or qk or ip}:{req.params.get('id')}"))
+    elif lim == "webhookRegistration":
+        chain.append(("webhookRegistration", hdr or qk or bearer or ip))
+    elif lim == "topup":
+        chain.append(("topup", ip))
+    elif lim == "v1":
+        stream = isinstance(req.body, dict) and bool(req.body.get("stream"))
+        chain.append(("v1Stream" if stream else "v1", hdr or rq or qk or bearer or ip))
+    path = req.path.lower()
+    if path.startswith("/api/"):
+        if any(path == p or path.startswith(p + "/") for p in TIERED_PREFIXES):
+            cred = hdr or req.header("x-provider-key") or rq or req.q("provider_key") or qk or bearer
+            chain.append(("tieredAuth", cred) if cred else ("tieredPublic", ip))
+        chain.append(("general", ip))
+    return chain

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""`make demo`: the guide's flows through the CLI, the C examples and the Python examples.
+
+Against a local emulator by default; against a real server when DC1_BASE_URL and DC1_API_KEY
+are both set (real jobs cost money, so it says so first)."""
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+OUT = os.path.join(ROOT, "demo-output")
+DC1 = os.path.join(BUILD, "dc1")
+PYPATH = os.path.join(ROOT, "bindings", "python")
+
+
+def banner(text):
+    print("\n\033[1m== %s\033[0m" % text if sys.stdout.isatty() else "\n== %s" % text, flush=True)
+
+
+def step(title, cmd, env):
+    banner(title)
+    print("$ " + " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
+    r = subprocess.run(cmd, env=env, cwd=OUT)
+    if r.returncode != 0:
+        raise SystemExit("demo step failed: %s (exit %d)" % (title, r.returncode))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=PYPATH, DC1_LIBRARY=os.path.join(BUILD, "libdc1.so"))
+    emulator = None
+    if os.environ.get("DC1_BASE_URL") and os.environ.get("DC1_API_KEY"):
+        banner("Using the DC1 service at %s" % os.environ["DC1_BASE_URL"])
+        print("These flows submit REAL jobs that are charged to your balance (a few SAR in all).")
+        print("Press Ctrl-C within 5 seconds to stop.", flush=True)
+        time.sleep(5)
+    else:
+        banner("Starting the local DC1 emulator")
+        emulator = subprocess.Popen([sys.executable, "-m", "dc1.emulator", "--port", "0", "--speed", "4"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+        base = emulator.stdout.readline().strip().split("=", 1)[1]
+        key = emulator.stdout.readline().strip().split("=", 1)[1]
+        env["DC1_BASE_URL"], env["DC1_API_KEY"] = base, key
+        print("DC1_BASE_URL=%s (emulated; no money is spent)" % base)
+    try:
+        step("Balance", [DC1, "balance"], env)
+        step("Live providers", [DC1, "providers", "--live"], env)
+        step("An LLM job, with progress", [DC1, "submit", "llm_inference", "--prompt",
+                                           "Write a haiku about desert computing", "max_tokens=128", "--wait"], env)
+        step("The C quickstart (balance → providers → job → wait → output → cost)",
+             [os.path.join(BUILD, "examples", "quickstart")], env)
+        step("An image, saved as a PNG", [DC1, "submit", "image_generation", "--prompt",
+                                          "A futuristic mosque with neon lights", "width=512", "height=512",
+                                          "--wait", "--save", os.path.join(OUT, "output.png")], env)
+        step("The C image example", [os.path.join(BUILD, "examples", "image_generation"),
+                                     os.path.join(OUT, "output-c.png")], env)
+        step("A custom container's DC1_RESULT_JSON (Python bindings)",
+             [sys.executable, os.path.join(ROOT, "examples", "python", "custom_container.py")], env)
+        step("The Python quickstart", [sys.executable, os.path.join(ROOT, "examples", "python", "quickstart.py")], env)
+        step("A vLLM endpoint answering one chat turn", [sys.executable,
+             os.path.join(ROOT, "examples", "python", "vllm_endpoint.py")], env)
+        step("History", [DC1, "history", "--limit", "5"], env)
+    finally:
+        if emulator:
+            emulator.terminate()
+            emulator.wait(timeout=10)
+    banner("Done. Outputs are in %s" % OUT)
+    for f in sorted(os.listdir(OUT)):
+        print("  " + os.path.join(OUT, f))
+
+
+if __name__ == "__main__":
+    main()
