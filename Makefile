@@ -90,5 +90,34 @@ install: lib cli
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
 
+# Memory: the C suites under valgrind (definite leaks and invalid accesses fail), then built with
+# AddressSanitizer/LeakSanitizer, then the long-run check (flat RSS over many calls).
+LONGRUN_CALLS ?= 100000
+check-memory: lib $(C_TESTS)
+	@build-support/deps.sh valgrind
+	$(PYTHON) Tests/run_c_tests.py --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite" $(C_TESTS)
+	@mkdir -p $(BUILD)/asan
+	for t in $(notdir $(C_TESTS)); do $(CC) $(CFLAGS_C) -fsanitize=address -fno-omit-frame-pointer -ITests/c Tests/c/$$t.c \
+		-o $(BUILD)/asan/$$t $(LDFLAGS_C) || exit 1; done
+	ASAN_OPTIONS=detect_leaks=1 $(PYTHON) Tests/run_c_tests.py $(addprefix $(BUILD)/asan/,$(notdir $(C_TESTS)))
+	$(MAKE) --no-print-directory $(BUILD)/longrun-$(LONGRUN_CALLS)
+	$(PYTHON) Tests/run_c_tests.py $(BUILD)/longrun-$(LONGRUN_CALLS)
+
+$(BUILD)/longrun-%: Tests/stress/longrun.c $(LIBFILE)
+	$(CC) $(CFLAGS_C) -O2 -DDEFAULT_CALLS=$* Tests/stress/longrun.c -o $@ $(LDFLAGS_C)
+
+# Threads: 16 threads sharing one client under ThreadSanitizer, against a TSan build of the core.
+SWIFT_LIBDIR := $(dir $(shell command -v $(SWIFT) 2>/dev/null))../lib/swift/linux
+TSAN_CC      := $(dir $(shell command -v $(SWIFT) 2>/dev/null))clang
+check-threads: deps
+	$(SWIFT) build -c debug -Xswiftc -sanitize=thread --product dc1 --scratch-path .build-tsan
+	@mkdir -p $(BUILD)/tsan
+	cp .build-tsan/debug/libdc1.so $(BUILD)/tsan/libdc1.so
+	ln -sf libdc1.so $(BUILD)/tsan/libdc1.so.0
+	$(TSAN_CC) -std=c99 -D_DEFAULT_SOURCE -g -fsanitize=thread -Iinclude Tests/stress/threads.c -o $(BUILD)/tsan/threads \
+		-L$(BUILD)/tsan -Wl,-rpath,$(abspath $(BUILD)/tsan) -ldc1 -lpthread \
+		-L$(SWIFT_LIBDIR) -ldispatch -lBlocksRuntime -Wl,-rpath,$(SWIFT_LIBDIR)
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(PYTHON) Tests/run_c_tests.py $(BUILD)/tsan/threads
+
 clean:
 	rm -rf $(BUILD) .build

@@ -15,10 +15,20 @@ static long rss_kb(void) {
 }
 
 int main(int argc, char **argv) {
-    long calls = argc > 1 ? atol(argv[1]) : 100000;
+#ifndef DEFAULT_CALLS
+#define DEFAULT_CALLS 100000
+#endif
+    long calls = argc > 1 ? atol(argv[1]) : DEFAULT_CALLS;
     dc1_client *c = NULL;
     if (dc1_client_new(&c, NULL) != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 2; }
     char *out = NULL;
+    /* The emulator's limiters (300/min per IP) would answer most of these with 429. */
+    if (dc1_request(c, "POST", "/__emulator/ratelimit", "{\"enabled\":false}", &out) != DC1_OK) {
+        fprintf(stderr, "emulator control: %s\n", dc1_last_error());
+        return 2;
+    }
+    dc1_free(out);
+    out = NULL;
     if (dc1_job_submit(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"params\":{\"prompt\":\"longrun\"}}", &out) != DC1_OK) {
         fprintf(stderr, "submit: %s\n", dc1_last_error());
         return 2;
@@ -31,7 +41,7 @@ int main(int argc, char **argv) {
     for (long i = 1; i <= calls; i++) {
         out = NULL;
         int rc = (i % 3 == 0) ? dc1_job_get(c, id, &out) : (i % 3 == 1) ? dc1_job_status(c, id, &out) : dc1_job_get(c, "job-0-none", &out);
-        if (rc != DC1_OK && rc != DC1_E_NOT_FOUND) errors++;
+        if (rc != DC1_OK && rc != DC1_E_NOT_FOUND && errors++ == 0) fprintf(stderr, "first error: %s\n", dc1_last_error());
         dc1_free(out);
         if (i == calls / 10) warm = rss_kb();
         if (i % (calls / 10) == 0) { printf("%ld calls: RSS %ld kB\n", i, rss_kb()); fflush(stdout); }

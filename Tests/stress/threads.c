@@ -58,6 +58,13 @@ static void *worker(void *arg) {
 
 int main(void) {
     if (dc1_client_new(&client, "{\"timeout_ms\":60000}") != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 2; }
+    /* 48 submits in a second would trip the 20/min submit limiter; this test is about threads. */
+    char *out = NULL;
+    if (dc1_request(client, "POST", "/__emulator/ratelimit", "{\"enabled\":false}", &out) != DC1_OK) {
+        fprintf(stderr, "emulator control: %s\n", dc1_last_error());
+        return 2;
+    }
+    dc1_free(out);
     pthread_t t[THREADS];
     for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)i);
     for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);

@@ -136,7 +136,13 @@ public final class CoreClient: @unchecked Sendable {
                 var err = DC1Error(.network, "\(route): \(f.message)")
                 err.attempts = attempt
                 switch f.kind {
-                case .interrupted: throw interrupted(attempt)
+                case .interrupted:
+                    var e = interrupted(attempt)
+                    if req.idempotency == .unsafe && f.requestSent {
+                        e.message += "; the request had been sent, so it may have taken effect (for a submit: the job may exist)"
+                        e.setDetail("fate_unknown", .bool(true))
+                    }
+                    throw e
                 case .tooLarge:
                     err.code = .protocolError
                     if req.idempotency == .unsafe { err.fateUnknown = true }

@@ -79,7 +79,7 @@ extension CoreClient {
         }
 
         while true {
-            if token.isInterrupted { throw DC1Error(.interrupted, "the wait was interrupted by dc1_client_interrupt()") }
+            if token.isInterrupted { throw DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()") }
             let budget = Swift.min(options.timeoutMs, deadline.remainingMs)
             if budget > 0 {
                 do throws(DC1Error) {
@@ -138,7 +138,7 @@ extension CoreClient {
                 throw e
             }
             guard Clock.sleep(ms: Swift.min(interval, left), stop: { token.isInterrupted }) else {
-                throw DC1Error(.interrupted, "the wait was interrupted by dc1_client_interrupt()")
+                throw DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
             }
             interval = Swift.min(interval * 3 / 2, w.maxPollIntervalMs)
         }

@@ -80,7 +80,7 @@ extension CoreClient {
             switch error.kind {
             case .interrupted:
                 if idleFired && !token.isInterrupted { return .dropped("no event for \(idleMs) ms (idle timeout)") }
-                throw DC1Error(.interrupted, "the stream was interrupted by dc1_client_interrupt()")
+                throw DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
             case .timeout:
                 throw DC1Error(.timeout, "\(route): the stream's deadline passed")
             case .broken, .truncated, .notSent:
@@ -126,7 +126,7 @@ extension CoreClient {
                 let wait = Swift.min(backoff(reconnects), Swift.max(deadline.remainingMs - 1, 0))
                 log(.info, "stream dropped (\(why)); reconnect \(reconnects) in \(wait) ms")
                 guard Clock.sleep(ms: wait, stop: { token.isInterrupted }) else {
-                    throw DC1Error(.interrupted, "the stream was interrupted by dc1_client_interrupt()")
+                    throw DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
                 }
                 if deadline.expired { throw DC1Error(.timeout, "the stream's deadline passed while reconnecting") }
             }
