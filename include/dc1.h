@@ -19,11 +19,16 @@
  *               "message": "…",                 human readable, never holds the key
  *               "http_status": 429,             only when an HTTP response arrived
  *               "request_id": "…",              X-Request-Id of the last attempt
- *               "retry_after_ms": 42000,        when the server said when to retry
- *               "attempts": 3,                  HTTP attempts made by this call
+ *               "retry_after_ms": 42000,        DC1_E_RATE_LIMITED: when the server said to retry
+ *               "attempts": 3,                  HTTP attempts made, when the call reached HTTP
  *               "fields": [ {"field","message"} ],  400 "Validation failed" details
  *               "body": { … } | "…",            the server's error body, when any
- *               "job": { … } }                  job-related failures: the job's last state
+ *               "job": { … },                   job-related failures: the job's last state
+ *               "job_id": "…",                  dc1_job_wait timeouts
+ *               "candidates": [ … ],            DC1_E_SUBMIT_UNKNOWN: matching jobs in history
+ *               "fate_unknown": true,           an interrupted write that had been sent
+ *               "partial": { … } }              a streamed chat cut short: the text so far
+ *           Members may be added in later versions; ignore the ones you do not know.
  *
  *           Every `char *` the library hands out is owned by the caller and
  *           released with dc1_free(). Every `const char *` returned is borrowed
@@ -32,19 +37,23 @@
  *
  * Input.    JSON inputs (`*_json` parameters) are UTF-8 JSON objects; NULL means
  *           "{}" unless a function says otherwise. A job id is the string
- *           `job_id` ("job-…") or the integer row id written as a string; ids
- *           holding '/', '?', '#', '%', whitespace or control characters are
- *           rejected with DC1_E_INVALID_ARGUMENT and never reach the network.
+ *           `job_id` ("job-…") or the integer row id written as a string. Only
+ *           ids of letters, digits and "-_.:@" (at most 256 bytes, not "." or "..")
+ *           are accepted; anything else ('/', '?', '#', '%', spaces, CR/LF, …) is
+ *           DC1_E_INVALID_ARGUMENT and never reaches the network.
  *
  * Threads.  A dc1_client may be shared by any number of threads at once; each
  *           call borrows its own HTTP connection from the client's pool
  *           (keep-alive connections are reused). dc1_client_free() must not
  *           race with calls on the same client. Everything else is reentrant.
  *
- * Blocking. Calls that talk to the server block, always under a deadline
- *           (option "timeout_ms", default 30 s per call including retries; for
- *           dc1_job_wait its own "timeout_ms"). Any blocking call can be ended
- *           early from another thread with dc1_client_interrupt(). The library
+ * Blocking. Calls that talk to the server block, always under a deadline:
+ *           option "timeout_ms" (default 30 s) bounds each HTTP request together
+ *           with its retries; the few calls that make a second request (submit's
+ *           reconciliation, cancel's check, output of a serving vllm_serve job,
+ *           webhook management) give it its own such budget; waits and streams
+ *           have their own "timeout_ms". Any blocking call can be ended early
+ *           from another thread with dc1_client_interrupt(). The library
  *           never prints, never calls exit(), never installs signal handlers
  *           (CURLOPT_NOSIGNAL) and leaves no thread running after a call returns.
  *
@@ -104,7 +113,8 @@ DC1_EXPORT const char *dc1_version(void);
 #define DC1_OK                      0
 /** A NULL pointer, malformed JSON, a wrong type, a bad id or option. Nothing was sent. */
 #define DC1_E_INVALID_ARGUMENT     -1
-/** Could not connect, connection reset, DNS or TLS failure (after retries). */
+/** Connection refused or reset, DNS or TLS failure (after retries). A connect that
+ *  times out is DC1_E_TIMEOUT. */
 #define DC1_E_NETWORK              -2
 /** The call's deadline passed (HTTP request or dc1_job_wait). */
 #define DC1_E_TIMEOUT              -3
@@ -120,7 +130,8 @@ DC1_EXPORT const char *dc1_version(void);
 #define DC1_E_QUOTA_EXCEEDED       -8
 /** 400: the server (or the local check of the submit schema) rejected the input. */
 #define DC1_E_VALIDATION           -9
-/** 5xx from the server (after retries, for reads). */
+/** 5xx from the server. 502/503/504 were retried first (reads; 503 also for writes);
+ *  500 is returned at once. */
 #define DC1_E_SERVER              -10
 /** The response was not what the contract promises: HTML, malformed or truncated
  *  JSON, a body over max_response_bytes, an unexpected redirect. */
@@ -200,8 +211,10 @@ DC1_EXPORT void dc1_client_free(dc1_client *client);
 
 /**
  * Ends every blocking call currently running on this client: each returns
- * DC1_E_INTERRUPTED promptly (within ~100 ms). Calls started afterwards are not
- * affected. Safe from any thread, and from a signal handler's deferred work.
+ * DC1_E_INTERRUPTED promptly (transfers check every 25 ms; typically well under
+ * 100 ms). Calls started afterwards are not affected. Safe from any thread (not
+ * from a signal handler: it takes a mutex). An interrupted write that had been
+ * sent (a submit) says so: "fate_unknown": true in the error document.
  * Returns 0, or DC1_E_INVALID_ARGUMENT for NULL.
  */
 DC1_EXPORT int dc1_client_interrupt(dc1_client *client);
@@ -276,7 +289,8 @@ DC1_EXPORT int dc1_providers_list(dc1_client *client, const char *filter_json, c
  *    "provider_id": int (omit or null: automatic routing),
  *    "priority": int or numeric string 0–10 (sent as a string),
  *    "model", "pricing_class", "max_duration_seconds", "gpu_requirements",
- *    "container_spec", "task_spec", "template_id", "bundle_id", "env_vars"}
+ *    "container_spec", "task_spec", "template_id", "bundle_id", "prewarm_requested",
+ *    "env_vars"}
  * It is normalised to what the server's strict schema accepts (string priority,
  * numbers for numeric strings, booleans kept) and checked locally first: an
  * unknown key, a non-scalar param or an out-of-range number fails with
@@ -289,11 +303,15 @@ DC1_EXPORT int dc1_providers_list(dc1_client *client, const char *filter_json, c
  * Duplicate safety: the server has no idempotency key on submit, so a submit is
  * retried only when the request certainly did not reach the handler
  * (connection refused, a rate-limit 429 with Retry-After, a 503). When the answer
- * is lost after the request was sent, the library looks for the job in
- * /api/jobs/history (same job_type and duration, submitted since the call
- * began): exactly one match is returned as success with "reconciled": true;
- * otherwise it fails with DC1_E_SUBMIT_UNKNOWN and "candidates": [...]. It never
- * sends the submit a second time in that case.
+ * is lost after the request was sent (reset, timeout, 502/504, or a 2xx whose
+ * body cannot be read), the library looks for the job in /api/jobs/history: same
+ * job_type and duration, submitted since the call began on the server's clock
+ * (taken from its Date header), and not a job this process already received.
+ * Exactly one match is returned as success with "reconciled": true; otherwise
+ * it fails with DC1_E_SUBMIT_UNKNOWN and "candidates": [...]. It never sends the
+ * submit a second time in that case. (Two identical submits from different
+ * processes within the same few seconds cannot be told apart: you get
+ * DC1_E_SUBMIT_UNKNOWN with both as candidates.)
  *
  * Fails: DC1_E_VALIDATION, DC1_E_AUTH, DC1_E_INSUFFICIENT_BALANCE,
  * DC1_E_QUOTA_EXCEEDED, DC1_E_RATE_LIMITED, DC1_E_NOT_FOUND (provider),
@@ -305,8 +323,9 @@ DC1_EXPORT int dc1_job_submit(dc1_client *client, const char *request_json, char
  * GET /api/jobs/{id}: one poll of the full job.
  * out: the job document — the server's row with JSON-string columns
  * (container_spec, gpu_rate_snapshot) parsed, the bulky `result`, `logs_jsonl`
- * and `task_spec` removed (use dc1_job_output / dc1_job_logs), and added:
- * "terminal": bool, "cost_sar": "0.09". Always present: "job_id", "status".
+ * `task_spec` and `task_spec_hmac` removed (use dc1_job_output / dc1_job_logs),
+ * gpu_requirements parsed when it is a string, and added: "terminal": bool,
+ * "cost_sar": "0.09". Always present: "status" (and "job_id" on this server).
  */
 DC1_EXPORT int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
 
@@ -324,15 +343,24 @@ DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out
  *   "max_poll_interval_ms" int   the interval grows ×1.5 up to this, default 10000
  *   "mode"                "terminal" (default) | "ready"
  *   "cancel_on_timeout"   bool   cancel the job when the wait times out
+ *   "use_stream"          bool   default true: follow the status stream
+ *                                (dc1_job_status_stream) — one connection instead
+ *                                of a poll per interval — and fall back to polling
+ *                                when the server does not offer it
  * mode "terminal": returns 0 once the status is terminal (completed, failed,
  *   cancelled, done, permanently_failed, timed_out) — whatever it is; read
  *   "status". Unknown and backward statuses are tolerated.
- * mode "ready" (vllm_serve): returns 0 once the job runs with an endpoint_url;
- *   fails DC1_E_JOB_FAILED / DC1_E_JOB_CANCELLED if it ends first.
- * out: the job document (dc1_job_get) at the end.
- * Polls /status (light); rate-limit 429s inside the loop are waited out.
- * Fails: DC1_E_TIMEOUT (the error document holds "job": last state),
- * DC1_E_INTERRUPTED, and any error of dc1_job_status that persists.
+ * mode "ready" (vllm_serve): returns 0 once the job runs with an endpoint_url
+ *   (it polls the full job, which carries endpoint_url); fails DC1_E_JOB_FAILED /
+ *   DC1_E_JOB_CANCELLED if the job ends first, DC1_E_NOT_READY if it completed
+ *   without ever exposing an endpoint.
+ * out: the job document (dc1_job_get) at the end, plus "polls" (requests made for
+ * status) and, when the stream was used, "stream_connections".
+ * Polling uses /status (light). Transient failures (network, timeout, 5xx, 429,
+ * protocol) do not end the wait — it keeps trying until its deadline and then
+ * names the last error; others (auth, not found) end it at once.
+ * Fails: DC1_E_TIMEOUT (the error document holds "job": last state, "job_id"),
+ * DC1_E_INTERRUPTED, DC1_E_AUTH, DC1_E_NOT_FOUND.
  */
 DC1_EXPORT int dc1_job_wait(dc1_client *client, const char *job_id, const char *options_json,
                             char **out_json);
@@ -340,12 +368,14 @@ DC1_EXPORT int dc1_job_wait(dc1_client *client, const char *job_id, const char *
 /**
  * GET /api/jobs/{id}/output (Accept: application/json), in one shape for every
  * job type and server variant:
- *   {"job_id","status":"completed","kind": "text"|"image"|"endpoint"|"json"|"raw"|"empty",
+ *   {"job_id","status","kind": "text"|"image"|"endpoint"|"json"|"raw"|"empty",
  *    "text"?      the generated text (kind text; also "response" and "output"),
  *    "tokens_generated"?, "tokens_per_second"?, "model"?, "prompt"?,
  *    "image_base64"?, "format"?, "width"?, "height"?, "image_bytes"? (kind image),
- *    "endpoint_url"? (kind endpoint: a vllm_serve job that is serving),
- *    "result_json"?  the object a script printed after DC1_RESULT_JSON: (kind json),
+ *    "endpoint_url"? (kind endpoint: a vllm_serve job that is serving; "status"
+ *                    is then the job's live status, e.g. "running"),
+ *    "result_json"?  the object a script printed after DC1_RESULT_JSON: (kind json;
+ *                    "text" then holds the stdout before the marker),
  *    "stdout"?       the raw result string (kinds json, raw),
  *    "truncated": bool (206: the image failed the server's sanity check),
  *    "actual_cost_halala"?, "actual_cost_sar"?, "billing"? }
@@ -396,8 +426,10 @@ DC1_EXPORT int dc1_jobs_history(dc1_client *client, const char *options_json, ch
  * ======================================================================== */
 
 /**
- * Sends one request to a route libdc1 does not wrap, with the client's auth,
- * retries (GET/HEAD only), deadline and error mapping.
+ * Sends one request to a route libdc1 does not wrap, with the client's auth
+ * (Bearer for /v1 paths), deadline, error mapping and retries: GET/HEAD as reads;
+ * other methods only when the request certainly did not take effect (not sent,
+ * 429 with Retry-After, 503).
  * method: "GET", "POST", "PUT", "PATCH", "DELETE". path: starts with "/"
  * (e.g. "/api/jobs/job-1/lifecycle?limit=5"); it may not hold CR, LF, spaces
  * or "://". body_json: NULL or a JSON document sent as application/json.
@@ -447,7 +479,7 @@ DC1_EXPORT int dc1_job_status_stream(dc1_client *client, const char *job_id, con
                                      dc1_event_fn on_event, void *user_data, char **out_json);
 
 /**
- * One OpenAI-compatible chat completion.
+ * One OpenAI-compatible chat completion. Never retried once streaming has begun.
  * request_json: {"model","messages":[{"role","content"}],…any OpenAI field…,
  *   "stream": bool, "endpoint_url"?: a vllm_serve job's endpoint ("http://…/v1"),
  *   "timeout_ms"?}. Without endpoint_url it goes to {base_url}/v1/chat/completions with
@@ -457,7 +489,8 @@ DC1_EXPORT int dc1_job_status_stream(dc1_client *client, const char *job_id, con
  * choice's text) and "finish_reason".
  * Streaming ("stream": true and on_token set): each text delta reaches on_token as
  * {"type":"token","content":"…","chunk":{…}}; out is {"content": the whole text, "chunks",
- * "finish_reason", "usage"?, "ended", "complete": bool ([DONE] seen)}. A stream cut before
+ * "finish_reason", "usage"?, "model"?, "ended": "done"|"stopped", "complete": bool ([DONE]
+ * seen)}. A stream cut before
  * [DONE] fails DC1_E_NETWORK with the text so far in "partial".
  */
 DC1_EXPORT int dc1_chat(dc1_client *client, const char *request_json, dc1_event_fn on_token, void *user_data,

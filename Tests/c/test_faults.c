@@ -1,7 +1,17 @@
 /* The fault matrix (RELIABILITY.md): each injected fault gives the documented outcome —
  * retried N times and then succeeded, or the right code with http_status and request_id —
  * within the call's deadline, and a submit is never duplicated. */
+#include <pthread.h>
+#include <unistd.h>
 #include "dc1test.h"
+
+struct interrupt_arg { dc1_client *c; int delay_ms; };
+static void *interrupt_later(void *p) {
+    struct interrupt_arg *a = p;
+    usleep(a->delay_ms * 1000);
+    dc1_client_interrupt(a->c);
+    return NULL;
+}
 
 static dc1_client *c;          /* the control client (defaults) */
 
@@ -222,6 +232,48 @@ int main(void) {
         CHECK(jobs_created(c) - before <= 1, "…at most one job");
         json_decref(d);
         control_ok(c, "DELETE", "/__emulator/faults", NULL);
+        dc1_client_free(cl);
+    }
+
+    {
+        /* A 201 whose body is unreadable: the job exists; it is found, not resubmitted. */
+        dc1_client *cl = client_with("\"max_retries\":3");
+        long long before = jobs_created(c);
+        snprintf(spec, sizeof spec, "{%s,\"action\":\"malformed_json\",\"count\":1}", S);
+        fault(c, spec);
+        rc = CALL(&d, dc1_job_submit(cl, "{\"job_type\":\"image_generation\",\"duration_minutes\":3,\"params\":{}}", &out));
+        CHECK(rc == DC1_OK && json_is_true(json_object_get(d, "reconciled")), "submit answered with malformed JSON: reconciled (%s)",
+              dc1_strerror(rc));
+        CHECK(jobs_created(c) - before == 1, "…one job");
+        json_decref(d);
+        dc1_client_free(cl);
+    }
+    {
+        /* dc1_client_interrupt ends a request whose answer never comes, within ~100 ms. */
+        dc1_client *cl = client_with("\"max_retries\":0,\"timeout_ms\":20000");
+        snprintf(spec, sizeof spec, "{%s,\"action\":\"hang\",\"delay_ms\":10000,\"count\":1}", B);
+        fault(c, spec);
+        pthread_t th;
+        struct interrupt_arg ia = { cl, 200 };
+        pthread_create(&th, NULL, interrupt_later, &ia);
+        long long t0 = now_ms();
+        rc = CALL(&d, dc1_balance(cl, &out));
+        long long took = now_ms() - t0;
+        pthread_join(th, NULL);
+        CHECK(rc == DC1_E_INTERRUPTED && took < 200 + 150, "interrupt during a hung request: %s after %lld ms (interrupt at 200)",
+              dc1_strerror(rc), took);
+        json_decref(d);
+        control_ok(c, "DELETE", "/__emulator/faults", NULL);
+        dc1_client_free(cl);
+    }
+    {
+        /* A key with a trailing newline (read from a file) still works. */
+        char opts[256];
+        snprintf(opts, sizeof opts, "{\"base_url\":\"%s\",\"api_key\":\"%s\\n\"}", getenv("DC1_BASE_URL"), getenv("DC1_API_KEY"));
+        dc1_client *cl = test_client(opts);
+        rc = CALL(&d, dc1_balance(cl, &out));
+        CHECK(rc == DC1_OK, "a key with a trailing newline is trimmed");
+        json_decref(d);
         dc1_client_free(cl);
     }
 

@@ -102,6 +102,10 @@ public final class CoreClient: @unchecked Sendable {
                 if (200..<300).contains(resp.status) || accept.contains(resp.status) { return resp }
                 var err = ErrorMapping.error(for: resp, req)
                 err.attempts = attempt
+                if let key = options.apiKey, key.occurs(in: resp.body) {
+                    err.setDetail("body", .string("[withheld: the server's body contained the API key]"))
+                    err.message = "\(route): HTTP \(resp.status) (body withheld: it contained the API key)"
+                }
                 let retryable: Bool
                 var waitMs: Int64
                 switch resp.status {

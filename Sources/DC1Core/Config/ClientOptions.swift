@@ -29,8 +29,9 @@ public struct ClientOptions: Sendable {
     /// Reads the environment, then the options document on top of it, then validates.
     public static func from(json: JSON?) throws(DC1Error) -> ClientOptions {
         var o = ClientOptions()
-        if let p = getenv("DC1_API_KEY") {
+        if let p = getenv("DC1_API_KEY"), strlen(p) > 0 {
             o.apiKey = p.withMemoryRebound(to: UInt8.self, capacity: 1) { SecretKey(copying: $0, count: strlen(p)) }
+            if o.apiKey == nil { throw .invalid("DC1_API_KEY holds whitespace or control characters inside the key") }
         }
         if let b = Environment.get("DC1_BASE_URL") { o.baseURL = b }
         if let json {

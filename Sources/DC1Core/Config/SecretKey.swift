@@ -7,12 +7,19 @@ public final class SecretKey: @unchecked Sendable {
     let count: Int
 
     /// Copies `count` bytes; nil when empty or holding whitespace/control characters.
+    /// Surrounding whitespace is dropped (a key read from a file keeps its newline);
+    /// whitespace or control characters inside the key make it invalid.
     public init?(copying p: UnsafePointer<UInt8>, count: Int) {
-        guard count > 0, count < 4096 else { return nil }
-        for i in 0..<count where p[i] < 0x21 || p[i] == 0x7F { return nil }
-        bytes = .allocate(capacity: count)
-        bytes.initialize(from: p, count: count)
-        self.count = count
+        func space(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+        var start = 0, end = count
+        while start < end, space(p[start]) { start += 1 }
+        while end > start, space(p[end - 1]) { end -= 1 }
+        let n = end - start
+        guard n > 0, n < 4096 else { return nil }
+        for i in start..<end where p[i] < 0x21 || p[i] == 0x7F { return nil }
+        bytes = .allocate(capacity: n)
+        bytes.initialize(from: p + start, count: n)
+        self.count = n
     }
 
     public convenience init?(_ s: String) {

@@ -16,9 +16,17 @@ extension CoreClient {
         let req = HTTPRequest(method: "POST", path: "/api/jobs/submit", body: body.dumpBytes(), idempotency: .unsafe)
         let startedWall = Clock.wallSeconds()
         let token = interruptToken()
-        do {
+        do throws(DC1Error) {
             let resp = try send(req, token: token)
-            let doc = try parseJSONBody(resp, req)
+            let doc: JSON
+            do throws(DC1Error) {
+                doc = try parseJSONBody(resp, req)
+            } catch {
+                // A 2xx means the job was created; only its description was lost.
+                var e = error
+                e.fateUnknown = true
+                throw e
+            }
             return try submitResult(doc, reconciled: false)
         } catch let e where e.fateUnknown {
             return try reconcileSubmit(body, since: startedWall, cause: e)

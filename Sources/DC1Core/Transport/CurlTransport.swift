@@ -64,11 +64,30 @@ private let progressCallback: dc1_curl_xferinfo_fn = { userdata, _, _, _, _ in
     return 0
 }
 
-/// A pool of libcurl easy handles. Each handle keeps its own keep-alive connections, so a
-/// call that borrows one reuses the connection of an earlier call.
+/// One easy handle driven by its own multi handle. The multi handle keeps the connection
+/// cache (keep-alive), and driving the transfer ourselves lets a call notice an interrupt
+/// within one poll slice instead of libcurl's once-a-second progress callback.
+final class CurlSlot {
+    let easy: UnsafeMutableRawPointer
+    let multi: UnsafeMutableRawPointer
+
+    init?() {
+        guard let e = curl_easy_init() else { return nil }
+        guard let m = curl_multi_init() else { curl_easy_cleanup(e); return nil }
+        easy = e
+        multi = m
+    }
+
+    deinit {
+        curl_multi_cleanup(multi)
+        curl_easy_cleanup(easy)
+    }
+}
+
+/// A pool of slots. A call borrows one, so it reuses the connection of an earlier call.
 final class HandlePool: @unchecked Sendable {
     private let lock = Lock()
-    private var idle: [UnsafeMutableRawPointer] = []
+    private var idle: [CurlSlot] = []
     private let capacity: Int
 
     init(capacity: Int) {
@@ -76,22 +95,20 @@ final class HandlePool: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    deinit { for h in idle { curl_easy_cleanup(h) } }
-
-    func acquire() -> UnsafeMutableRawPointer? {
-        if let h = lock.withLock({ idle.popLast() }) { return h }
-        return curl_easy_init()
+    func acquire() -> CurlSlot? {
+        if let s = lock.withLock({ idle.popLast() }) { return s }
+        return CurlSlot()
     }
 
-    func release(_ h: UnsafeMutableRawPointer) {
-        let kept = lock.withLock { () -> Bool in
-            guard idle.count < capacity else { return false }
-            idle.append(h)
-            return true
+    func release(_ s: CurlSlot) {
+        lock.withLock {
+            if idle.count < capacity { idle.append(s) }
         }
-        if !kept { curl_easy_cleanup(h) }
     }
 }
+
+/// How often a transfer wakes up to check for an interrupt or an idle stream.
+let pollSliceMs: Int32 = 25
 
 /// One HTTP exchange over libcurl, with no retries (those are in RetryingSender).
 final class CurlTransport: @unchecked Sendable {
@@ -112,10 +129,11 @@ final class CurlTransport: @unchecked Sendable {
     func perform(_ req: HTTPRequest, requestID: String, deadline: Deadline,
                  fresh: Bool, shouldAbort: @escaping () -> Bool,
                  onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
-        guard let h = pool.acquire() else {
+        guard let slot = pool.acquire() else {
             throw TransportFailure(kind: .fatal, message: "could not create a libcurl handle", requestSent: false)
         }
-        defer { pool.release(h) }
+        defer { pool.release(slot) }
+        let h = slot.easy
         curl_easy_reset(h)
         let ctx = TransferContext(maxBytes: options.maxResponseBytes, shouldAbort: shouldAbort)
         ctx.onData = onData
@@ -185,7 +203,7 @@ final class CurlTransport: @unchecked Sendable {
         defer { freeSlistWiping(list) }
         _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, list)
 
-        let rc = curl_easy_perform(h)
+        let rc = drive(slot, ctx)
         // The options hold pointers to our slist and context; drop them before returning.
         _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, nil)
 
@@ -225,6 +243,25 @@ final class CurlTransport: @unchecked Sendable {
         let status = responseCode(h)
         let rid = ctx.headers.last { $0.0 == "x-request-id" }?.1 ?? requestID
         return HTTPResponse(status: status, headers: ctx.headers, body: ctx.body, requestID: rid)
+    }
+
+    /// Runs the transfer on the slot's multi handle, checking `shouldAbort` every poll slice.
+    private func drive(_ slot: CurlSlot, _ ctx: TransferContext) -> CURLcode {
+        guard curl_multi_add_handle(slot.multi, slot.easy) == CURLM_OK else { return CURLE_FAILED_INIT }
+        defer { curl_multi_remove_handle(slot.multi, slot.easy) }
+        var running: Int32 = 0
+        while true {
+            if curl_multi_perform(slot.multi, &running) != CURLM_OK { return CURLE_FAILED_INIT }
+            var left: Int32 = 0
+            while let msg = curl_multi_info_read(slot.multi, &left) {
+                if msg.pointee.msg == CURLMSG_DONE { return msg.pointee.data.result }
+            }
+            if ctx.shouldAbort() {
+                ctx.abortedByCaller = true
+                return CURLE_ABORTED_BY_CALLBACK
+            }
+            _ = curl_multi_poll(slot.multi, nil, 0, pollSliceMs, nil)
+        }
     }
 
     private func responseCode(_ h: UnsafeMutableRawPointer) -> Int {

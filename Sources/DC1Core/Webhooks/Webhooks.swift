@@ -32,7 +32,7 @@ extension CoreClient {
         if let url { b.set("webhook_url", url) } else { b.set("webhook_url", JSON.null()) }
         var req = HTTPRequest(method: "PATCH", path: "/api/renters/settings", body: b.dumpBytes())
         req.idempotency = .safe       // setting a value twice is harmless
-        return try sendJSON(req)
+        do { return try sendJSON(req) } catch { throw renterAuthError(error) }
     }
 
     private func renterID() throws(DC1Error) -> Int {

@@ -103,7 +103,8 @@ class Handler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         try:
             super().handle_one_request()
-        except (ConnectionError, socket.timeout, OSError):
+        except (ConnectionError, socket.timeout, OSError, ValueError):
+            # ValueError: the base class flushes wfile after a deliberate reset closed it.
             self.close_connection = True
 
     def __getattr__(self, name):
@@ -285,7 +286,6 @@ class Handler(BaseHTTPRequestHandler):
     def _limit(self, req: Request, route, headers: list) -> Response | None:
         """§4: route limiter, then tiered, then general; each overwrites the headers."""
         app = self.server.app
-        ip = req.client_ip
         for name, key in limiter_chain(req, route):
             v = app.ratelimits.hit(name, key)
             if v is None:
@@ -303,7 +303,6 @@ class Handler(BaseHTTPRequestHandler):
                     resp = json_response(429, {"error": v.limiter.message})
                 resp.headers.append(("Retry-After", str(retry)))
                 return resp
-        del ip
         return None
 
     def _finalize(self, resp: Response, rid: str, limit_headers: list | None = None,

@@ -1,0 +1,276 @@
+"""AsyncDC1Client: the asyncio face of :class:`dc1.DC1Client`.
+
+Every blocking libdc1 call runs in a thread pool owned by the client (ctypes
+releases the GIL, so they run in parallel and the event loop never blocks).
+Waiting (``jobs.wait``, ``jobs.wait_ready``, ``jobs.iter_logs``) is an asyncio
+loop of short polls with ``asyncio.sleep`` between them, so cancelling the
+awaiting task stops it promptly.
+
+    async with dc1.AsyncDC1Client() as client:
+        job = await client.jobs.submit("llm_inference", {"prompt": "Hi"},
+                                       duration_minutes=2)
+        done = await client.jobs.wait(job.id, poll_interval=1)
+        print(done.result["output"])
+
+Jobs returned here are ordinary :class:`dc1.Job` objects; their convenience
+methods (``job.refresh()``, ``job.save_image()``…) are the blocking ones —
+from async code use ``client.jobs.…`` instead.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional, TypeVar
+
+from .client import DC1Client, _job_id, _next_cursor
+from .errors import JobTimeoutError, NotReadyError, RateLimitError
+from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, openai_base_url
+
+__all__ = ["AsyncDC1Client"]
+
+T = TypeVar("T")
+
+
+class AsyncDC1Client:
+    """``AsyncDC1Client(api_key=None, base_url=None, timeout=30, *,
+    max_workers=16, **options)`` — same options as :class:`DC1Client`.
+    ``max_workers`` bounds the threads running libdc1 calls at once."""
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = 30,
+        *,
+        max_workers: int = 16,
+        **options: Any,
+    ) -> None:
+        self.sync = DC1Client(api_key, base_url, timeout, **options)
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dc1")
+        self.jobs = AsyncJobsResource(self)
+        self.providers = AsyncProvidersResource(self)
+        self.wallet = AsyncWalletResource(self)
+        self.webhooks = AsyncWebhooksResource(self)
+
+    async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    @property
+    def base_url(self) -> str:
+        return self.sync.base_url
+
+    async def request(self, method: str, path: str, body: Any = None) -> Dict[str, Any]:
+        """See :meth:`DC1Client.request`."""
+        return await self._run(self.sync.request, method, path, body)
+
+    async def me(self) -> Dict[str, Any]:
+        return await self._run(self.sync.me)
+
+    async def chat(self, messages: List[Dict[str, Any]], **kwargs: Any) -> Dict[str, Any]:
+        """See :meth:`DC1Client.chat`. ``on_token`` runs on a worker thread:
+        use ``loop.call_soon_threadsafe`` to touch loop objects from it."""
+        return await self._run(self.sync.chat, messages, **kwargs)
+
+    def interrupt(self) -> None:
+        """Ends every libdc1 call running on this client (it does not block)."""
+        self.sync.interrupt()
+
+    async def close(self, *, interrupt: bool = False) -> None:
+        """Closes the client: waits for (or interrupts) running calls, frees
+        the C client and shuts the thread pool down."""
+        await self._run(self.sync.close, interrupt=interrupt)
+        self._executor.shutdown(wait=False)
+
+    aclose = close
+
+    async def __aenter__(self) -> "AsyncDC1Client":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+
+class _AsyncResource:
+    def __init__(self, client: AsyncDC1Client) -> None:
+        self._client = client
+
+
+class AsyncProvidersResource(_AsyncResource):
+    async def list(self, **filters: Any) -> List[Provider]:
+        return await self._client._run(self._client.sync.providers.list, **filters)
+
+    async def get(self, provider_id: int) -> Provider:
+        return await self._client._run(self._client.sync.providers.get, provider_id)
+
+
+class AsyncWalletResource(_AsyncResource):
+    async def balance(self) -> Balance:
+        balance = await self._client._run(self._client.sync.wallet.balance)
+        # Fetch name/email now: reading them later must not block the loop.
+        await self._client._run(balance._renter)
+        return balance
+
+    async def me(self) -> Dict[str, Any]:
+        return await self._client._run(self._client.sync.wallet.me)
+
+
+class AsyncWebhooksResource(_AsyncResource):
+    async def set_url(self, url: Optional[str]) -> Dict[str, Any]:
+        return await self._client._run(self._client.sync.webhooks.set_url, url)
+
+    async def list(self) -> List[Dict[str, Any]]:
+        return await self._client._run(self._client.sync.webhooks.list)
+
+    async def register(self, url: str, secret: str,
+                       events: Optional[List[str]] = None) -> Dict[str, Any]:
+        return await self._client._run(self._client.sync.webhooks.register, url, secret, events)
+
+    async def delete(self, webhook_id: Any) -> Dict[str, Any]:
+        return await self._client._run(self._client.sync.webhooks.delete, webhook_id)
+
+
+class AsyncJobsResource(_AsyncResource):
+    @property
+    def _sync(self):
+        return self._client.sync.jobs
+
+    async def submit(self, job_type: str, params: Optional[Dict[str, Any]] = None,
+                     **kwargs: Any) -> Job:
+        return await self._client._run(self._sync.submit, job_type, params, **kwargs)
+
+    async def get(self, job_id: Any) -> Job:
+        return await self._client._run(self._sync.get, job_id)
+
+    async def status(self, job_id: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.status, job_id)
+
+    async def output(self, job_id: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.output, job_id)
+
+    async def list(self, limit: int = 20) -> List[Job]:
+        return await self._client._run(self._sync.list, limit)
+
+    async def history(self, limit: int = 20) -> Dict[str, Any]:
+        return await self._client._run(self._sync.history, limit)
+
+    async def cancel(self, job_id: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.cancel, job_id)
+
+    async def get_logs(self, job_id: Any, since: Optional[int] = None,
+                       limit: int = 200) -> Dict[str, Any]:
+        return await self._client._run(self._sync.get_logs, job_id, since, limit)
+
+    async def save_image(self, job_id: Any, path: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.save_image, job_id, path)
+
+    async def stream_logs(self, job_id: Any, on_line: Any = None, **kwargs: Any) -> Dict[str, Any]:
+        """See :meth:`dc1.client.JobsResource.stream_logs`; ``on_line`` runs on a
+        worker thread."""
+        return await self._client._run(self._sync.stream_logs, job_id, on_line, **kwargs)
+
+    async def stream_status(self, job_id: Any, on_event: Any = None,
+                            **kwargs: Any) -> Dict[str, Any]:
+        """See :meth:`dc1.client.JobsResource.stream_status`; ``on_event`` runs on a
+        worker thread."""
+        return await self._client._run(self._sync.stream_status, job_id, on_event, **kwargs)
+
+    async def _poll(self, jid: str, timeout: float, poll_interval: float,
+                    max_poll_interval: Optional[float], ready: bool,
+                    cancel_on_timeout: bool) -> Job:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        interval = max(0.001, poll_interval)
+        cap = max(interval, max_poll_interval if max_poll_interval is not None else 10.0)
+        while True:
+            try:
+                if ready:
+                    job = await self.get(jid)
+                    if job.endpoint_url and job.status in ("running", "pulling", "assigned"):
+                        return job
+                    if job.is_done:
+                        return job
+                else:
+                    st = await self.status(jid)
+                    terminal = st.get("terminal")
+                    if terminal is True or (terminal is None
+                                            and st.get("status") in TERMINAL_STATUSES):
+                        return await self.get(jid)
+                pause = interval
+            except RateLimitError as exc:  # wait the limiter out, like dc1_job_wait does
+                pause = exc.retry_after or interval
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                last = await self.get(jid)
+                if cancel_on_timeout:
+                    await self.cancel(jid)
+                raise JobTimeoutError(jid, timeout, job=last)
+            await asyncio.sleep(min(pause, remaining))
+            interval = min(interval * 1.5, cap)
+
+    async def wait(self, job_id: Any, timeout: float = 300, poll_interval: float = 5, *,
+                   max_poll_interval: Optional[float] = None, cancel_on_timeout: bool = False,
+                   ready: Optional[bool] = None) -> Job:
+        """See :meth:`dc1.client.JobsResource.wait` (same semantics; polls
+        with ``asyncio.sleep`` so the task can be cancelled)."""
+        jid = _job_id(job_id)
+        if ready is None:
+            ready = (await self._client._run(self._sync._job_type, jid)) == "vllm_serve"
+        return await self._poll(jid, timeout, poll_interval, max_poll_interval, ready,
+                                cancel_on_timeout)
+
+    async def wait_ready(self, job_id: Any, timeout: float = 600, poll_interval: float = 2, *,
+                         max_poll_interval: Optional[float] = None,
+                         cancel_on_timeout: bool = False) -> Endpoint:
+        """See :meth:`dc1.client.JobsResource.wait_ready`."""
+        jid = _job_id(job_id)
+        job = await self._poll(jid, timeout, poll_interval, max_poll_interval, True,
+                               cancel_on_timeout)
+        if not job.endpoint_url or job.is_done:
+            job.raise_for_status()  # failed / cancelled
+            raise NotReadyError(  # completed without serving: what libdc1's wait reports
+                f"job {jid} is {job.status} without an endpoint_url",
+                document={"code": "DC1_E_NOT_READY", "job": job.raw,
+                          "message": f"job {jid} is {job.status} without an endpoint_url"},
+            )
+        return Endpoint(job=job, endpoint_url=job.endpoint_url,
+                        base_url=openai_base_url(job.endpoint_url), model=job.model)
+
+    async def run(self, job_type: str, params: Optional[Dict[str, Any]] = None, *,
+                  duration_minutes: float, timeout: float = 300, poll_interval: float = 2,
+                  **submit_kwargs: Any) -> Job:
+        """See :meth:`dc1.client.JobsResource.run`."""
+        job = await self.submit(job_type, params, duration_minutes=duration_minutes,
+                                **submit_kwargs)
+        done = await self.wait(job.id, timeout=timeout, poll_interval=poll_interval, ready=False)
+        return done.raise_for_status()
+
+    async def iter_logs(self, job_id: Any, *, since: int = 0, poll_interval: float = 1.0,
+                        timeout: Optional[float] = None,
+                        limit: int = 200) -> AsyncIterator[Dict[str, Any]]:
+        """Async version of :meth:`dc1.client.JobsResource.iter_logs`."""
+        jid = _job_id(job_id)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        cursor = since
+        finishing = False
+        while True:
+            page = await self.get_logs(jid, since=cursor, limit=limit)
+            lines = page.get("logs") or []
+            for line in lines:
+                yield line
+            cursor = _next_cursor(page, lines, cursor)
+            if page.get("has_more") and lines:
+                continue
+            if finishing:
+                return
+            if page.get("status") in TERMINAL_STATUSES:
+                finishing = True  # one more read for lines that landed with the status
+                continue
+            if deadline is not None and time.monotonic() >= deadline:
+                raise JobTimeoutError(jid, timeout or 0)
+            pause = poll_interval
+            if deadline is not None:
+                pause = max(0.0, min(pause, deadline - time.monotonic()))
+            await asyncio.sleep(pause)

@@ -1,0 +1,886 @@
+"""DC1Client: the synchronous client, a thin layer over libdc1.
+
+Every method is one (or, where noted, two) libdc1 calls; retries, deadlines,
+the submit schema check, error mapping and output normalisation happen in the
+C core. This module never touches C itself: it goes through ``dc1._lib``.
+
+Threads: one client may be shared by any number of threads. Each call borrows
+its own HTTP connection from the client's pool, and ctypes releases the GIL for
+the duration of every libdc1 call, so threads really run in parallel.
+``close()`` waits for calls still running on other threads before it frees
+the C client.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+
+from . import _lib
+from .errors import (
+    ClientClosedError,
+    InvalidArgumentError,
+    JobFailedError,
+    JobTimeoutError,
+    NotFoundError,
+    NotReadyError,
+    RequestTimeoutError,
+)
+from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, openai_base_url
+
+__all__ = ["DC1Client", "DEFAULT_BASE_URL"]
+
+#: Where the client goes when neither ``base_url`` nor ``$DC1_BASE_URL`` is set.
+DEFAULT_BASE_URL = "https://api.dcp.sa"
+
+_BINDING_VERSION = "0.1.0"
+
+# Python logging level -> libdc1 DC1_LOG_* and back.
+_TO_PY_LEVEL = {
+    _lib.DC1_LOG_DEBUG: logging.DEBUG,
+    _lib.DC1_LOG_INFO: logging.INFO,
+    _lib.DC1_LOG_WARN: logging.WARNING,
+    _lib.DC1_LOG_ERROR: logging.ERROR,
+}
+
+
+def _c_level(py_level: int) -> int:
+    if py_level <= logging.DEBUG:
+        return _lib.DC1_LOG_DEBUG
+    if py_level <= logging.INFO:
+        return _lib.DC1_LOG_INFO
+    if py_level <= logging.WARNING:
+        return _lib.DC1_LOG_WARN
+    return _lib.DC1_LOG_ERROR
+
+
+def _ms(seconds: Optional[float], name: str) -> Optional[int]:
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise InvalidArgumentError(f"{name} must be a number of seconds, got {seconds!r}")
+    if seconds < 0:
+        raise InvalidArgumentError(f"{name} must not be negative")
+    return int(round(seconds * 1000))
+
+
+def _job_id(job_id: Any) -> str:
+    """Accepts a job id string, an integer row id, or a Job."""
+    if isinstance(job_id, Job):
+        return job_id.id
+    if isinstance(job_id, bool) or job_id is None:
+        raise InvalidArgumentError(f"invalid job id {job_id!r}")
+    return str(job_id)
+
+
+class DC1Client:
+    """Client for the DC1 GPU marketplace.
+
+    ``DC1Client(api_key=None, base_url=None, timeout=30)``: a None ``api_key``
+    or ``base_url`` is taken from ``$DC1_API_KEY`` / ``$DC1_BASE_URL`` (the base
+    URL defaults to ``https://api.dcp.sa``). ``timeout`` is the deadline of
+    each call in seconds, retries included.
+
+    Keyword-only options map to libdc1's client options: ``connect_timeout``,
+    ``max_retries`` (retries of safe requests, default 3), ``retry_base``,
+    ``max_retry_after`` (seconds), ``user_agent``, ``ca_path``,
+    ``insecure_skip_verify``, ``proxy``, ``max_response_bytes``,
+    ``allow_insecure_http``, ``pool_size``.
+
+    Logging: libdc1's messages (retries at INFO, inputs the server will alter
+    at WARNING, each HTTP exchange at DEBUG) go to the Python logger ``"dc1"``
+    (or ``logger=``). Only messages at or above the logger's effective level
+    when the client is created (or ``log_level=``) are produced. ``logger=False``
+    turns the bridge off.
+
+    Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = 30,
+        *,
+        connect_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        retry_base: Optional[float] = None,
+        max_retry_after: Optional[float] = None,
+        user_agent: Optional[str] = None,
+        ca_path: Optional[str] = None,
+        insecure_skip_verify: Optional[bool] = None,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
+        pool_size: Optional[int] = None,
+        logger: Union[logging.Logger, str, None, bool] = None,
+        log_level: Optional[int] = None,
+    ) -> None:
+        self._closed = False
+        self._handle: Any = None  # set last: __del__ must cope with a failed __init__
+        self._log_callbacks: List[Any] = []  # every dc1_log_fn handed to C, kept alive
+        options: Dict[str, Any] = {}
+        if api_key is not None:
+            options["api_key"] = api_key
+        if base_url is not None:
+            options["base_url"] = base_url
+        for key, value in (
+            ("timeout_ms", _ms(timeout, "timeout")),
+            ("connect_timeout_ms", _ms(connect_timeout, "connect_timeout")),
+            ("retry_base_ms", _ms(retry_base, "retry_base")),
+            ("max_retry_after_ms", _ms(max_retry_after, "max_retry_after")),
+            ("max_retries", max_retries),
+            ("ca_path", ca_path),
+            ("insecure_skip_verify", insecure_skip_verify),
+            ("proxy", proxy),
+            ("max_response_bytes", max_response_bytes),
+            ("allow_insecure_http", allow_insecure_http),
+            ("pool_size", pool_size),
+        ):
+            if value is not None:
+                options[key] = value
+        ua = f"dc1-python/{_BINDING_VERSION} Python/{sys.version_info[0]}.{sys.version_info[1]}"
+        options["user_agent"] = f"{ua} {user_agent}" if user_agent else ua
+
+        self._api_key = api_key if api_key is not None else os.environ.get("DC1_API_KEY")
+        self._base_url = (base_url or os.environ.get("DC1_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.timeout = timeout
+
+        self._cv = threading.Condition(threading.Lock())
+        self._inflight = 0
+        handle = _lib.client_new(options)
+        self._handle = handle
+
+        self.jobs = JobsResource(self)
+        self.providers = ProvidersResource(self)
+        self.wallet = WalletResource(self)
+        self.webhooks = WebhooksResource(self)
+
+        if logger is not False:
+            try:
+                self.set_logger(logger if logger is not True else None, log_level)
+            except BaseException:
+                self.close()
+                raise
+
+    # -- handle management ---------------------------------------------------
+
+    def _acquire(self) -> Any:
+        with self._cv:
+            if self._handle is None:
+                raise ClientClosedError("the client is closed")
+            self._inflight += 1
+            return self._handle
+
+    def _release(self) -> None:
+        with self._cv:
+            self._inflight -= 1
+            if self._inflight == 0:
+                self._cv.notify_all()
+
+    def _call(self, fn_name: str, *args: Any) -> Dict[str, Any]:
+        handle = self._acquire()
+        try:
+            return _lib.call(fn_name, handle, *args)
+        finally:
+            self._release()
+
+    def _call_long(self, fn_name: str, *args: Any) -> Dict[str, Any]:
+        """For calls that may block for minutes (dc1_job_wait). A blocking ctypes
+        call holds off signals, so in the main thread Ctrl-C would only act once
+        the wait ends. There the call runs on a helper thread while the main
+        thread waits interruptibly; on KeyboardInterrupt the client's calls are
+        interrupted (dc1_client_interrupt) and the KeyboardInterrupt propagates."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._call(fn_name, *args)
+        box: Dict[str, Any] = {}
+
+        def runner() -> None:
+            try:
+                box["value"] = self._call(fn_name, *args)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                box["error"] = exc
+
+        worker = threading.Thread(target=runner, name=f"dc1-{fn_name}", daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.1)
+        except KeyboardInterrupt:
+            try:
+                self.interrupt()
+            except Exception:
+                pass
+            worker.join()
+            raise
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    def close(self, *, interrupt: bool = False) -> None:
+        """Frees the C client (its connections are closed and its key wiped).
+
+        Calls still running on other threads are waited for first (with
+        ``interrupt=True`` they are ended with :meth:`interrupt` instead of
+        waited out). Further calls raise :class:`ClientClosedError`.
+        Closing twice is harmless."""
+        with self._cv:
+            handle = self._handle
+            if handle is None:
+                return
+            self._handle = None  # new calls now fail
+            self._closed = True
+            if interrupt and self._inflight:
+                _lib.client_interrupt(handle)
+            while self._inflight:
+                self._cv.wait()
+        _lib.client_free(handle)
+        self._log_callbacks = []  # only now: the library may call them until the free
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def __enter__(self) -> "DC1Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        handle = getattr(self, "_handle", None)
+        if handle is not None and getattr(self, "_inflight", 0) == 0:
+            try:
+                self._handle = None
+                _lib.client_free(handle)
+            except Exception:  # interpreter shutdown: modules may be gone
+                pass
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<DC1Client base_url={self._base_url!r} {state}>"
+
+    # -- configuration ---------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The base URL in use (argument, else $DC1_BASE_URL, else the default)."""
+        return self._base_url
+
+    @property
+    def api_key(self) -> Optional[str]:
+        """The configured key (argument, else $DC1_API_KEY)."""
+        return self._api_key
+
+    @property
+    def library_version(self) -> str:
+        """The libdc1 version in use."""
+        return _lib.version()
+
+    def set_logger(self, logger: Union[logging.Logger, str, None] = None,
+                   level: Optional[int] = None) -> None:
+        """Routes libdc1's log messages to ``logger`` (default: the ``"dc1"``
+        logger). Messages below ``level`` (default: the logger's effective
+        level now) are not produced. Call it before sharing the client across
+        threads."""
+        if logger is None or isinstance(logger, str):
+            logger = logging.getLogger(logger or "dc1")
+        if level is None:
+            level = logger.getEffectiveLevel()
+        target = logger
+
+        def sink(c_level: int, message: str) -> None:
+            target.log(_TO_PY_LEVEL.get(c_level, logging.ERROR), "%s", message)
+
+        callback = _lib.make_log_callback(sink)
+        # Kept alive until the C client is freed: a call running on another
+        # thread may still be inside the previous sink.
+        self._log_callbacks.append(callback)
+        handle = self._acquire()
+        try:
+            _lib.client_set_logger(handle, callback, _c_level(level))
+        finally:
+            self._release()
+
+    def remove_logger(self) -> None:
+        """Stops the libdc1 → Python logging bridge."""
+        handle = self._acquire()
+        try:
+            _lib.client_set_logger(handle, None, _lib.DC1_LOG_ERROR)
+        finally:
+            self._release()
+
+    # -- generic ---------------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """Ends every blocking call running on this client, from any thread:
+        each raises :class:`InterruptedCallError` promptly. Calls started
+        afterwards are not affected."""
+        handle = self._acquire()
+        try:
+            _lib.client_interrupt(handle)
+        finally:
+            self._release()
+
+    def request(self, method: str, path: str, body: Any = None) -> Dict[str, Any]:
+        """Sends one request to any route, with the client's auth, retries
+        (GET/HEAD only), deadline and error mapping (``dc1_request``).
+
+        Returns ``{"http_status": int, "request_id": str, "body": <parsed JSON,
+        a string for a non-JSON body, or None>}``; a 4xx/5xx raises."""
+        return self._call("dc1_request", method.upper(), path, body)
+
+    def me(self) -> Dict[str, Any]:
+        """``GET /api/renters/me`` (same as ``wallet.me()``)."""
+        return self.wallet.me()
+
+    def chat(
+        self,
+        messages: List[Dict[str, Any]],
+        *,
+        model: Optional[str] = None,
+        stream: bool = False,
+        on_token: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        endpoint_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        **fields: Any,
+    ) -> Dict[str, Any]:
+        """One OpenAI-compatible chat completion (``dc1_chat``).
+
+        Without ``endpoint_url`` it goes to DC1's ``/v1/chat/completions`` (with
+        an Idempotency-Key, so a retried call is not billed twice); with the
+        ``endpoint_url`` of a serving vllm_serve job it goes there directly and
+        the API key is never sent. ``fields`` are passed through (temperature,
+        max_tokens, …).
+
+        Returns the completion body plus ``content`` (the first choice's text)
+        and ``finish_reason``. With ``stream=True`` and ``on_token``, each text
+        delta reaches ``on_token({"type":"token","content":…,"chunk":{…}})``
+        (return False to stop) and the result holds the whole ``content``."""
+        request: Dict[str, Any] = dict(fields)
+        request["messages"] = messages
+        if model is not None:
+            request["model"] = model
+        if stream:
+            request["stream"] = True
+        if endpoint_url is not None:
+            request["endpoint_url"] = endpoint_url
+        if timeout is not None:
+            request["timeout_ms"] = _ms(timeout, "timeout")
+        handle = self._acquire()
+        try:
+            return _lib.call_streaming("dc1_chat", [handle, request], on_token, allow_null=True)
+        finally:
+            self._release()
+
+
+# ---------------------------------------------------------------------------
+# Resources
+# ---------------------------------------------------------------------------
+
+
+class _Resource:
+    def __init__(self, client: DC1Client) -> None:
+        self._client = client
+
+    def _call(self, fn_name: str, *args: Any) -> Dict[str, Any]:
+        return self._client._call(fn_name, *args)
+
+
+class ProvidersResource(_Resource):
+    """``client.providers``."""
+
+    def list(
+        self,
+        *,
+        live: Optional[bool] = None,
+        min_vram_gb: Optional[float] = None,
+        gpu_model: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> List[Provider]:
+        """Online providers, largest VRAM first. Optional filters (applied by
+        libdc1): ``live`` (heartbeat within 120 s), ``min_vram_gb``,
+        ``gpu_model`` (case-insensitive substring), ``limit``."""
+        filt: Dict[str, Any] = {}
+        for key, value in (("live", live), ("min_vram_gb", min_vram_gb),
+                           ("gpu_model", gpu_model), ("limit", limit)):
+            if value is not None:
+                filt[key] = value
+        out = self._call("dc1_providers_list", filt or None)
+        return [Provider.from_api(p) for p in out.get("providers") or []]
+
+    def get(self, provider_id: int) -> Provider:
+        """One provider by id; :class:`NotFoundError` (status_code 404) when it
+        is not among the available providers."""
+        for provider in self.list():
+            if str(provider.id) == str(provider_id):
+                return provider
+        doc = {"code": "DC1_E_NOT_FOUND", "message":
+               f"Provider {provider_id} not found in available providers"}
+        raise NotFoundError(doc["message"], 404, {"provider_id": provider_id}, document=doc)
+
+
+class WalletResource(_Resource):
+    """``client.wallet``."""
+
+    def balance(self) -> Balance:
+        """``GET /api/renters/balance`` as a :class:`Balance`."""
+        out = self._call("dc1_balance")
+        return Balance(out, client=self._client, api_key=self._client.api_key)
+
+    def me(self) -> Dict[str, Any]:
+        """``GET /api/renters/me``: ``{"renter": {…}, "recent_jobs": […], …}``."""
+        return self._call("dc1_me")
+
+
+class JobsResource(_Resource):
+    """``client.jobs``."""
+
+    _OUTPUT_CACHE_SIZE = 32
+
+    def __init__(self, client: DC1Client) -> None:
+        super().__init__(client)
+        self._lock = threading.Lock()
+        self._outputs: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
+        self._types: "OrderedDict[str, str]" = OrderedDict()
+
+    # -- caches -----------------------------------------------------------------
+
+    def _remember_type(self, job: Job) -> None:
+        if job.job_type:
+            with self._lock:
+                for key in (job.id, str(job.row_id) if job.row_id is not None else None):
+                    if key:
+                        self._types[key] = job.job_type
+                        self._types.move_to_end(key)
+                while len(self._types) > 1024:
+                    self._types.popitem(last=False)
+
+    def _cached_output(self, job_id: str) -> Optional[Dict[str, Any]]:
+        with self._lock:
+            out = self._outputs.get(job_id)
+            if out is not None:
+                self._outputs.move_to_end(job_id)
+            return out
+
+    def _store_output(self, keys: List[str], output: Dict[str, Any]) -> None:
+        with self._lock:
+            for key in keys:
+                self._outputs[key] = output
+                self._outputs.move_to_end(key)
+            while len(self._outputs) > self._OUTPUT_CACHE_SIZE:
+                self._outputs.popitem(last=False)
+
+    def _job(self, doc: Dict[str, Any], fetch_output: bool = True) -> Job:
+        """Job from a job document; for a completed job, its output is fetched
+        once (dc1_job_output) and cached — a completed job's output never changes."""
+        output = None
+        status = doc.get("status")
+        if fetch_output and status == "completed":
+            key = str(doc.get("job_id") or doc.get("id"))
+            output = self._cached_output(key)
+            if output is None:
+                try:
+                    output = self._call("dc1_job_output", key)
+                except (NotReadyError, JobFailedError):
+                    output = None  # the status moved on between the two calls
+                else:
+                    keys = [key] + ([str(doc["id"])] if doc.get("id") is not None else [])
+                    self._store_output(keys, output)
+        job = Job.from_api(doc, output=output, client=self._client)
+        self._remember_type(job)
+        return job
+
+    # -- submit ---------------------------------------------------------------
+
+    def submit(
+        self,
+        job_type: str,
+        params: Optional[Dict[str, Any]] = None,
+        *,
+        provider_id: Optional[int] = None,
+        duration_minutes: float,
+        priority: Union[int, str, None] = 2,
+        **extra: Any,
+    ) -> Job:
+        """Submits a job (``POST /api/jobs/submit``) and returns it.
+
+        ``params`` holds scalar values only. ``provider_id`` None routes
+        automatically. ``priority`` 0–10 (int or numeric string; higher runs
+        first). ``extra`` takes the other submit fields: ``model``,
+        ``pricing_class``, ``max_duration_seconds``, ``gpu_requirements``,
+        ``container_spec``, ``task_spec``, ``template_id``, ``bundle_id``,
+        ``env_vars``. The body is checked locally first (ValidationError with
+        ``fields``, nothing sent).
+
+        A submit is never sent twice. When its answer is lost, libdc1 looks
+        for the job in the history: one match is returned (``job.reconciled``
+        is True); otherwise :class:`SubmitUnknownError` lists the candidates.
+        """
+        body: Dict[str, Any] = {
+            "job_type": job_type,
+            "duration_minutes": duration_minutes,
+            "params": dict(params or {}),
+        }
+        if provider_id is not None:
+            body["provider_id"] = provider_id
+        if priority is not None:
+            body["priority"] = priority
+        for key, value in extra.items():
+            if value is not None:
+                body[key] = value
+        out = self._call("dc1_job_submit", body)
+        doc = dict(out.get("job") or {})
+        for key in ("queued", "message", "reconciled"):
+            if key in out:
+                doc.setdefault("submit_" + key if key == "message" else key, out[key])
+        return self._job(doc, fetch_output=False)
+
+    def run(
+        self,
+        job_type: str,
+        params: Optional[Dict[str, Any]] = None,
+        *,
+        duration_minutes: float,
+        timeout: float = 300,
+        poll_interval: float = 2,
+        **submit_kwargs: Any,
+    ) -> Job:
+        """Submits, waits until the job ends and returns the completed job;
+        raises :class:`JobFailedError` / :class:`JobCancelledError` when it did
+        not complete, :class:`JobTimeoutError` when ``timeout`` passed."""
+        job = self.submit(job_type, params, duration_minutes=duration_minutes, **submit_kwargs)
+        done = self.wait(job.id, timeout=timeout, poll_interval=poll_interval, ready=False)
+        return done.raise_for_status()
+
+    # -- reads ------------------------------------------------------------------
+
+    def get(self, job_id: Any) -> Job:
+        """The job now (``GET /api/jobs/{id}``). For a completed job ``result``
+        holds the output (fetched once, then cached)."""
+        jid = _job_id(job_id)
+        return self._job(self._call("dc1_job_get", jid))
+
+    def status(self, job_id: Any) -> Dict[str, Any]:
+        """The light poll: ``{"job_id","status","terminal","tokens_generated",
+        "elapsed_seconds","estimated_cost_usd","provider_online"}``."""
+        return self._call("dc1_job_status", _job_id(job_id))
+
+    def output(self, job_id: Any) -> Dict[str, Any]:
+        """The normalised output document (``dc1_job_output``): ``kind`` is
+        text, image, endpoint, json, raw or empty. Raises
+        :class:`NotReadyError` (202), :class:`JobFailedError` /
+        :class:`JobCancelledError` (410)."""
+        jid = _job_id(job_id)
+        cached = self._cached_output(jid)
+        if cached is not None:
+            return cached
+        out = self._call("dc1_job_output", jid)
+        if out.get("status", "completed") == "completed":
+            self._store_output([jid], out)
+        return out
+
+    def list(self, limit: int = 20) -> List[Job]:
+        """Recent jobs, newest first (``GET /api/jobs/history``; limit 1–100)."""
+        out = self.history(limit=limit)
+        return [self._job(j, fetch_output=False) for j in out.get("jobs") or []]
+
+    def history(self, limit: int = 20) -> Dict[str, Any]:
+        """The raw history document: ``{"balance_halala","balance_sar",
+        "total_jobs","jobs":[…]}``."""
+        return self._call("dc1_jobs_history", {"limit": limit})
+
+    # -- waiting ----------------------------------------------------------------
+
+    def _wait_options(self, timeout: float, poll_interval: float,
+                      max_poll_interval: Optional[float], mode: str,
+                      cancel_on_timeout: bool) -> Dict[str, Any]:
+        timeout_ms = _ms(timeout, "timeout")
+        if not timeout_ms:
+            raise InvalidArgumentError("timeout must be positive")
+        first = max(1, _ms(poll_interval, "poll_interval") or 1)
+        if max_poll_interval is None:
+            max_ms = max(first, 10000)
+        else:
+            max_ms = max(first, _ms(max_poll_interval, "max_poll_interval") or first)
+        opts: Dict[str, Any] = {
+            "timeout_ms": timeout_ms,
+            "poll_interval_ms": first,
+            "max_poll_interval_ms": max_ms,
+            "mode": mode,
+        }
+        if cancel_on_timeout:
+            opts["cancel_on_timeout"] = True
+        return opts
+
+    def _job_type(self, jid: str) -> str:
+        with self._lock:
+            known = self._types.get(jid)
+        if known is not None:
+            return known
+        return self._job(self._call("dc1_job_get", jid), fetch_output=False).job_type
+
+    def wait(
+        self,
+        job_id: Any,
+        timeout: float = 300,
+        poll_interval: float = 5,
+        *,
+        max_poll_interval: Optional[float] = None,
+        cancel_on_timeout: bool = False,
+        ready: Optional[bool] = None,
+    ) -> Job:
+        """Blocks until the job ends and returns it, whatever its final status
+        (completed, failed, cancelled, …): check ``job.status`` or call
+        ``job.raise_for_status()``.
+
+        Polls the light status route, first every ``poll_interval`` seconds,
+        the interval growing ×1.5 up to ``max_poll_interval`` (default
+        max(poll_interval, 10)). Raises :class:`JobTimeoutError` after
+        ``timeout`` seconds (``cancel_on_timeout=True`` cancels the job then).
+
+        ``vllm_serve`` jobs keep running while they serve, so for them (when
+        ``ready`` is None) the wait returns as soon as the endpoint is up, as
+        code written for the official SDK expects; ``ready=False`` waits for
+        the end instead. See also :meth:`wait_ready`.
+        """
+        jid = _job_id(job_id)
+        if ready is None:
+            ready = self._job_type(jid) == "vllm_serve"
+        opts = self._wait_options(timeout, poll_interval, max_poll_interval,
+                                  "ready" if ready else "terminal", cancel_on_timeout)
+        try:
+            return self._job(self._wait(jid, opts, timeout))
+        except (JobFailedError, NotReadyError):
+            if not ready:
+                raise
+            # ready mode: the job ended without serving (failed, cancelled, or
+            # completed: libdc1 reports that as NOT_READY); hand back its final state.
+            return self.get(jid)
+
+    def _wait(self, jid: str, opts: Dict[str, Any], timeout: float) -> Dict[str, Any]:
+        started = time.monotonic()
+        try:
+            return self._client._call_long("dc1_job_wait", jid, opts)
+        except RequestTimeoutError as exc:
+            elapsed = time.monotonic() - started
+            if exc.job is None and elapsed < timeout * 0.9:
+                raise  # one HTTP request timed out persistently, not the wait
+            last = None
+            if isinstance(exc.job, dict):
+                last = Job.from_api(exc.job, client=self._client)
+            raise JobTimeoutError(jid, timeout, job=last, document=exc.document) from None
+
+    def wait_ready(
+        self,
+        job_id: Any,
+        timeout: float = 600,
+        poll_interval: float = 2,
+        *,
+        max_poll_interval: Optional[float] = None,
+        cancel_on_timeout: bool = False,
+    ) -> Endpoint:
+        """Waits until a ``vllm_serve`` job is serving and returns its
+        :class:`Endpoint` (``endpoint_url`` and the OpenAI-compatible
+        ``base_url``). Raises :class:`JobFailedError` / :class:`JobCancelledError`
+        if the job fails or is cancelled first, :class:`NotReadyError` if it
+        completed without ever serving, :class:`JobTimeoutError` after ``timeout``."""
+        jid = _job_id(job_id)
+        opts = self._wait_options(timeout, poll_interval, max_poll_interval, "ready",
+                                  cancel_on_timeout)
+        job = self._job(self._wait(jid, opts, timeout), fetch_output=False)
+        url = job.endpoint_url
+        if not url:
+            raise JobFailedError(
+                f"job {jid} is {job.status} without an endpoint_url",
+                document={"code": "DC1_E_JOB_FAILED", "job": job.raw,
+                          "message": f"job {jid} is {job.status} without an endpoint_url"},
+            )
+        params = job.raw.get("params")
+        model = job.model or (params.get("model") if isinstance(params, dict) else None)
+        return Endpoint(job=job, endpoint_url=url, base_url=openai_base_url(url), model=model)
+
+    # -- control -------------------------------------------------------------------
+
+    def cancel(self, job_id: Any) -> Dict[str, Any]:
+        """Cancels the job (the server refunds the prepaid cost). Returns
+        ``{"success": True, "job_id": …, "status": …, "job": {…}}``. A job that
+        already completed or was cancelled raises :class:`ValidationError`."""
+        jid = _job_id(job_id)
+        out = self._call("dc1_job_cancel", jid)
+        found = out.get("job")
+        doc: Dict[str, Any] = found if isinstance(found, dict) else {}
+        return {
+            "success": bool(out.get("success", True)),
+            "job_id": str(doc.get("job_id") or jid),
+            "status": doc.get("status", "cancelled"),
+            "job": doc,
+        }
+
+    # -- logs --------------------------------------------------------------------------
+
+    def get_logs(self, job_id: Any, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
+        """One page of the job's log: ``{"job_id","status","logs":[{"line_no",
+        "level","message","logged_at"}],"total_lines","has_more","next_since"}``.
+        ``since`` is the last line number already seen (exclusive)."""
+        opts: Dict[str, Any] = {"limit": limit}
+        if since is not None:
+            opts["since"] = since
+        return self._call("dc1_job_logs", _job_id(job_id), opts)
+
+    def iter_logs(
+        self,
+        job_id: Any,
+        *,
+        since: int = 0,
+        poll_interval: float = 1.0,
+        timeout: Optional[float] = None,
+        limit: int = 200,
+    ) -> Iterator[Dict[str, Any]]:
+        """Yields the job's log lines (dicts) as they appear, polling every
+        ``poll_interval`` seconds, until the job is terminal and every line has
+        been read. ``timeout`` (seconds) raises :class:`JobTimeoutError`."""
+        jid = _job_id(job_id)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        cursor = since
+        finishing = False
+        while True:
+            page = self.get_logs(jid, since=cursor, limit=limit)
+            lines = page.get("logs") or []
+            for line in lines:
+                yield line
+            cursor = _next_cursor(page, lines, cursor)
+            if page.get("has_more") and lines:
+                continue
+            if finishing:
+                return
+            if page.get("status") in TERMINAL_STATUSES:
+                finishing = True  # one more read for lines that landed with the status
+                continue
+            if deadline is not None and time.monotonic() >= deadline:
+                raise JobTimeoutError(jid, timeout or 0)
+            pause = poll_interval
+            if deadline is not None:
+                pause = max(0.0, min(pause, deadline - time.monotonic()))
+            time.sleep(pause)
+
+    # -- server-sent event streams ------------------------------------------------------
+
+    @staticmethod
+    def _stream_options(since: Optional[int], timeout: Optional[float],
+                        idle_timeout: Optional[float], max_reconnects: Optional[int]) -> Dict[str, Any]:
+        opts: Dict[str, Any] = {}
+        if since is not None:
+            opts["since"] = since
+        if timeout is not None:
+            opts["timeout_ms"] = _ms(timeout, "timeout")
+        if idle_timeout is not None:
+            opts["idle_timeout_ms"] = _ms(idle_timeout, "idle_timeout")
+        if max_reconnects is not None:
+            opts["max_reconnects"] = max_reconnects
+        return opts
+
+    def stream_logs(
+        self,
+        job_id: Any,
+        on_line: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        *,
+        since: int = 0,
+        timeout: Optional[float] = None,
+        idle_timeout: Optional[float] = None,
+        max_reconnects: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """Follows the job's log over server-sent events until the job ends
+        (``dc1_job_logs_stream``). Each event reaches ``on_line`` on this thread:
+        ``{"type":"log","line_no","level","line","logged_at",…}``, the last one
+        ``{"type":"end","status":…}``; return False to stop early. A dropped
+        connection is resumed without repeating lines. Returns
+        ``{"job_id","lines","last_line_no","reconnects","ended","status"}``."""
+        handle = self._client._acquire()
+        try:
+            return _lib.call_streaming(
+                "dc1_job_logs_stream",
+                [handle, _job_id(job_id),
+                 self._stream_options(since, timeout, idle_timeout, max_reconnects)],
+                on_line)
+        finally:
+            self._client._release()
+
+    def stream_status(
+        self,
+        job_id: Any,
+        on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        *,
+        timeout: Optional[float] = None,
+        idle_timeout: Optional[float] = None,
+        max_reconnects: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """Follows the job's status events over server-sent events until it ends
+        (``dc1_job_status_stream``). Each event reaches ``on_event`` with its
+        ``event`` name (job_queued, provider_assigned, job_starting, job_running,
+        job_completed, job_failed, end); return False to stop early. Returns
+        ``{"job_id","events","reconnects","ended","status","terminal"}``."""
+        handle = self._client._acquire()
+        try:
+            return _lib.call_streaming(
+                "dc1_job_status_stream",
+                [handle, _job_id(job_id),
+                 self._stream_options(None, timeout, idle_timeout, max_reconnects)],
+                on_event)
+        finally:
+            self._client._release()
+
+    # -- files -----------------------------------------------------------------------
+
+    def save_image(self, job_id: Any, path: Any) -> Dict[str, Any]:
+        """Writes the decoded PNG of a completed image job to ``path``
+        (``dc1_job_save_image``; written to a temporary file, then renamed).
+        Returns ``{"path","bytes","width","height","format","truncated"}``.
+        Raises like :meth:`output`, plus :class:`ProtocolError` (not an image)
+        and :class:`FileWriteError`."""
+        return self._call("dc1_job_save_image", _job_id(job_id), os.fspath(path))
+
+
+class WebhooksResource(_Resource):
+    """``client.webhooks``: the account webhook URL and registered webhooks.
+    To check a delivery use :func:`dc1.verify_webhook` / :func:`dc1.parse_webhook`
+    (no client needed)."""
+
+    def set_url(self, url: Optional[str]) -> Dict[str, Any]:
+        """``PATCH /api/renters/settings``: the account webhook URL (https, public
+        host); None or "" clears it. Returns ``{"success","settings":{"webhook_url"}}``."""
+        return self._call("dc1_webhook_set_url", url)
+
+    def list(self) -> List[Dict[str, Any]]:
+        """Registered webhooks: ``[{id,url,events,active,created_at}]``. The server
+        allows 10 requests per hour on these routes (every method counted)."""
+        return list(self._call("dc1_webhooks_list").get("webhooks") or [])
+
+    def register(self, url: str, secret: str, events: Optional[List[str]] = None) -> Dict[str, Any]:
+        """Registers a webhook (``secret`` ≥ 16 characters; ``events`` among
+        job.completed, job.failed, balance.low). Returns ``{"id","url","events",
+        "active","created_at"}``."""
+        request: Dict[str, Any] = {"url": url, "secret": secret}
+        if events is not None:
+            request["events"] = list(events)
+        return self._call("dc1_webhook_register", request)
+
+    def delete(self, webhook_id: Any) -> Dict[str, Any]:
+        """Deactivates a registered webhook: ``{"success","id","active":false}``."""
+        return self._call("dc1_webhook_delete", str(webhook_id))
+
+
+def _next_cursor(page: Dict[str, Any], lines: List[Dict[str, Any]], cursor: int) -> int:
+    nxt = page.get("next_since")
+    if isinstance(nxt, int) and nxt >= cursor:
+        return nxt
+    if lines:
+        last = lines[-1].get("line_no")
+        if isinstance(last, int):
+            return max(cursor, last)
+    return cursor
+

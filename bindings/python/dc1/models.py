@@ -1,0 +1,496 @@
+"""Typed models returned by the client: :class:`Provider`, :class:`Job`,
+:class:`Balance` (also exported as ``Wallet``, the official SDK's name) and
+:class:`Endpoint`.
+
+Every model keeps the document it was built from in ``raw`` (and ``_raw``,
+the official SDK's name); attributes not modelled explicitly are read from it,
+so ``provider.cuda_version`` or ``job.progress_phase`` work too.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import DC1Client
+
+__all__ = ["Provider", "Job", "Balance", "Wallet", "Endpoint", "TERMINAL_STATUSES", "parse_time"]
+
+#: Statuses after which a job never changes on its own (the server's legacy three included).
+TERMINAL_STATUSES = frozenset(
+    {"completed", "failed", "cancelled", "done", "permanently_failed", "timed_out"}
+)
+
+
+def parse_time(value: Any) -> Optional[_dt.datetime]:
+    """Parses the server's timestamps: ISO-8601 with ``Z`` and the SQLite forms
+    ``YYYY-MM-DD HH:MM:SS[.sss]`` (no zone: UTC). Returns an aware datetime or None."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip().replace(" ", "T", 1)
+    if text.endswith("Z") or text.endswith("z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        # Python 3.9/3.10 fromisoformat wants 3 or 6 fraction digits.
+        match = re.match(r"^(.*T\d\d:\d\d:\d\d)\.(\d+)(.*)$", text)
+        if not match:
+            return None
+        head, digits, tail = match.groups()
+        try:
+            parsed = _dt.datetime.fromisoformat(f"{head}.{(digits + '000000')[:6]}{tail}")
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+    return parsed
+
+
+def _num(value: Any, default: Any = None) -> Any:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        text = str(value)
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+class _RawFallback:
+    """Attributes not modelled explicitly come from the raw document."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raw = self.__dict__.get("raw")
+        if isinstance(raw, dict) and name in raw:
+            return raw[name]
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __getitem__(self, key: str) -> Any:
+        """Dict-style access to the raw document (``provider['cuda_version']``)."""
+        return self.raw[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+    @property
+    def _raw(self) -> Dict[str, Any]:
+        """The official SDK's name for :attr:`raw`."""
+        return self.raw
+
+
+# ---------------------------------------------------------------------------
+# Provider
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Provider(_RawFallback):
+    """A GPU provider from ``GET /api/renters/available-providers``."""
+
+    id: int
+    name: str
+    gpu_model: str
+    vram_gb: float
+    vram_mib: int
+    status: str
+    reliability_score: float
+    is_live: bool = False
+    gpu_count: int = 1
+    location: Optional[str] = None
+    cached_models: list = field(default_factory=list)
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, data: Dict[str, Any]) -> "Provider":
+        vram_mib = _num(data.get("vram_mib"), 0)
+        vram_gb = _num(data.get("vram_gb"))
+        if vram_gb is None:
+            vram_gb = round(vram_mib / 1024, 1) if vram_mib else 0
+        return cls(
+            id=_num(data.get("id"), 0),
+            name=data.get("name") or "",
+            gpu_model=data.get("gpu_model") or "",
+            vram_gb=vram_gb,
+            vram_mib=vram_mib,
+            status=data.get("status") or "offline",
+            reliability_score=_num(data.get("reliability_score"), 0),
+            is_live=bool(data.get("is_live")),
+            gpu_count=_num(data.get("gpu_count"), 1),
+            location=data.get("location"),
+            cached_models=list(data.get("cached_models") or []),
+            raw=dict(data),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Balance
+# ---------------------------------------------------------------------------
+
+
+class Balance(_RawFallback):
+    """The renter's wallet from ``GET /api/renters/balance``.
+
+    Money is kept in integer halala (1 SAR = 100 halala); the ``*_sar``
+    attributes are floats. ``name`` and ``email`` (the official SDK's Wallet
+    had them) are read from ``/api/renters/me`` on first access — that one
+    access makes a blocking request."""
+
+    def __init__(self, data: Dict[str, Any], client: Optional["DC1Client"] = None,
+                 api_key: Optional[str] = None) -> None:
+        self.raw: Dict[str, Any] = dict(data)
+        self._client = client
+        self._api_key = api_key
+        self._me: Optional[Dict[str, Any]] = None
+        self.balance_halala: int = _num(data.get("balance_halala"), 0)
+        self.held_halala: int = _num(data.get("held_halala"), 0)
+        self.available_halala: int = _num(data.get("available_halala"), self.balance_halala)
+        self.total_spent_halala: int = _num(data.get("total_spent_halala"), 0)
+        self.total_jobs: int = _num(data.get("total_jobs"), 0)
+
+    @classmethod
+    def from_api(cls, data: Dict[str, Any]) -> "Balance":
+        return cls(data)
+
+    @property
+    def balance_sar(self) -> float:
+        return self.balance_halala / 100
+
+    @property
+    def held_sar(self) -> float:
+        return self.held_halala / 100
+
+    @property
+    def available_sar(self) -> float:
+        return self.available_halala / 100
+
+    @property
+    def total_spent_sar(self) -> float:
+        return self.total_spent_halala / 100
+
+    def _renter(self) -> Dict[str, Any]:
+        if self._me is None:
+            renter: Dict[str, Any] = {}
+            if self._client is not None:
+                me = self._client.wallet.me()
+                found = me.get("renter")
+                renter = found if isinstance(found, dict) else me
+            self._me = renter
+        return self._me
+
+    @property
+    def name(self) -> str:
+        return self._renter().get("name") or ""
+
+    @property
+    def email(self) -> str:
+        return self._renter().get("email") or ""
+
+    @property
+    def api_key(self) -> str:
+        """The key the client was configured with (official SDK compatibility;
+        never printed in repr)."""
+        return self._api_key or ""
+
+    def __repr__(self) -> str:
+        return (
+            f"Balance(balance_halala={self.balance_halala}, balance_sar={self.balance_sar:.2f}, "
+            f"held_halala={self.held_halala}, available_halala={self.available_halala}, "
+            f"total_spent_halala={self.total_spent_halala}, total_jobs={self.total_jobs})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Balance) and other.raw == self.raw
+
+
+#: The official SDK's name for the wallet model.
+Wallet = Balance
+
+
+# ---------------------------------------------------------------------------
+# Job
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Job(_RawFallback):
+    """A DC1 job.
+
+    ``id`` is the string ``job_id`` ("job-…"); ``row_id`` the integer row id.
+    ``result`` is filled for a completed job (the output is fetched once by
+    ``jobs.get()``/``jobs.wait()``): for text jobs ``result['output']`` holds the
+    text; otherwise it is the whole normalised output document (``kind``,
+    ``image_base64``, ``result_json``, ``stdout``, …). For a ``vllm_serve``
+    job that is serving, ``result`` is ``{'endpoint_url': …, 'base_url': …}``.
+    ``result_type`` is the output kind: text, image, endpoint, json, raw or empty.
+    """
+
+    id: str
+    status: str
+    job_type: str = ""
+    provider_id: Optional[int] = None
+    duration_minutes: float = 0
+    cost_halala: int = 0
+    submitted_at: str = ""
+    result: Optional[Dict[str, Any]] = None
+    result_type: Optional[str] = None
+    error: Optional[str] = None
+    execution_time_sec: Optional[float] = None
+    started_at: Optional[str] = None
+    completed_at: Optional[str] = None
+    provider_name: Optional[str] = None
+    model: Optional[str] = None
+    actual_cost_halala: Optional[int] = None
+    endpoint_url: Optional[str] = None
+    row_id: Optional[int] = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    output: Optional[Dict[str, Any]] = field(default=None, repr=False, compare=False)
+
+    # The client that produced the job (for refresh(), save_image(), …). A plain
+    # class attribute, not a dataclass field: dataclasses.asdict()/replace() must
+    # not try to copy a client.
+    _client = None  # type: Optional[DC1Client]
+
+    @classmethod
+    def from_api(
+        cls,
+        data: Dict[str, Any],
+        output: Optional[Dict[str, Any]] = None,
+        client: Optional["DC1Client"] = None,
+    ) -> "Job":
+        """Builds a Job from a job document (dc1_job_get, history rows, the
+        ``job`` of a submit answer) and, for a completed job, its output."""
+        job_id = data.get("job_id") or data.get("id") or ""
+        row_id = data.get("id") if isinstance(data.get("id"), int) else None
+        status = data.get("status") or "unknown"
+        job = cls(
+            id=str(job_id),
+            status=str(status),
+            job_type=data.get("job_type") or "",
+            provider_id=_num(data.get("provider_id")),
+            duration_minutes=_num(data.get("duration_minutes"), 0),
+            cost_halala=_num(data.get("cost_halala"), 0),
+            submitted_at=data.get("submitted_at") or data.get("created_at") or "",
+            error=data.get("error") or data.get("last_error"),
+            started_at=data.get("started_at"),
+            completed_at=data.get("completed_at"),
+            provider_name=data.get("provider_name"),
+            model=data.get("model"),
+            actual_cost_halala=_num(data.get("actual_cost_halala")),
+            endpoint_url=data.get("endpoint_url"),
+            row_id=row_id,
+            raw=dict(data),
+        )
+        job._client = client
+        job.execution_time_sec = job._execution_time()
+        job._set_output(output)
+        return job
+
+    # -- result -------------------------------------------------------------
+
+    def _set_output(self, output: Optional[Dict[str, Any]]) -> None:
+        self.output = output
+        if output is not None:
+            kind = output.get("kind") or "raw"
+            result = dict(output)
+            if "output" not in result:
+                for key in ("text", "response", "stdout"):
+                    if isinstance(output.get(key), str):
+                        result["output"] = output[key]
+                        break
+            self.result = result
+            self.result_type = kind
+            if kind == "endpoint" and output.get("endpoint_url"):
+                self.endpoint_url = output["endpoint_url"]
+                result.setdefault("base_url", openai_base_url(output["endpoint_url"]))
+            if self.actual_cost_halala is None and output.get("actual_cost_halala") is not None:
+                self.actual_cost_halala = _num(output.get("actual_cost_halala"))
+        elif self.endpoint_url and self.status in ("running", "pulling", "assigned"):
+            # A vllm_serve job that is serving: /output stays 202, the URL is on the job.
+            self.result = {
+                "kind": "endpoint",
+                "endpoint_url": self.endpoint_url,
+                "base_url": openai_base_url(self.endpoint_url),
+            }
+            self.result_type = "endpoint"
+
+    # -- derived values -----------------------------------------------------
+
+    @property
+    def job_id(self) -> str:
+        """Same as :attr:`id`."""
+        return self.id
+
+    @property
+    def is_done(self) -> bool:
+        """True once the status is terminal."""
+        terminal = self.raw.get("terminal")
+        if isinstance(terminal, bool):
+            return terminal
+        return self.status in TERMINAL_STATUSES
+
+    terminal = is_done
+
+    @property
+    def cost_sar(self) -> float:
+        """The quoted (prepaid) cost in SAR: ``cost_halala / 100``."""
+        return self.cost_halala / 100
+
+    @property
+    def actual_cost_sar(self) -> Optional[float]:
+        if self.actual_cost_halala is None:
+            return None
+        return self.actual_cost_halala / 100
+
+    @property
+    def text(self) -> Optional[str]:
+        """The generated text of a completed text job (None otherwise)."""
+        if self.result is None:
+            return None
+        value = self.result.get("output")
+        return value if isinstance(value, str) else None
+
+    @property
+    def base_url(self) -> Optional[str]:
+        """For a serving vllm_serve job: the OpenAI-compatible base URL."""
+        return openai_base_url(self.endpoint_url) if self.endpoint_url else None
+
+    @property
+    def submitted(self) -> Optional[_dt.datetime]:
+        return parse_time(self.submitted_at)
+
+    @property
+    def started(self) -> Optional[_dt.datetime]:
+        return parse_time(self.started_at)
+
+    @property
+    def completed(self) -> Optional[_dt.datetime]:
+        return parse_time(self.completed_at)
+
+    @property
+    def queue_time_sec(self) -> Optional[float]:
+        """Seconds from submission to start, when both are known."""
+        a, b = self.submitted, self.started
+        if a and b:
+            return max(0.0, (b - a).total_seconds())
+        return None
+
+    def _execution_time(self) -> Optional[float]:
+        for key in ("execution_time_sec", "duration_seconds"):
+            value = _num(self.raw.get(key))
+            if value is not None:
+                return float(value)
+        a, b = self.started, self.completed
+        if a and b:
+            return max(0.0, (b - a).total_seconds())
+        if self.raw.get("actual_duration_minutes") is not None:
+            return float(_num(self.raw["actual_duration_minutes"], 0)) * 60.0
+        if self.is_done and self.status == "completed":
+            return 0.0  # official SDK code formats it with :.1f; never hand it None here
+        return None
+
+    def __getstate__(self) -> Dict[str, Any]:  # a client (a C handle) does not pickle
+        state = dict(self.__dict__)
+        state.pop("_client", None)
+        return state
+
+    # -- actions (need the client that produced the job) ---------------------
+
+    def _need_client(self) -> "DC1Client":
+        if self._client is None:
+            raise RuntimeError("this Job is not bound to a client")
+        return self._client
+
+    def refresh(self) -> "Job":
+        """Fetches the job again (``jobs.get``) and returns the new Job."""
+        return self._need_client().jobs.get(self.id)
+
+    def wait(self, timeout: float = 300, poll_interval: float = 5, **kwargs: Any) -> "Job":
+        """``jobs.wait(self.id, …)``."""
+        return self._need_client().jobs.wait(self.id, timeout=timeout,
+                                             poll_interval=poll_interval, **kwargs)
+
+    def cancel(self) -> Dict[str, Any]:
+        """``jobs.cancel(self.id)``."""
+        return self._need_client().jobs.cancel(self.id)
+
+    def logs(self, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
+        """``jobs.get_logs(self.id, …)``."""
+        return self._need_client().jobs.get_logs(self.id, since=since, limit=limit)
+
+    def iter_logs(self, **kwargs: Any) -> Iterator[Dict[str, Any]]:
+        """``jobs.iter_logs(self.id, …)``: follows the log until the job ends."""
+        return self._need_client().jobs.iter_logs(self.id, **kwargs)
+
+    def save_image(self, path: Any) -> Dict[str, Any]:
+        """Writes the decoded image of a completed image job to ``path``
+        (``dc1_job_save_image``). Returns ``{"path","bytes","width","height",
+        "format","truncated"}``."""
+        return self._need_client().jobs.save_image(self.id, path)
+
+    def raise_for_status(self) -> "Job":
+        """Raises :class:`JobFailedError` / :class:`JobCancelledError` for a
+        failed or cancelled job; returns self otherwise."""
+        from .errors import JobCancelledError, JobFailedError
+
+        cls: "type[JobFailedError]"
+        if self.status == "cancelled":
+            cls = JobCancelledError
+        elif self.status in ("failed", "permanently_failed", "timed_out"):
+            cls = JobFailedError
+        else:
+            return self
+        message = f"Job {self.id} {self.status}: {self.error or 'no reason given'}"
+        doc: Dict[str, Any] = {
+            "code": cls.default_code,
+            "message": message,
+            "body": {"job_id": self.id, "status": self.status, "error": self.error,
+                     "refunded": bool(self.raw.get("refunded_at") or self.raw.get("refunded"))},
+            "job": self.raw,
+        }
+        raise cls(message, document=doc)
+
+
+def openai_base_url(endpoint_url: str) -> str:
+    """The OpenAI-compatible base URL of a vllm_serve endpoint (ends in /v1)."""
+    url = endpoint_url.rstrip("/")
+    return url if url.endswith("/v1") else url + "/v1"
+
+
+@dataclass
+class Endpoint:
+    """A serving ``vllm_serve`` job (``jobs.wait_ready``).
+
+    ``base_url`` is OpenAI-compatible: ``openai.OpenAI(base_url=ep.base_url,
+    api_key=ep.api_key)`` or plain HTTP to ``ep.chat_completions_url``. The
+    provider's server needs no DCP key; ``api_key`` is a placeholder."""
+
+    job: Job
+    endpoint_url: str
+    base_url: str
+    model: Optional[str] = None
+    api_key: str = "not-needed"
+
+    @property
+    def job_id(self) -> str:
+        return self.job.id
+
+    @property
+    def chat_completions_url(self) -> str:
+        return self.base_url + "/chat/completions"
+
+    @property
+    def models_url(self) -> str:
+        return self.base_url + "/models"
+
+    def openai_kwargs(self) -> Dict[str, str]:
+        """``{'base_url', 'api_key'}`` for ``openai.OpenAI(**ep.openai_kwargs())``."""
+        return {"base_url": self.base_url, "api_key": self.api_key}
