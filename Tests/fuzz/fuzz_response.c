@@ -15,7 +15,9 @@
 
 static dc1_client *client;
 static int listener;
-static const uint8_t *cur;
+/* The harness's own copy of the input: a connection that arrives after an iteration ended
+ * (a reconnect) must not read libFuzzer's freed buffer. */
+static uint8_t *cur;
 static size_t cur_len;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -70,8 +72,12 @@ static int on_event(void *u, const char *ev) { (void)u; return ev == NULL; }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pthread_mutex_lock(&mu);
-    cur = data;
-    cur_len = size;
+    uint8_t *copy = realloc(cur, size ? size : 1);
+    if (copy) {
+        cur = copy;
+        if (size) memcpy(cur, data, size);
+        cur_len = size;
+    }
     pthread_mutex_unlock(&mu);
     char *out = NULL;
     int rc;

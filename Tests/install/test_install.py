@@ -1,0 +1,59 @@
+"""`make install PREFIX=…` gives a tree a C program builds against with pkg-config alone."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+from dc1.emulator import Emulator  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def prefix(tmp_path_factory):
+    p = tmp_path_factory.mktemp("prefix")
+    r = subprocess.run(["make", "--no-print-directory", "install", "PREFIX=%s" % p], cwd=ROOT,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert r.returncode == 0, r.stdout
+    return p
+
+
+def test_installed_tree(prefix):
+    lib = prefix / "lib"
+    assert (lib / "libdc1.so.0.1.0").is_file()
+    assert os.readlink(lib / "libdc1.so.0") == "libdc1.so.0.1.0"
+    assert os.readlink(lib / "libdc1.so") == "libdc1.so.0"
+    assert (prefix / "include" / "dc1.h").is_file()
+    assert os.access(prefix / "bin" / "dc1", os.X_OK)
+    pc = (lib / "pkgconfig" / "dc1.pc").read_text()
+    assert "prefix=%s" % prefix in pc
+
+
+def test_c_program_builds_with_pkg_config_alone(prefix, tmp_path):
+    env = dict(os.environ, PKG_CONFIG_PATH=str(prefix / "lib" / "pkgconfig"))
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "dc1", "jansson"], env=env,
+                           stdout=subprocess.PIPE, text=True, check=True).stdout.split()
+    exe = tmp_path / "quickstart"
+    src = os.path.join(ROOT, "examples", "c", "quickstart.c")
+    r = subprocess.run(["cc", "-std=c99", "-I" + os.path.join(ROOT, "examples", "c"), src, "-o", str(exe)] + flags,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert r.returncode == 0, r.stdout
+    # It must find the installed library (rpath from dc1.pc), not the build tree.
+    ldd = subprocess.run(["ldd", str(exe)], stdout=subprocess.PIPE, text=True).stdout
+    assert str(prefix / "lib" / "libdc1.so.0") in ldd, ldd
+    with Emulator(speed=20.0) as emu:
+        run_env = {"PATH": "/usr/bin:/bin", "DC1_BASE_URL": emu.base_url, "DC1_API_KEY": emu.api_key}
+        r = subprocess.run([str(exe)], env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=120)
+    assert r.returncode == 0, r.stdout
+    assert "Result:" in r.stdout and "Balance:" in r.stdout
+
+
+def test_installed_cli_runs(prefix):
+    with Emulator(speed=20.0) as emu:
+        env = {"PATH": "/usr/bin:/bin", "DC1_BASE_URL": emu.base_url, "DC1_API_KEY": emu.api_key}
+        r = subprocess.run([str(prefix / "bin" / "dc1"), "balance"], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout
+    assert "SAR" in r.stdout
