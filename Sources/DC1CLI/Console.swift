@@ -50,6 +50,14 @@ final class Console: @unchecked Sendable {
         }
     }
 
+    /// Text on stdout exactly as is (streamed tokens).
+    func outRaw(_ s: String) {
+        lock.withLock {
+            clearStatusLocked()
+            put(1, redact(s))
+        }
+    }
+
     /// One JSON document on one line of stdout (--json).
     func outJSON(_ j: JSON) { out(j.dump()) }
 

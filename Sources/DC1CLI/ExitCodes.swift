@@ -15,6 +15,7 @@ enum ExitCode {
     static let jobFailed: Int32 = 9
     static let notReady: Int32 = 10
     static let submitUnknown: Int32 = 11
+    static let badSignature: Int32 = 12
     static let interrupted: Int32 = 130
 
     static func of(_ code: DC1Code) -> Int32 {
@@ -26,7 +27,8 @@ enum ExitCode {
         case .insufficientBalance, .quotaExceeded: return balance
         case .rateLimited: return rateLimited
         case .network, .timeout: return network
-        case .server, .protocolError, .http, .noMemory, .badSignature, .internal: return server
+        case .server, .protocolError, .http, .noMemory, .internal: return server
+        case .badSignature: return badSignature
         case .jobFailed, .jobCancelled: return jobFailed
         case .notReady: return notReady
         case .submitUnknown: return submitUnknown
@@ -47,6 +49,7 @@ enum ExitCode {
         (jobFailed, "the job failed or was cancelled"),
         (notReady, "the job has no output yet"),
         (submitUnknown, "a submit was sent but its answer was lost: the job may exist and be charged"),
+        (badSignature, "webhook verify: the signature does not match the body"),
         (interrupted, "interrupted (Ctrl-C)"),
     ]
 }

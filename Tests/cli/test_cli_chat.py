@@ -1,6 +1,8 @@
 """vllm_serve + chat --job, and chat --v1."""
 from __future__ import annotations
 
+import json
+
 MODEL = "TinyLlama/TinyLlama-1.1B-Chat-v1.0"
 
 
@@ -38,3 +40,15 @@ def test_chat_v1_needs_a_model_and_a_key(dc1):
     assert dc1("chat", "--v1", "Hi").rc == 1
     r = dc1("chat", "--v1", "--model", MODEL, "Hi", key=None)
     assert r.rc == 3, r
+
+
+def test_chat_v1_streams_tokens(dc1):
+    r = dc1("--json", "chat", "--v1", "--stream", "--model", "TinyLlama/TinyLlama-1.1B-Chat-v1.0", "Hello there")
+    assert r.rc == 0, r
+    docs = [json.loads(l) for l in r.out.splitlines()]
+    tokens = [d for d in docs if d.get("type") == "token"]
+    summary = docs[-1]
+    assert len(tokens) > 1
+    assert "".join(t["content"] for t in tokens) == summary["content"] and summary["complete"] is True
+    plain = dc1("chat", "--v1", "--stream", "--model", "TinyLlama/TinyLlama-1.1B-Chat-v1.0", "Hello there")
+    assert plain.rc == 0 and plain.out.strip() == summary["content"].strip()

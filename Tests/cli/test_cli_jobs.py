@@ -191,14 +191,27 @@ def test_progress_on_a_terminal_is_a_spinner(emu, dc1, renter):
         dc1("cancel", job_id)
 
 
-def test_logs_follow_json(dc1):
+def test_logs_follow_json(dc1, emu):
+    streams = emu.counters()["requests"].get("GET /api/jobs/:id/logs/stream", 0)
     job_id = submit_json(dc1, "llm_inference", "--prompt", "follow me as json")
     r = dc1("--json", "logs", "-f", job_id, timeout=20)
     assert r.rc == 0, r
-    docs = [json.loads(l) for l in r.out.splitlines()]
-    assert docs and all(d["job_id"] == job_id and d["logs"] for d in docs)
-    numbers = [l["line_no"] for d in docs for l in d["logs"]]
+    events = [json.loads(l) for l in r.out.splitlines()]
+    logs = [e for e in events if e["type"] == "log"]
+    assert logs and events[-1]["type"] == "end" and events[-1]["status"] == "completed"
+    numbers = [e["line_no"] for e in logs]
     assert numbers == sorted(set(numbers))
+    # -f follows the SSE log stream (one connection), not a poll loop.
+    assert emu.counters()["requests"].get("GET /api/jobs/:id/logs/stream", 0) == streams + 1
+
+
+def test_logs_follow_falls_back_to_polling(dc1, emu):
+    job_id = submit_json(dc1, "llm_inference", "--prompt", "no stream today")
+    emu.inject_fault("/api/jobs/*/logs/stream", action="status", status=200, count=1,
+                     content_type="application/json", body="{}")
+    r = dc1("logs", "-f", job_id, timeout=30)
+    assert r.rc == 0, r
+    assert r.out == dc1("logs", job_id).out
 
 
 def test_submit_wait_timeout_names_the_job(dc1):

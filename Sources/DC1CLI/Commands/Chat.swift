@@ -17,10 +17,11 @@ enum ChatCommand {
           --system TEXT   a system message before the user message
           --max-tokens N  the answer's token budget (1–8192)
           --timeout S     with --job: how long to wait for the endpoint (default 600)
+          --stream        print the reply token by token as it is generated
         Prints the assistant's reply.
         """,
         spec: CommandSpec(valueFlags: [["--job"], ["--model"], ["--system"], ["--max-tokens"], ["--timeout"]],
-                          boolFlags: [["--v1"]], minPositionals: 1, maxPositionals: 1)
+                          boolFlags: [["--v1"], ["--stream"]], minPositionals: 1, maxPositionals: 1)
     ) { ctx, a in
         let viaJob = a.value("--job")
         guard (viaJob != nil) != a.has("--v1") else {
@@ -45,11 +46,17 @@ enum ChatCommand {
             }
             if model == nil { model = job.string("model") }
             guard let model else { throw UsageError("--model is needed: job \(jobID) does not name its model", command: "chat") }
+            if a.has("--stream") {
+                let b = try body(a, model: model, message: message)
+                b.set("endpoint_url", url)
+                return try stream(ctx, client, b)
+            }
             let endpoint = try ctx.endpointClient(baseURL: ep.base, timeoutMs: chatTimeoutMs)
             result = try endpoint.request(method: "POST", path: ep.path + "/chat/completions",
                                           body: try body(a, model: model, message: message))
         } else {
             guard let model else { throw UsageError("chat --v1 needs --model M", command: "chat") }
+            if a.has("--stream") { return try stream(ctx, client, try body(a, model: model, message: message)) }
             result = try client.request(method: "POST", path: "/v1/chat/completions",
                                         body: try body(a, model: model, message: message))
         }
@@ -61,6 +68,21 @@ enum ChatCommand {
             throw e
         }
         ctx.console.outText(reply)
+        return ExitCode.ok
+    }
+
+    /// Streams the reply through the core's SSE chat: tokens go to stdout as they arrive
+    /// (with --json, one token event per line, then the summary).
+    static func stream(_ ctx: Context, _ client: CoreClient, _ body: JSON) throws -> Int32 {
+        body.set("stream", true)
+        body.set("timeout_ms", Int(chatTimeoutMs))
+        let c = ctx.console
+        let summary = try client.chat(body) { tok in
+            if ctx.json { c.outJSON(tok) } else { c.outRaw(tok.string("content") ?? "") }
+            return !Interrupts.shared.isInterrupted
+        }
+        if Interrupts.shared.isInterrupted { throw Interrupts.error() }
+        if ctx.json { c.outJSON(summary) } else { c.out("") }
         return ExitCode.ok
     }
 

@@ -1,7 +1,8 @@
 import DC1Core
 
-/// `logs`: GET /api/jobs/{id}/logs (§8.5). `-f` follows by polling with `since` until the job
-/// is terminal (the SSE stream of §8.6 wants the key in the URL, which the core never sends).
+/// `logs`: GET /api/jobs/{id}/logs (§8.5). `-f` follows the log stream (§8.6, SSE; the core sends
+/// the key in the x-renter-key header, which that route accepts after ?key) and falls back to
+/// polling with `since` when the stream is not available.
 enum LogsCommand {
     static let pollMs: Int64 = 1_000
 
@@ -22,6 +23,26 @@ enum LogsCommand {
         let c = ctx.console
         var drainedAfterEnd = false
         var first = true
+
+        if follow {
+            var so = CoreClient.StreamOptions()
+            so.since = since
+            so.timeoutMs = 24 * 3_600_000
+            do {
+                let summary = try client.streamLogs(jobID, options: so) { ev in
+                    if ctx.json { c.outJSON(ev) }
+                    else if ev.string("type") == "log" { c.out(format(ev)) }
+                    c.flush()
+                    return !Interrupts.shared.isInterrupted
+                }
+                if Interrupts.shared.isInterrupted { throw Interrupts.error() }
+                if !ctx.json { c.err("dc1: job \(jobID) is \(summary.string("status") ?? "finished")") }
+                return ExitCode.ok
+            } catch let e as DC1Error where e.code == .protocolError || e.code == .http
+                        || (e.code == .notFound && !(e.detail("body")?.isObject ?? false)) {
+                if ctx.globals.verbose { c.err("dc1: log stream unavailable (\(e.message)); polling") }
+            }
+        }
 
         while true {
             if Interrupts.shared.isInterrupted { throw Interrupts.error() }
