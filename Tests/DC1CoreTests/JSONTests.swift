@@ -15,7 +15,7 @@ import Testing
     @Test func rejectsInvalidDocuments() {
         #expect(throws: JSON.ParseError.self) { try JSON.parse("{\"a\":") }
         #expect(throws: JSON.ParseError.self) { try JSON.parse("") }
-        #expect(throws: JSON.ParseError.self) { try JSON.parse("{\"a\":1,\"a\":2}") }
+        #expect(throws: JSON.ParseError.self) { try "{\"a\":1,\"a\":2}".withCString { try JSON.parse(cString: $0) } }
     }
 
     @Test func dumpsCompactlyAndRoundTrips() throws {
@@ -63,5 +63,20 @@ import Testing
         #expect(Money.sarString(9) == "0.09")
         #expect(Money.sarString(12345) == "123.45")
         #expect(Money.sarString(-50) == "-0.50")
+    }
+}
+
+@Suite struct AllocatorTests {
+    @Test func janssonAllocatesWithMallocByDefault() {
+        // When true, results are produced by json_dumps and freed with free() by dc1_free.
+        #expect(JSON.janssonUsesMalloc)
+    }
+
+    @Test func base64RejectsGarbageAndHandlesWhitespace() {
+        #expect(Base64.decode("aGVs\nbG8=".utf8) == Array("hello".utf8))
+        #expect(Base64.decode("aGVsbG8=x".utf8) == nil)
+        #expect(Base64.decode("a".utf8) == nil)
+        let big = (0..<100_000).map { UInt8($0 & 0xFF) }
+        #expect(Base64.decode(Base64.encode(big).utf8) == big)
     }
 }

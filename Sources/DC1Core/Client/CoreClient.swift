@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Log levels, as DC1_LOG_* in the header.
 public enum LogLevel: Int, Sendable, Comparable {
     case debug = 0, info = 1, warn = 2, error = 3
@@ -13,7 +15,8 @@ public final class CoreClient: @unchecked Sendable {
     let transport: CurlTransport
 
     private let stateLock = Lock()
-    private var interruptGeneration = 0
+    /// Bumped by interrupt(); read lock-free on every poll slice of every transfer.
+    private let interruptGeneration = Atomic<Int>(0)
     private var logSink: LogSink?
     private var logMinLevel = LogLevel.info
 
@@ -32,14 +35,14 @@ public final class CoreClient: @unchecked Sendable {
     // MARK: interruption
 
     /// Ends every blocking call now running on this client (dc1_client_interrupt).
-    public func interrupt() { stateLock.withLock { interruptGeneration &+= 1 } }
+    public func interrupt() { interruptGeneration.add(1, ordering: .sequentiallyConsistent) }
 
     /// A token for one call: it reports interruption when interrupt() ran after it was taken.
     public func interruptToken() -> InterruptToken {
-        InterruptToken(client: self, generation: stateLock.withLock { interruptGeneration })
+        InterruptToken(client: self, generation: generation())
     }
 
-    fileprivate func generation() -> Int { stateLock.withLock { interruptGeneration } }
+    fileprivate func generation() -> Int { interruptGeneration.load(ordering: .acquiring) }
 
     /// Job ids any client in this process has already handed out from submit, so reconciling
     /// a lost submit never claims one of them (the last 1024).
@@ -79,7 +82,7 @@ public final class CoreClient: @unchecked Sendable {
                      token: InterruptToken? = nil) throws(DC1Error) -> HTTPResponse {
         let token = token ?? interruptToken()
         let deadline = Deadline(afterMs: timeoutMs ?? options.timeoutMs)
-        let route = "\(req.method) \(ErrorMapping.routeForMessages(req.path))"
+        var route: String { "\(req.method) \(ErrorMapping.routeForMessages(req.path))" }   // messages only
         var attempt = 0
         while true {
             attempt += 1

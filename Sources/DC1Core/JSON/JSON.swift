@@ -43,10 +43,13 @@ public final class JSON: @unchecked Sendable {
 
     public enum ParseError: Error { case invalid(String) }
 
-    /// Parses a whole document. Any JSON value is accepted at the top level.
-    public static func parse(bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSON {
+    /// Parses a whole document. Any JSON value is accepted at the top level. Caller inputs are
+    /// parsed with `rejectDuplicates` (an ambiguous key is an error, not a silent choice);
+    /// server responses without it, which saves a lookup per key on the hot path.
+    public static func parse(bytes: UnsafeRawBufferPointer, rejectDuplicates: Bool = false) throws(ParseError) -> JSON {
         var err = json_error_t()
-        let flags = Int(JSON_DECODE_ANY) | Int(JSON_REJECT_DUPLICATES) | Int(JSON_ALLOW_NUL)
+        var flags = Int(JSON_DECODE_ANY) | Int(JSON_ALLOW_NUL)
+        if rejectDuplicates { flags |= Int(JSON_REJECT_DUPLICATES) }
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw .invalid("empty document")
         }
@@ -77,13 +80,15 @@ public final class JSON: @unchecked Sendable {
     /// Parses a C string coming from a caller; nil when the pointer is nil.
     public static func parse(cString: UnsafePointer<CChar>) throws(ParseError) -> JSON {
         let n = strlen(cString)
-        return try parse(bytes: UnsafeRawBufferPointer(start: cString, count: n))
+        return try parse(bytes: UnsafeRawBufferPointer(start: cString, count: n), rejectDuplicates: true)
     }
 
     /// Compact serialisation into a malloc'd, NUL-terminated buffer owned by the caller
-    /// (freed with free()). Written through json_dump_callback so the buffer comes from
-    /// our allocator even if the host process changed jansson's.
+    /// (freed with free()). json_dumps is used when jansson allocates with malloc (the
+    /// default); if the host process installed its own allocator, the text is written through
+    /// json_dump_callback into our own buffer, so dc1_free() always matches.
     public func dumpMalloc() -> UnsafeMutablePointer<CChar>? {
+        if JSON.janssonUsesMalloc { return json_dumps(raw, Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)) }
         var sink = MallocSink()
         let flags = Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)
         let rc = withUnsafeMutablePointer(to: &sink) { p in
@@ -109,6 +114,14 @@ public final class JSON: @unchecked Sendable {
         defer { free(p) }
         let n = strlen(p)
         return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    static var janssonUsesMalloc: Bool {
+        var m: json_malloc_t? = nil
+        var f: json_free_t? = nil
+        json_get_alloc_funcs(&m, &f)
+        guard let m else { return true }
+        return unsafeBitCast(m, to: UnsafeRawPointer.self) == unsafeBitCast(malloc as @convention(c) (Int) -> UnsafeMutableRawPointer?, to: UnsafeRawPointer.self)
     }
 
     public func deepCopy() -> JSON { JSON(owning: json_deep_copy(raw)) }

@@ -8,8 +8,9 @@ public enum JobStatus {
 enum JobDocuments {
     /// The job document of the header: the row with JSON-string columns parsed and the bulky
     /// columns removed (§5.3, §16.20), plus "terminal" and "cost_sar".
+    /// Changes `row` in place (callers pass a document they own) and returns it.
     static func normaliseJob(_ row: JSON) -> JSON {
-        let j = row.deepCopy()
+        let j = row
         for k in ["result", "logs_jsonl", "task_spec", "task_spec_hmac"] { j.remove(k) }
         for k in ["container_spec", "gpu_rate_snapshot", "gpu_requirements"] {
             if let s = j.string(k), let parsed = try? JSON.parse(s), parsed.isObject || parsed.isArray { j.set(k, parsed) }
@@ -24,7 +25,7 @@ enum JobDocuments {
 
 extension CoreClient {
     public func job(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON {
-        let path = try Paths.job(try Paths.jobID(id))
+        let path = "/api/jobs/" + (try Paths.jobID(id))
         let body = try sendJSON(HTTPRequest(method: "GET", path: path), timeoutMs: timeoutMs, token: token)
         // §8.1 (and §17.10): {job:{…}}; tolerate the documented flat form too.
         let row = body["job"] ?? body

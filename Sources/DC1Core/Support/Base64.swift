@@ -12,26 +12,39 @@ public enum Base64 {
 
     /// Decodes, or returns nil on a character outside the alphabet or a bad length.
     public static func decode<C: Collection>(_ input: C) -> [UInt8]? where C.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(input.count / 4 * 3)
-        var acc: UInt32 = 0
-        var bits = 0
-        var padding = 0
-        for c in input {
-            if c == 61 { padding += 1; continue }            // '='
-            if c == 10 || c == 13 || c == 32 || c == 9 { continue }
-            if padding > 0 { return nil }                    // data after padding
-            let v = table[Int(c)]
-            if v < 0 { return nil }
-            acc = (acc << 6) | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
+        if let r = input.withContiguousStorageIfAvailable({ decode(UnsafeRawBufferPointer($0)) }) { return r }
+        return Array(input).withUnsafeBytes { decode($0) }
+    }
+
+    /// The fast path: one pass over raw bytes into a buffer sized up front (images are many
+    /// megabytes, so no per-byte append and no lazy-global check per character).
+    public static func decode(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+        let t = table
+        return t.withUnsafeBufferPointer { tab -> [UInt8]? in
+            var failed = false
+            let out = [UInt8](unsafeUninitializedCapacity: input.count / 4 * 3 + 3) { buf, written in
+                var acc: UInt32 = 0
+                var bits = 0
+                var padding = 0
+                var o = 0
+                for c in input {
+                    if c == 61 { padding += 1; continue }            // '='
+                    if c == 10 || c == 13 || c == 32 || c == 9 { continue }
+                    let v = tab[Int(c)]
+                    if v < 0 || padding > 0 { failed = true; break }  // bad character, or data after '='
+                    acc = (acc << 6) | UInt32(v)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        buf[o] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                        o += 1
+                    }
+                }
+                if bits >= 6 || padding > 2 { failed = true }
+                written = o
             }
+            return failed ? nil : out
         }
-        if bits >= 6 || padding > 2 { return nil }
-        return out
     }
 
     public static func encode(_ data: [UInt8]) -> String {

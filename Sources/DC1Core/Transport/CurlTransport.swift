@@ -16,6 +16,8 @@ final class TransferContext {
     /// seen so far; return false to stop.
     var onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)?
     var stoppedByConsumer = false
+    /// Content-Length of the response, when sent: the body buffer is allocated once.
+    var expectedLength = 0
 
     init(maxBytes: Int, shouldAbort: @escaping () -> Bool) {
         self.maxBytes = maxBytes
@@ -33,10 +35,18 @@ private let writeCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
         return n
     }
     if ctx.body.count + n > ctx.maxBytes { ctx.tooLarge = true; return 0 }
-    if ctx.body.isEmpty { ctx.body.reserveCapacity(Swift.min(Swift.max(n, 4096), ctx.maxBytes)) }
+    if ctx.body.isEmpty {
+        let want = ctx.expectedLength > 0 ? ctx.expectedLength : Swift.max(n, 4096)
+        ctx.body.reserveCapacity(Swift.min(want, ctx.maxBytes))
+    }
     ctx.body.append(contentsOf: chunk)
     return n
 }
+
+/// The response headers the client reads; others are skipped without allocating.
+private let wantedHeaders: [[UInt8]] = ["content-type", "x-request-id", "retry-after", "location", "date",
+                                        "content-length", "ratelimit-remaining", "ratelimit-reset",
+                                        "idempotent-replayed"].map { Array($0.utf8) }
 
 private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
@@ -46,22 +56,28 @@ private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     if n >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
        line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
         ctx.headers.removeAll(keepingCapacity: true)     // a new response (e.g. after 100)
+        ctx.expectedLength = 0
         return n
     }
     guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return n }
-    var name = Array(line[0..<colon])
-    for i in name.indices where name[i] >= 65 && name[i] <= 90 { name[i] += 32 }
+    var matched: [UInt8]? = nil
+    for w in wantedHeaders where w.count == colon {
+        var same = true
+        for i in 0..<colon {
+            var c = line[i]
+            if c >= 65 && c <= 90 { c += 32 }
+            if c != w[i] { same = false; break }
+        }
+        if same { matched = w; break }
+    }
+    guard let name = matched else { return n }
     var v = line[(colon + 1)...]
     while let f = v.first, f == 32 || f == 9 { v = v.dropFirst() }
     while let l = v.last, l == 10 || l == 13 || l == 32 || l == 9 { v = v.dropLast() }
-    ctx.headers.append((String(decoding: name, as: UTF8.self), String(decoding: v, as: UTF8.self)))
+    let value = String(decoding: v, as: UTF8.self)
+    if name.count == 14 && name[8] == UInt8(ascii: "l") { ctx.expectedLength = Int(value) ?? 0 }   // content-length
+    ctx.headers.append((String(decoding: name, as: UTF8.self), value))
     return n
-}
-
-private let progressCallback: dc1_curl_xferinfo_fn = { userdata, _, _, _, _ in
-    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
-    if ctx.shouldAbort() { ctx.abortedByCaller = true; return 1 }
-    return 0
 }
 
 /// One easy handle driven by its own multi handle. The multi handle keeps the connection
@@ -70,6 +86,10 @@ private let progressCallback: dc1_curl_xferinfo_fn = { userdata, _, _, _, _ in
 final class CurlSlot {
     let easy: UnsafeMutableRawPointer
     let multi: UnsafeMutableRawPointer
+    /// Whether the options that never change for this client are set on `easy`.
+    var configured = false
+    /// Whether the last request set a custom method or a body (to undo them for a GET).
+    var lastWasWrite = false
 
     init?() {
         guard let e = curl_easy_init() else { return nil }
@@ -107,7 +127,8 @@ final class HandlePool: @unchecked Sendable {
     }
 }
 
-/// How often a transfer wakes up to check for an interrupt or an idle stream.
+/// How often a transfer wakes up to check for an interrupt or an idle stream (and so the
+/// longest an interrupt waits).
 let pollSliceMs: Int32 = 25
 
 /// One HTTP exchange over libcurl, with no retries (those are in RetryingSender).
@@ -134,45 +155,38 @@ final class CurlTransport: @unchecked Sendable {
         }
         defer { pool.release(slot) }
         let h = slot.easy
-        curl_easy_reset(h)
+        if !slot.configured {
+            configure(h)
+            slot.configured = true
+        }
         let ctx = TransferContext(maxBytes: options.maxResponseBytes, shouldAbort: shouldAbort)
         ctx.onData = onData
         let ctxPtr = Unmanaged.passUnretained(ctx).toOpaque()
 
+        // Per-request options only: everything else was set once for this slot.
         let url = req.absoluteURL ?? (options.baseURL + req.path)
         _ = url.withCString { dc1_curl_set_str(h, CURLOPT_URL, $0) }
-        _ = "http,https".withCString { dc1_curl_set_str(h, CURLOPT_PROTOCOLS_STR, $0) }
-        _ = userAgent.withCString { dc1_curl_set_str(h, CURLOPT_USERAGENT, $0) }
-        _ = dc1_curl_set_long(h, CURLOPT_NOSIGNAL, 1)
-        _ = dc1_curl_set_long(h, CURLOPT_FOLLOWLOCATION, 0)   // a redirect is reported, never followed
-        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPIDLE, 30)
-        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPINTVL, 15)
-        _ = dc1_curl_set_long(h, CURLOPT_TCP_NODELAY, 1)
         let remaining = Swift.max(deadline.remainingMs, 1)
         _ = dc1_curl_set_long(h, CURLOPT_TIMEOUT_MS, Int(remaining))
         _ = dc1_curl_set_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(Swift.min(options.connectTimeoutMs, remaining)))
-        if fresh { _ = dc1_curl_set_long(h, CURLOPT_FRESH_CONNECT, 1) }
-        if let ca = options.caPath { _ = ca.withCString { dc1_curl_set_str(h, CURLOPT_CAINFO, $0) } }
-        if options.insecureSkipVerify {
-            _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYPEER, 0)
-            _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYHOST, 0)
-        }
-        if let proxy = options.proxy { _ = proxy.withCString { dc1_curl_set_str(h, CURLOPT_PROXY, $0) } }
-
-        _ = dc1_curl_set_data_fn(h, CURLOPT_WRITEFUNCTION, writeCallback)
+        _ = dc1_curl_set_long(h, CURLOPT_FRESH_CONNECT, fresh ? 1 : 0)
         _ = dc1_curl_set_ptr(h, CURLOPT_WRITEDATA, ctxPtr)
-        _ = dc1_curl_set_data_fn(h, CURLOPT_HEADERFUNCTION, headerCallback)
         _ = dc1_curl_set_ptr(h, CURLOPT_HEADERDATA, ctxPtr)
-        _ = dc1_curl_set_long(h, CURLOPT_NOPROGRESS, 0)
-        _ = dc1_curl_set_xferinfo_fn(h, progressCallback)
-        _ = dc1_curl_set_ptr(h, CURLOPT_XFERINFODATA, ctxPtr)
 
+        let write = req.method != "GET" && req.method != "HEAD"
+        if slot.lastWasWrite || req.method == "HEAD" {
+            // Undo what a previous write or HEAD left on this handle.
+            _ = dc1_curl_set_str(h, CURLOPT_CUSTOMREQUEST, nil)
+            _ = dc1_curl_set_long(h, CURLOPT_NOBODY, 0)
+        }
+        slot.lastWasWrite = write || req.method == "HEAD"
         switch req.method {
         case "GET": _ = dc1_curl_set_long(h, CURLOPT_HTTPGET, 1)
         case "HEAD": _ = dc1_curl_set_long(h, CURLOPT_NOBODY, 1)
         case "POST": _ = dc1_curl_set_long(h, CURLOPT_POST, 1)
-        default: _ = req.method.withCString { dc1_curl_set_str(h, CURLOPT_CUSTOMREQUEST, $0) }
+        default:
+            _ = dc1_curl_set_long(h, CURLOPT_POST, 1)
+            _ = req.method.withCString { dc1_curl_set_str(h, CURLOPT_CUSTOMREQUEST, $0) }
         }
         if req.method != "GET" && req.method != "HEAD" {
             let body = req.body ?? []
@@ -243,6 +257,27 @@ final class CurlTransport: @unchecked Sendable {
         let status = responseCode(h)
         let rid = ctx.headers.last { $0.0 == "x-request-id" }?.1 ?? requestID
         return HTTPResponse(status: status, headers: ctx.headers, body: ctx.body, requestID: rid)
+    }
+
+    /// The options that stay the same for every request of this client.
+    private func configure(_ h: UnsafeMutableRawPointer) {
+        _ = "http,https".withCString { dc1_curl_set_str(h, CURLOPT_PROTOCOLS_STR, $0) }
+        _ = userAgent.withCString { dc1_curl_set_str(h, CURLOPT_USERAGENT, $0) }
+        _ = dc1_curl_set_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = dc1_curl_set_long(h, CURLOPT_FOLLOWLOCATION, 0)   // a redirect is reported, never followed
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPIDLE, 30)
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPINTVL, 15)
+        _ = dc1_curl_set_long(h, CURLOPT_TCP_NODELAY, 1)
+        if let ca = options.caPath { _ = ca.withCString { dc1_curl_set_str(h, CURLOPT_CAINFO, $0) } }
+        if options.insecureSkipVerify {
+            _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYPEER, 0)
+            _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let proxy = options.proxy { _ = proxy.withCString { dc1_curl_set_str(h, CURLOPT_PROXY, $0) } }
+        _ = dc1_curl_set_data_fn(h, CURLOPT_WRITEFUNCTION, writeCallback)
+        _ = dc1_curl_set_data_fn(h, CURLOPT_HEADERFUNCTION, headerCallback)
+        _ = dc1_curl_set_long(h, CURLOPT_NOPROGRESS, 1)
     }
 
     /// Runs the transfer on the slot's multi handle, checking `shouldAbort` every poll slice.
