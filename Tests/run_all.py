@@ -74,7 +74,7 @@ def main():
     tdir = os.path.join(BUILD, "tests")
     c_tests = sorted(os.path.join(tdir, f) for f in os.listdir(tdir) if f.startswith("test_") and "." not in f)
     results.append(run("c", [PY, "Tests/run_c_tests.py"] + c_tests, closing_line, env=env))
-    for suite in ("emulator", "python", "cli", "install"):
+    for suite in ("emulator", "python", "cli", "examples", "install"):
         d = os.path.join(ROOT, "Tests", suite)
         if os.path.isdir(d):
             xml = os.path.join(BUILD, "junit-%s.xml" % suite)

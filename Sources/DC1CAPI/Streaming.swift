@@ -10,25 +10,30 @@ private func deliver(_ fn: dc1_event_fn, _ user: UnsafeMutableRawPointer?, _ eve
     return fn(user, text) == 0
 }
 
-@c public func dc1_job_logs_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
-                                   _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
+/// The shared shape of the two job streams: arguments checked, events handed to the callback.
+private func jobStream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+                       _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON,
+                       _ run: (CoreClient, String, CoreClient.StreamOptions, (JSON) -> Bool) throws(DC1Error) -> JSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         let id = try text(jobID, "job_id")
         let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
         guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
-        return try c.streamLogs(id, options: o) { deliver(onEvent, user, $0) }
+        return try run(c, id, o) { deliver(onEvent, user, $0) }
+    }
+}
+
+@c public func dc1_job_logs_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+                                   _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
+    jobStream(handle, jobID, options, onEvent, user, out) { (c, id, o, sink) throws(DC1Error) in
+        try c.streamLogs(id, options: o, onEvent: sink)
     }
 }
 
 @c public func dc1_job_status_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
                                      _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
-        let id = try text(jobID, "job_id")
-        let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
-        guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
-        return try c.streamStatus(id, options: o) { deliver(onEvent, user, $0) }
+    jobStream(handle, jobID, options, onEvent, user, out) { (c, id, o, sink) throws(DC1Error) in
+        try c.streamStatus(id, options: o, onEvent: sink)
     }
 }
 

@@ -89,6 +89,16 @@ static inline void fault(dc1_client *c, const char *spec) { control_ok(c, "POST"
 /* Runs a call and returns rc; the error/result document is parsed into *doc (may be NULL). */
 #define CALL(doc, expr) ({ char *out = NULL; int rc__ = (expr); *(doc) = take_json(out); rc__; })
 
+/* A thread body that interrupts a client after a delay (pthread_create(…, interrupt_later, &arg)). */
+struct interrupt_arg { dc1_client *c; int delay_ms; };
+static inline void *interrupt_later(void *p) {
+    struct interrupt_arg *a = p;
+    struct timespec ts = { a->delay_ms / 1000, (long)(a->delay_ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+    dc1_client_interrupt(a->c);
+    return NULL;
+}
+
 static inline long long now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

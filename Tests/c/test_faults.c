@@ -5,13 +5,6 @@
 #include <unistd.h>
 #include "dc1test.h"
 
-struct interrupt_arg { dc1_client *c; int delay_ms; };
-static void *interrupt_later(void *p) {
-    struct interrupt_arg *a = p;
-    usleep(a->delay_ms * 1000);
-    dc1_client_interrupt(a->c);
-    return NULL;
-}
 
 static dc1_client *c;          /* the control client (defaults) */
 

@@ -13,13 +13,6 @@ static json_t *wait_job(dc1_client *c, const char *id, const char *opts, int *rc
     return d;
 }
 
-struct interrupt_arg { dc1_client *c; int delay_ms; };
-static void *interrupt_later(void *p) {
-    struct interrupt_arg *a = p;
-    usleep(a->delay_ms * 1000);
-    dc1_client_interrupt(a->c);
-    return NULL;
-}
 
 int main(void) {
     dc1_client *c = test_client(NULL);

@@ -41,13 +41,6 @@ static int on_token(void *u, const char *ev) {
     return 0;
 }
 
-struct interrupt_arg { dc1_client *c; int delay_ms; };
-static void *interrupt_later(void *p) {
-    struct interrupt_arg *a = p;
-    usleep(a->delay_ms * 1000);
-    dc1_client_interrupt(a->c);
-    return NULL;
-}
 
 int main(void) {
     dc1_client *c = test_client(NULL);

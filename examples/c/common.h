@@ -22,6 +22,21 @@ static inline void check(int rc, char *out, const char *what) {
     exit(1);
 }
 
+/* Submits a request built with jansson (consumed), copies the job id into job_id and
+ * prints it; exits on failure. */
+static inline void submit_request(dc1_client *c, json_t *req, char *job_id, size_t n) {
+    char *body = json_dumps(req, JSON_COMPACT), *out = NULL;
+    json_decref(req);
+    int rc = dc1_job_submit(c, body, &out);
+    free(body);
+    check(rc, out, "submit");
+    json_t *sub = parse(out);
+    json_t *job = json_object_get(sub, "job");
+    snprintf(job_id, n, "%s", json_string_value(json_object_get(job, "job_id")));
+    printf("Job submitted: %s (cost: %lld halala)\n", job_id, (long long)json_integer_value(json_object_get(job, "cost_halala")));
+    json_decref(sub);
+}
+
 /* The id of the first live provider with at least min_vram GB, or 0 (automatic routing). */
 static inline long long pick_provider(dc1_client *c, double min_vram) {
     char filter[96], *out = NULL;

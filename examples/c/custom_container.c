@@ -11,21 +11,12 @@ int main(void) {
     dc1_client *c = NULL;
     char *out = NULL;
     if (dc1_client_new(&c, NULL) != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 1; }
-    json_t *req = json_pack("{s:s, s:i, s:{s:s, s:s}}", "job_type", "custom_container", "duration_minutes", 10,
-                            "params", "image_override", "dc1/general-worker:latest", "script", script);
-    char *body = json_dumps(req, JSON_COMPACT);
-    int rc = dc1_job_submit(c, body, &out);
-    free(body);
-    json_decref(req);
-    check(rc, out, "submit");
-    json_t *sub = parse(out);
     char job_id[128];
-    snprintf(job_id, sizeof job_id, "%s", json_string_value(json_object_get(json_object_get(sub, "job"), "job_id")));
-    json_decref(sub);
-    printf("Job: %s\n", job_id);
+    submit_request(c, json_pack("{s:s, s:i, s:{s:s, s:s}}", "job_type", "custom_container", "duration_minutes", 10,
+                                "params", "image_override", "dc1/general-worker:latest", "script", script),
+                   job_id, sizeof job_id);
 
-    out = NULL;
-    rc = dc1_job_wait(c, job_id, "{\"timeout_ms\":600000}", &out);
+    int rc = dc1_job_wait(c, job_id, "{\"timeout_ms\":600000}", &out);
     check(rc, out, "wait");
     dc1_free(out);
 

@@ -7,18 +7,13 @@ int main(int argc, char **argv) {
     char *out = NULL;
     if (dc1_client_new(&c, NULL) != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 1; }
     long long provider = pick_provider(c, 16);
-    char req[512];
-    int n = snprintf(req, sizeof req, "{\"job_type\":\"image_generation\",\"duration_minutes\":10,");
-    if (provider) n += snprintf(req + n, sizeof req - n, "\"provider_id\":%lld,", provider);
-    snprintf(req + n, sizeof req - n, "\"params\":{\"prompt\":\"A futuristic mosque with neon lights, cyberpunk style\","
-             "\"model\":\"stabilityai/stable-diffusion-xl-base-1.0\",\"steps\":30,\"width\":512,\"height\":512}}");
-    int rc = dc1_job_submit(c, req, &out);
-    check(rc, out, "submit");
-    json_t *sub = parse(out);
+    json_t *req = json_pack("{s:s, s:i, s:{s:s, s:s, s:i, s:i, s:i}}", "job_type", "image_generation",
+                            "duration_minutes", 10, "params", "prompt", "A futuristic mosque with neon lights, cyberpunk style",
+                            "model", "stabilityai/stable-diffusion-xl-base-1.0", "steps", 30, "width", 512, "height", 512);
+    if (provider) json_object_set_new(req, "provider_id", json_integer(provider));   /* else: automatic routing */
     char job_id[128];
-    snprintf(job_id, sizeof job_id, "%s", json_string_value(json_object_get(json_object_get(sub, "job"), "job_id")));
-    json_decref(sub);
-    printf("Job: %s\n", job_id);
+    submit_request(c, req, job_id, sizeof job_id);
+    int rc;
 
     out = NULL;
     rc = dc1_job_wait(c, job_id, "{\"timeout_ms\":600000}", &out);
