@@ -147,8 +147,14 @@ enum ImageBody {
         while i < body.count, body[i] == 32 || body[i] == 9 || body[i] == 10 || body[i] == 13 { i += 1 }
         guard i < body.count, body[i] == UInt8(ascii: "\"") else { return nil }
         let start = i + 1
-        guard let end = body[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        if body[start..<end].contains(UInt8(ascii: "\\")) { return nil }
+        // memchr: the string is megabytes long.
+        let found: (Int?, Bool) = body.withUnsafeBytes { all in
+            let from = all.baseAddress! + start
+            guard let q = memchr(from, 0x22, all.count - start) else { return (nil, false) }
+            let len = UnsafeRawPointer(q) - from
+            return (start + len, memchr(from, 0x5C, len) != nil)
+        }
+        guard let end = found.0, !found.1 else { return nil }
         var rest = Array(body[..<start])
         rest.append(contentsOf: body[end...])
         guard let meta = try? JSON.parse(rest), meta.isObject, meta.string("type") == "image" else { return nil }

@@ -16,9 +16,51 @@ public enum Base64 {
         return Array(input).withUnsafeBytes { decode($0) }
     }
 
-    /// The fast path: one pass over raw bytes into a buffer sized up front (images are many
-    /// megabytes, so no per-byte append and no lazy-global check per character).
+    /// Decodes raw bytes. Images are many megabytes, so the common case (no whitespace, length
+    /// a multiple of 4) takes four characters at a time into a buffer sized up front; anything
+    /// else falls back to the general loop.
     public static func decode(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+        if let fast = decodeCanonical(input) { return fast }
+        return decodeGeneral(input)
+    }
+
+    private static func decodeCanonical(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+        let n = input.count
+        guard n % 4 == 0, let base = input.baseAddress else { return n == 0 ? [] : nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        var pad = 0
+        if p[n - 1] == 61 { pad = p[n - 2] == 61 ? 2 : 1 }
+        let t = table
+        return t.withUnsafeBufferPointer { tab -> [UInt8]? in
+            var ok = true
+            let out = [UInt8](unsafeUninitializedCapacity: n / 4 * 3) { buf, written in
+                let dst = buf.baseAddress!
+                let full = pad > 0 ? n - 4 : n
+                var i = 0, o = 0
+                while i < full {
+                    let a = tab[Int(p[i])], b = tab[Int(p[i + 1])], c = tab[Int(p[i + 2])], d = tab[Int(p[i + 3])]
+                    if (a | b | c | d) < 0 { ok = false; written = 0; return }
+                    let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    dst[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    dst[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    dst[o + 2] = UInt8(truncatingIfNeeded: v)
+                    i += 4; o += 3
+                }
+                if pad > 0 {
+                    let a = tab[Int(p[i])], b = tab[Int(p[i + 1])]
+                    let c = pad == 1 ? tab[Int(p[i + 2])] : 0
+                    if (a | b | c) < 0 { ok = false; written = 0; return }
+                    let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
+                    dst[o] = UInt8(truncatingIfNeeded: v >> 16); o += 1
+                    if pad == 1 { dst[o] = UInt8(truncatingIfNeeded: v >> 8); o += 1 }
+                }
+                written = o
+            }
+            return ok ? out : nil
+        }
+    }
+
+    private static func decodeGeneral(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
         let t = table
         return t.withUnsafeBufferPointer { tab -> [UInt8]? in
             var failed = false
