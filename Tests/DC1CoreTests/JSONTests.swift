@@ -80,3 +80,26 @@ import Testing
         #expect(Base64.decode(Base64.encode(big).utf8) == big)
     }
 }
+
+@Suite struct InPlaceDecodeTests {
+    @Test func decodesOverItself() {
+        for n in [0, 1, 2, 3, 4, 5, 100, 3001] {
+            let data = (0..<n).map { UInt8(($0 * 31 + 7) & 0xFF) }
+            var text = Array(Base64.encode(data).utf8)
+            let len = text.withUnsafeMutableBytes { Base64.decodeInPlace($0) }
+            #expect(len == n)
+            #expect(Array(text.prefix(n)) == data)
+        }
+        var bad = Array("ab$d".utf8)
+        #expect(bad.withUnsafeMutableBytes { Base64.decodeInPlace($0) } == nil)
+    }
+
+    @Test func imageBodySplitsAroundTheString() throws {
+        let body = Array("{\"type\":\"image\",\"format\":\"png\",\"width\":2,\"image_base64\" : \"aGk=\",\"height\":3}".utf8)
+        let parts = try #require(ImageBody.split(body))
+        #expect(String(decoding: body[parts.base64], as: UTF8.self) == "aGk=")
+        #expect(parts.metadata.int("height") == 3 && parts.metadata.int("width") == 2)
+        #expect(ImageBody.split(Array("{\"type\":\"image\",\"image_base64\":\"a\\/b=\"}".utf8)) == nil)   // escaped: general path
+        #expect(ImageBody.split(Array("{\"type\":\"text\",\"image_base64\":\"aGk=\"}".utf8)) == nil)
+    }
+}

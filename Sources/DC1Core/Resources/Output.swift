@@ -62,19 +62,26 @@ extension CoreClient {
     public func saveImage(_ id: String?, path: String?) throws(DC1Error) -> JSON {
         guard let path, !path.isEmpty else { throw .invalid("path is NULL or empty") }
         let jobID = try Paths.jobID(id)
-        let (req, resp) = try fetchOutput(jobID)
-        // Fast path for the usual 200 image body: decode the base64 straight out of the response
-        // buffer. Parsing a multi-megabyte string with jansson costs ~140 instructions a byte
-        // and a second copy of it (BENCHMARKS.md §3).
+        var (req, resp) = try fetchOutput(jobID)
+        // Fast path for the usual 200 image body: decode the base64 in place, inside the
+        // response buffer (the decoded bytes are shorter, so writing behind the reading position
+        // is safe), and write that slice to the file. Parsing a multi-megabyte string with
+        // jansson costs ~140 instructions a byte and two more copies (BENCHMARKS.md §3).
         if resp.status == 200, let image = ImageBody.split(resp.body) {
-            let bytes: [UInt8]? = resp.body.withUnsafeBytes { all in
-                Base64.decode(UnsafeRawBufferPointer(rebasing: all[image.base64]))
+            var body = resp.body
+            resp.body = []                       // `body` is now the only reference: no copy
+            let decoded: Int? = body.withUnsafeMutableBytes { all in
+                Base64.decodeInPlace(UnsafeMutableRawBufferPointer(rebasing: all[image.base64]))
             }
-            guard let bytes else { throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64") }
-            try writeFileAtomically(bytes, to: path)
+            guard let n = decoded else { throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64") }
+            let failure: DC1Error? = body.withUnsafeBytes { all in
+                let image = UnsafeRawBufferPointer(rebasing: all[image.base64.lowerBound..<(image.base64.lowerBound + n)])
+                do throws(DC1Error) { try writeFileAtomically(image, to: path); return nil } catch { return error }
+            }
+            if let failure { throw failure }
             let r = JSON.object()
             r.set("path", path)
-            r.set("bytes", bytes.count)
+            r.set("bytes", n)
             for k in ["width", "height", "format"] { if let v = image.metadata[k] { r.set(k, v) } }
             if !r.has("format") { r.set("format", "png") }
             r.set("truncated", false)
@@ -93,7 +100,10 @@ extension CoreClient {
         guard let bytes = Base64.decode(b64.utf8) else {
             throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64")
         }
-        try writeFileAtomically(bytes, to: path)
+        let failure: DC1Error? = bytes.withUnsafeBytes { b in
+            do throws(DC1Error) { try writeFileAtomically(b, to: path); return nil } catch { return error }
+        }
+        if let failure { throw failure }
         let r = JSON.object()
         r.set("path", path)
         r.set("bytes", bytes.count)
@@ -103,18 +113,16 @@ extension CoreClient {
 
     /// Writes through a temporary file and a rename, so a failure never leaves a half-written
     /// file under the final name.
-    private func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(DC1Error) {
+    private func writeFileAtomically(_ buf: UnsafeRawBufferPointer, to path: String) throws(DC1Error) {
         let tmp = path + ".dc1tmp-\(Random.hex(bytes: 4))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DC1Error(.io, "cannot create \(tmp): \(String(cString: strerror(errno)))") }
         var written = 0
-        let ok = bytes.withUnsafeBytes { buf -> Bool in
-            while written < buf.count {
-                let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return true
+        var ok = true
+        while written < buf.count {
+            let n = write(fd, buf.baseAddress! + written, buf.count - written)
+            if n < 0 { if errno == EINTR { continue }; ok = false; break }
+            written += n
         }
         let err = errno
         let closed = close(fd) == 0

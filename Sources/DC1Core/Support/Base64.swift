@@ -24,6 +24,39 @@ public enum Base64 {
         return decodeGeneral(input)
     }
 
+    /// Decodes canonical base64 (no whitespace, length a multiple of 4) over itself and returns
+    /// the decoded length, or nil (the buffer is then unspecified) when it is not canonical.
+    public static func decodeInPlace(_ buf: UnsafeMutableRawBufferPointer) -> Int? {
+        let n = buf.count
+        guard n % 4 == 0, let base = buf.baseAddress else { return n == 0 ? 0 : nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        var pad = 0
+        if p[n - 1] == 61 { pad = p[n - 2] == 61 ? 2 : 1 }
+        let t = table
+        return t.withUnsafeBufferPointer { tab -> Int? in
+            let full = pad > 0 ? n - 4 : n
+            var i = 0, o = 0
+            while i < full {
+                let a = tab[Int(p[i])], b = tab[Int(p[i + 1])], c = tab[Int(p[i + 2])], d = tab[Int(p[i + 3])]
+                if (a | b | c | d) < 0 { return nil }
+                let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                p[o] = UInt8(truncatingIfNeeded: v >> 16)         // o ≤ i: never ahead of the reader
+                p[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                p[o + 2] = UInt8(truncatingIfNeeded: v)
+                i += 4; o += 3
+            }
+            if pad > 0 {
+                let a = tab[Int(p[i])], b = tab[Int(p[i + 1])]
+                let c = pad == 1 ? tab[Int(p[i + 2])] : 0
+                if (a | b | c) < 0 { return nil }
+                let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
+                p[o] = UInt8(truncatingIfNeeded: v >> 16); o += 1
+                if pad == 1 { p[o] = UInt8(truncatingIfNeeded: v >> 8); o += 1 }
+            }
+            return o
+        }
+    }
+
     private static func decodeCanonical(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
         let n = input.count
         guard n % 4 == 0, let base = input.baseAddress else { return n == 0 ? [] : nil }
