@@ -10,7 +10,7 @@ passed = failed = 0
 for path in sys.argv[1:]:
     text = open(path).read()
     # Each runner invocation is echoed by make; its total is the last count line before the next.
-    chunks = re.split(r"^\S*python3? Tests/run_\w+\.py.*$", text, flags=re.M)
+    chunks = re.split(r"^(?!===).*\bpython3? Tests/run_\w+\.py.*$", text, flags=re.M)
     chunks = chunks[1:] if len(chunks) > 1 else chunks
     for chunk in chunks:
         counts = LINE.findall(chunk)
