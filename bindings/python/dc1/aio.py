@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, TypeVar
 
-from .client import DC1Client, _job_id, _next_cursor
+from .client import DC1Client, _job_id, _LogFollower
 from .errors import JobTimeoutError, NotReadyError, RateLimitError
 from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, openai_base_url
 
@@ -252,25 +251,14 @@ class AsyncJobsResource(_AsyncResource):
                         limit: int = 200) -> AsyncIterator[Dict[str, Any]]:
         """Async version of :meth:`dc1.client.JobsResource.iter_logs`."""
         jid = _job_id(job_id)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        cursor = since
-        finishing = False
+        follower = _LogFollower(jid, since, poll_interval, timeout)
         while True:
-            page = await self.get_logs(jid, since=cursor, limit=limit)
+            page = await self.get_logs(jid, since=follower.cursor, limit=limit)
             lines = page.get("logs") or []
             for line in lines:
                 yield line
-            cursor = _next_cursor(page, lines, cursor)
-            if page.get("has_more") and lines:
-                continue
-            if finishing:
+            pause = follower.after(page, lines)
+            if pause is None:
                 return
-            if page.get("status") in TERMINAL_STATUSES:
-                finishing = True  # one more read for lines that landed with the status
-                continue
-            if deadline is not None and time.monotonic() >= deadline:
-                raise JobTimeoutError(jid, timeout or 0)
-            pause = poll_interval
-            if deadline is not None:
-                pause = max(0.0, min(pause, deadline - time.monotonic()))
-            await asyncio.sleep(pause)
+            if pause:
+                await asyncio.sleep(pause)

@@ -745,28 +745,16 @@ class JobsResource(_Resource):
         ``poll_interval`` seconds, until the job is terminal and every line has
         been read. ``timeout`` (seconds) raises :class:`JobTimeoutError`."""
         jid = _job_id(job_id)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        cursor = since
-        finishing = False
+        follower = _LogFollower(jid, since, poll_interval, timeout)
         while True:
-            page = self.get_logs(jid, since=cursor, limit=limit)
+            page = self.get_logs(jid, since=follower.cursor, limit=limit)
             lines = page.get("logs") or []
-            for line in lines:
-                yield line
-            cursor = _next_cursor(page, lines, cursor)
-            if page.get("has_more") and lines:
-                continue
-            if finishing:
+            yield from lines
+            pause = follower.after(page, lines)
+            if pause is None:
                 return
-            if page.get("status") in TERMINAL_STATUSES:
-                finishing = True  # one more read for lines that landed with the status
-                continue
-            if deadline is not None and time.monotonic() >= deadline:
-                raise JobTimeoutError(jid, timeout or 0)
-            pause = poll_interval
-            if deadline is not None:
-                pause = max(0.0, min(pause, deadline - time.monotonic()))
-            time.sleep(pause)
+            if pause:
+                time.sleep(pause)
 
     # -- server-sent event streams ------------------------------------------------------
 
@@ -872,6 +860,37 @@ class WebhooksResource(_Resource):
     def delete(self, webhook_id: Any) -> Dict[str, Any]:
         """Deactivates a registered webhook: ``{"success","id","active":false}``."""
         return self._call("dc1_webhook_delete", str(webhook_id))
+
+
+class _LogFollower:
+    """The decisions of following logs by polling, shared by the sync and async clients:
+    where to read next, and after each page whether to stop (None), read again at once (0)
+    or pause (seconds). Terminal jobs get one more read for lines that landed with the
+    status; the deadline raises :class:`JobTimeoutError`."""
+
+    def __init__(self, job_id: str, since: int, poll_interval: float, timeout: Optional[float]) -> None:
+        self.job_id = job_id
+        self.cursor = since
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.finishing = False
+
+    def after(self, page: Dict[str, Any], lines: List[Dict[str, Any]]) -> Optional[float]:
+        self.cursor = _next_cursor(page, lines, self.cursor)
+        if page.get("has_more") and lines:
+            return 0.0
+        if self.finishing:
+            return None
+        if page.get("status") in TERMINAL_STATUSES:
+            self.finishing = True
+            return 0.0
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise JobTimeoutError(self.job_id, self.timeout or 0)
+        pause = self.poll_interval
+        if self.deadline is not None:
+            pause = max(0.0, min(pause, self.deadline - time.monotonic()))
+        return pause
 
 
 def _next_cursor(page: Dict[str, Any], lines: List[Dict[str, Any]], cursor: int) -> int:
