@@ -276,6 +276,133 @@ DC1_EXPORT int dc1_me(dc1_client *client, char **out_json);
 DC1_EXPORT int dc1_providers_list(dc1_client *client, const char *filter_json, char **out_json);
 
 /* ===========================================================================
+ * Catalogue
+ *
+ * What can run and what it costs: models, approved container images, templates,
+ * quotes, and the renter's spending. The catalogue routes are public; the key,
+ * when set, is sent anyway (it selects the larger rate-limit bucket). Money is
+ * integer *_halala (1 SAR = 100 halala) beside *_sar numbers.
+ * ======================================================================== */
+
+/**
+ * GET /api/models, joined with the live providers of
+ * GET /api/renters/available-providers that list the model in "cached_models".
+ * filter_json (may be NULL): {"arabic": bool, "min_vram_gb": int (models that fit in
+ *   this much VRAM), "category": "llm"|"embedding"|"image"|"training", "tier": "tier_a"|
+ *   "tier_b"|"tier_c"|"instant" — these four are applied by the server —
+ *   "providers": bool (default true; false skips the second request),
+ *   "cached_only": bool (only models some live provider caches; implies providers)}.
+ * out: {"models":[{"model_id","display_name","family","vram_gb","min_gpu_vram_gb",
+ *       "quantization","context_window","use_cases","arabic_capability","status"
+ *       ("available"|"no_providers"),"providers_online","tier","prewarm_class",
+ *       "template_id", …the server's fields…,
+ *       "price_sar_per_min": number, "price_halala_per_min": int (the server's average
+ *       provider price), "price_sar_per_hour": number,
+ *       "live_providers": [{"id","name","gpu_model","vram_gb","location"}],
+ *       "live_provider_count": int}], "total": int, "providers_joined": bool}
+ * ("live_providers" and "live_provider_count" only when providers were joined.)
+ * Fails: DC1_E_NETWORK, DC1_E_TIMEOUT, DC1_E_RATE_LIMITED, DC1_E_SERVER, DC1_E_PROTOCOL;
+ * DC1_E_INVALID_ARGUMENT for a bad filter (nothing sent).
+ */
+DC1_EXPORT int dc1_models_list(dc1_client *client, const char *filter_json, char **out_json);
+
+/**
+ * GET /api/models/{model_id}: one model's full catalogue entry.
+ * model_id: letters, digits and "-_./" (HuggingFace names keep their "/"); no empty, "."
+ * or ".." segment, at most 200 bytes — anything else is DC1_E_INVALID_ARGUMENT.
+ * out: {"model": {"model_id","display_name","availability":{"providers_online",
+ *       "providers_warm","status"},"pricing":{"default_halala_per_min",
+ *       "avg_sar_per_min","min_halala_per_min","max_halala_per_min",…},"benchmark":{…},
+ *       "template_id",…, "price_sar_per_min","price_halala_per_min","price_sar_per_hour"}}
+ * Fails: DC1_E_NOT_FOUND (unknown or inactive model), and as dc1_models_list.
+ */
+DC1_EXPORT int dc1_model_get(dc1_client *client, const char *model_id, char **out_json);
+
+/**
+ * GET /api/containers/registry: the images a custom_container job (and any
+ * container_spec "image"/"image_override") may name.
+ * out: {"images":[{"id": int|null,"image_ref","image_type","description","approved_at",
+ *       "source": "template"|"allowed"}], "total": int}
+ * Side effect: the client remembers the list. From then on dc1_job_submit refuses,
+ * locally and with nothing sent, a request whose params.image_override (custom_container)
+ * or container_spec.image/image_override is not in it (compared trimmed and
+ * case-insensitively, as the server does): DC1_E_VALIDATION with the field in "fields"
+ * and "error_code": "IMAGE_NOT_APPROVED". A client that never called this function checks
+ * nothing and fetches nothing on submit; the server then answers 400 IMAGE_NOT_APPROVED.
+ * Each call refreshes the remembered list. Rate limit: 30/min per IP.
+ */
+DC1_EXPORT int dc1_images_list(dc1_client *client, char **out_json);
+
+/**
+ * GET /api/templates (the one-click job templates).
+ * filter_json (may be NULL): {"tag": "llm"} (applied by the server).
+ * out: {"templates":[{"id","name","description","image","job_type","params":{…},
+ *       "env_vars":[…],"min_vram_gb","estimated_price_sar_per_hour",
+ *       "estimated_price_halala_per_hour","tags":[…],"sort_order",…}], "total": int}
+ */
+DC1_EXPORT int dc1_templates_list(dc1_client *client, const char *filter_json, char **out_json);
+
+/**
+ * Builds a dc1_job_submit request from a template (GET /api/templates/{template_id});
+ * nothing is submitted. To run a template: pass "request" to dc1_job_submit.
+ * Why not "template_id" in the submit request: the server then replaces the image and
+ * answers 400 "container_spec.image_type is required" unless a container_spec with an
+ * image_type is sent too. This helper fills the request instead, so the job is an
+ * ordinary submit (quote, checks and reconciliation included).
+ * The request: "job_type" from the template (or overrides), "params" = the template's
+ * scalar params (others are listed in "dropped_params") with overrides' "params" merged
+ * over them; a custom_container template's image becomes params.image_override; every
+ * other key of overrides_json (duration_minutes, pricing_class, provider_id, priority,
+ * gpu_requirements, …) is copied. "duration_minutes" is required in overrides_json: a
+ * template sets none, and it is what the job is charged for.
+ * The request is checked like dc1_job_submit's (DC1_E_VALIDATION naming the field).
+ * template_id: letters, digits and "-_.", at most 128 bytes.
+ * out: {"request": {…a dc1_job_submit request…}, "template": {"id","name","job_type",
+ *       "image","min_vram_gb","estimated_price_sar_per_hour"}, "dropped_params": [names]}
+ * Fails: DC1_E_NOT_FOUND (no such template), DC1_E_VALIDATION, DC1_E_INVALID_ARGUMENT,
+ * and the network codes.
+ */
+DC1_EXPORT int dc1_template_request(dc1_client *client, const char *template_id,
+                                    const char *overrides_json, char **out_json);
+
+/**
+ * The prepaid quote the server charges at submit, for a job type and duration.
+ * request_json (required): {"job_type": a dc1_job_submit job type, "duration_minutes":
+ *   number 0.1–1440, "pricing_class"?: "priority" (×1.2) | "standard" (×1.0, default) |
+ *   "economy" (×0.9), "gpu_model"?: e.g. "RTX 4090", "h100"}.
+ * Without gpu_model: the job-type rate the server applies when no GPU is known at submit
+ * (a job queued globally): ceil(rate_halala_per_min × minutes × multiplier), with the
+ * rates llm_inference/vllm_serve 9, image_generation/rendering 10, training/
+ * custom_container 7, rag-pipeline 15, others 6 halala per minute. Computed locally: no
+ * request is sent. With gpu_model: the GPU-aware rate of a job placed on a provider with
+ * that GPU, ceil(rate_per_second_usd × minutes × 60 × 3.75 × 100 × multiplier), the rate
+ * taken from GET /api/pricing/tiers (matched case-insensitively, spaces ignored; no match:
+ * the server's default $0.089/h).
+ * out: {"job_type","duration_minutes","pricing_class","multiplier","basis":"job_type"|"gpu",
+ *       "rate_halala_per_min" (job_type) | "gpu_model","gpu_tier","rate_per_second_usd",
+ *       "rate_usd_per_hour" (gpu), "cost_halala": int, "cost_sar": number,
+ *       "cost_usd": number, "note"?}
+ * Settlement can move the final charge up or down; this is the amount prepaid (held)
+ * at submit. Fails: DC1_E_VALIDATION (a bad field, named in "fields"),
+ * DC1_E_INVALID_ARGUMENT (NULL or malformed request_json); with gpu_model the network codes.
+ */
+DC1_EXPORT int dc1_quote(dc1_client *client, const char *request_json, char **out_json);
+
+/**
+ * The renter's spending: GET /api/renters/me/spending (completed jobs) and the /v1 token
+ * usage of GET /api/renters/me — two requests. (/api/renters/me/usage is not used: it
+ * takes the key only in the URL's query string, where libdc1 never puts it.)
+ * out: {"all_time":{"total_jobs","total_halala","total_sar"},
+ *       "monthly":[{"month":"YYYY-MM","jobs","total_halala","total_sar"}] (≤12, newest first),
+ *       "last_30_days":[{"date":"YYYY-MM-DD","jobs","total_halala","total_sar"}],
+ *       "v1":{"total_requests","prompt_tokens","completion_tokens","total_tokens",
+ *             "total_cost_halala","total_cost_sar"} | null,
+ *       "balance_halala","balance_sar","total_spent_halala","total_spent_sar","total_jobs"}
+ * Fails: DC1_E_AUTH (no key, or an unknown one), and the network codes.
+ */
+DC1_EXPORT int dc1_usage(dc1_client *client, char **out_json);
+
+/* ===========================================================================
  * Jobs
  * ======================================================================== */
 
@@ -495,6 +622,43 @@ DC1_EXPORT int dc1_job_status_stream(dc1_client *client, const char *job_id, con
  */
 DC1_EXPORT int dc1_chat(dc1_client *client, const char *request_json, dc1_event_fn on_token, void *user_data,
                         char **out_json);
+
+/* ===========================================================================
+ * Job lifecycle
+ * ======================================================================== */
+
+/**
+ * GET /api/jobs/{id}/lifecycle: the job's recorded lifecycle events.
+ * options_json (may be NULL): {"since_sequence": int (exclusive), "limit": int 1–1000
+ *   (server default 200), "event_type": "job.completed"|…, "status": "…",
+ *   "error_category": "timeout"|"oom"|"image_pull"|"provider_disconnect"|"execution"}.
+ * out: {"schema_version","job_id","status","events":[{"schema_version","job_id",
+ *       "sequence_no","event_type","status","source","error_category","error_code",
+ *       "message","payload","occurred_at","occurred_at_ms"}],"total_events","has_more",
+ *       "next_since_sequence": the largest sequence_no returned (or since_sequence)}.
+ * event_type is one of job.submitted, job.status.changed, job.phase.changed,
+ * job.endpoint.ready, job.completed, job.failed, job.cancelled, job.retried,
+ * job.retry.scheduled, job.timed_out, job.paused, job.resumed. Note: the real server
+ * records job.completed only when the renter completes a job or a provider posts
+ * /api/jobs/{id}/result, not on the daemon's usual result path — wait on the job's
+ * status (dc1_job_wait), not on this event.
+ * Fails: DC1_E_NOT_FOUND, DC1_E_AUTH (not your job: 403), the network codes.
+ */
+DC1_EXPORT int dc1_job_lifecycle(dc1_client *client, const char *job_id, const char *options_json,
+                                 char **out_json);
+
+/**
+ * Follows GET /api/jobs/{id}/lifecycle/stream (server-sent events) until its end event.
+ * Each event reaches on_event as its data object (the shape of a dc1_job_lifecycle
+ * event) plus "event" (the SSE event name: the event_type, or "end"); the last is
+ * {"event":"end","type":"end","job_id","status","ts"}. Options as dc1_job_logs_stream,
+ * "since" being the first since_sequence; a dropped connection resumes after the last
+ * sequence_no delivered, so no event is delivered twice.
+ * out: {"job_id","events","last_sequence","reconnects","ended":"end"|"stopped","status"}.
+ * Fails: as dc1_job_logs_stream.
+ */
+DC1_EXPORT int dc1_job_lifecycle_stream(dc1_client *client, const char *job_id, const char *options_json,
+                                        dc1_event_fn on_event, void *user_data, char **out_json);
 
 /* ===========================================================================
  * Webhooks

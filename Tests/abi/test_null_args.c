@@ -104,6 +104,48 @@ int main(void) {
     CHECK(rc == DC1_E_INVALID_ARGUMENT && out && strstr(out, "\"code\":\"DC1_E_INVALID_ARGUMENT\""), "error document: %s", out ? out : "(null)");
     dc1_free(out); out = NULL;
 
+    /* catalogue and lifecycle */
+    INVALID(dc1_models_list(NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_models_list(c, NULL, NULL));
+    INVALID(dc1_models_list(c, "{\"arabic\":\"yes\"}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_models_list(c, "{\"colour\":1}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_model_get(NULL, "m", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_model_get(c, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_model_get(c, "m", NULL));
+    INVALID(dc1_model_get(c, "../renters/balance", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_model_get(c, "org//m", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_model_get(c, "m?x=1", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_images_list(NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_images_list(c, NULL));
+    INVALID(dc1_templates_list(NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_templates_list(c, NULL, NULL));
+    INVALID(dc1_templates_list(c, "{\"tag\":1}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_template_request(NULL, "t", "{}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_template_request(c, NULL, "{}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_template_request(c, "t", "{}", NULL));
+    INVALID(dc1_template_request(c, "../x", "{}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_template_request(c, "t", "[1]", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_quote(NULL, "{}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_quote(c, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_quote(c, "{}", NULL));
+    INVALID(dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"extra\":1}", &out)); dc1_free(out); out = NULL;
+    rc = dc1_quote(c, "{\"duration_minutes\":5}", &out);
+    CHECK(rc == DC1_E_VALIDATION, "quote without job_type -> %s", dc1_strerror(rc)); dc1_free(out); out = NULL;
+    rc = dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5}", &out);
+    CHECK(rc == DC1_OK && out && strstr(out, "\"cost_halala\":45"), "job-type quote needs no network: %s", out ? out : dc1_last_error());
+    dc1_free(out); out = NULL;
+    INVALID(dc1_usage(NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_usage(c, NULL));
+    INVALID(dc1_job_lifecycle(NULL, "job-1", NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle(c, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle(c, "job-1", NULL, NULL));
+    INVALID(dc1_job_lifecycle(c, "job-1", "{\"limit\":0}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle(c, "../x", NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle_stream(NULL, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle_stream(c, NULL, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle_stream(c, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_lifecycle_stream(c, "job-1", NULL, NULL, NULL, NULL));
+
     /* job ids that look like paths or carry CR/LF never reach the network */
     const char *bad_ids[] = {"", "../renters/balance", "job-1/../../x", "job?x=1", "job#frag", "job%2Fx", "job\r\nX-Evil: 1",
                              "job 1", ".", "..", "job\xff\xfe"};

@@ -13,6 +13,8 @@ public typealias LogSink = @Sendable (LogLevel, String) -> Void
 public final class CoreClient: @unchecked Sendable {
     public let options: ClientOptions
     let transport: CurlTransport
+    /// What the client has fetched of the catalogue (Resources/Catalogue.swift).
+    public let catalogue = CatalogueCache()
 
     private let stateLock = Lock()
     /// Bumped by interrupt(); read lock-free on every poll slice of every transfer.

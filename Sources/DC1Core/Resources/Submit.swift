@@ -11,6 +11,7 @@ extension CoreClient {
         guard let request else { throw .invalid("request_json is NULL") }
         try requireKey("submit")
         let body = try SubmitSchema.normalise(request)
+        try checkApprovedImages(body)   // only when this client fetched the registry: no request
         for warning in SubmitSchema.sanitiserWarnings(body) { log(.warn, warning) }
 
         let req = HTTPRequest(method: "POST", path: "/api/jobs/submit", body: body.dumpBytes(), idempotency: .unsafe)
