@@ -93,6 +93,27 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_me", [ClientHandle, _OUT], c_int),
     # int dc1_providers_list(dc1_client *client, const char *filter_json, char **out_json);
     ("dc1_providers_list", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_models_list(dc1_client *client, const char *filter_json, char **out_json);
+    ("dc1_models_list", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_model_get(dc1_client *client, const char *model_id, char **out_json);
+    ("dc1_model_get", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_images_list(dc1_client *client, char **out_json);
+    ("dc1_images_list", [ClientHandle, _OUT], c_int),
+    # int dc1_templates_list(dc1_client *client, const char *filter_json, char **out_json);
+    ("dc1_templates_list", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_template_request(dc1_client *client, const char *template_id,
+    #                          const char *overrides_json, char **out_json);
+    ("dc1_template_request", [ClientHandle, c_char_p, c_char_p, _OUT], c_int),
+    # int dc1_quote(dc1_client *client, const char *request_json, char **out_json);
+    ("dc1_quote", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_usage(dc1_client *client, char **out_json);
+    ("dc1_usage", [ClientHandle, _OUT], c_int),
+    # int dc1_job_lifecycle(dc1_client *client, const char *job_id, const char *options_json,
+    #                       char **out_json);
+    ("dc1_job_lifecycle", [ClientHandle, c_char_p, c_char_p, _OUT], c_int),
+    # int dc1_job_lifecycle_stream(dc1_client *client, const char *job_id, const char *options_json,
+    #                              dc1_event_fn on_event, void *user_data, char **out_json);
+    ("dc1_job_lifecycle_stream", [ClientHandle, c_char_p, c_char_p, EVENT_FN, c_void_p, _OUT], c_int),
     # int dc1_job_submit(dc1_client *client, const char *request_json, char **out_json);
     ("dc1_job_submit", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);

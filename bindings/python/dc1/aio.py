@@ -23,6 +23,7 @@ import functools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, TypeVar
 
+from .catalogue import AsyncCatalogueResource
 from .client import DC1Client, _job_id, _LogFollower
 from .errors import JobTimeoutError, NotReadyError, RateLimitError
 from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, openai_base_url
@@ -52,6 +53,7 @@ class AsyncDC1Client:
         self.providers = AsyncProvidersResource(self)
         self.wallet = AsyncWalletResource(self)
         self.webhooks = AsyncWebhooksResource(self)
+        self.catalogue = AsyncCatalogueResource(self)
 
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()

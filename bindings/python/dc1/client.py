@@ -20,6 +20,7 @@ import time
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
+from .catalogue import CatalogueResource
 from . import _lib
 from .errors import (
     ClientClosedError,
@@ -159,6 +160,7 @@ class DC1Client:
         self.providers = ProvidersResource(self)
         self.wallet = WalletResource(self)
         self.webhooks = WebhooksResource(self)
+        self.catalogue = CatalogueResource(self)   # models, images, templates, quote, usage
 
         if logger is not False:
             try:
