@@ -14,6 +14,8 @@ struct Command: Sendable {
 enum Commands {
     static let all: [Command] = [
         AccountCommands.balance, AccountCommands.me, ProviderCommands.providers,
+        CatalogueCommands.models, CatalogueCommands.images, CatalogueCommands.templates, CatalogueCommands.quote,
+        CatalogueCommands.usage, CatalogueCommands.lifecycle,
         SubmitCommand.submit, JobCommands.status, JobCommands.wait, JobCommands.output,
         LogsCommand.logs, JobCommands.cancel, JobCommands.history, ChatCommand.chat,
         WebhookCommand.webhook,
