@@ -27,7 +27,8 @@
  *               "job_id": "…",                  dc1_job_wait timeouts
  *               "candidates": [ … ],            DC1_E_SUBMIT_UNKNOWN: matching jobs in history
  *               "fate_unknown": true,           an interrupted write that had been sent
- *               "partial": { … } }              a streamed chat cut short: the text so far
+ *               "partial": { … },               a streamed chat cut short: the text so far
+ *               "error_code": "IMAGE_NOT_APPROVED" }  submit refused an image locally
  *           Members may be added in later versions; ignore the ones you do not know.
  *
  *           Every `char *` the library hands out is owned by the caller and
