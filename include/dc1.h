@@ -425,6 +425,8 @@ DC1_EXPORT int dc1_usage(dc1_client *client, char **out_json);
  * DC1_E_VALIDATION naming the field in "fields", before any request.
  * A string holding "<…>" (which the server's sanitiser deletes) or leading or
  * trailing whitespace produces a DC1_LOG_WARN message.
+ * Once dc1_images_list ran on this client, an image not in the approved registry
+ * fails locally too (DC1_E_VALIDATION, "error_code": "IMAGE_NOT_APPROVED").
  *
  * out: {"job": <job document, see dc1_job_get>, "queued": bool, "message"?: "…"}
  *
