@@ -1,28 +1,28 @@
-import Glibc
+import CDC1
 import DC1Core
 
 // The "Catalogue" and "Job lifecycle" sections of include/dc1.h.
 
-@c public func dc1_models_list(_ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_models_list(_ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in try client(handle).models(filter: try jsonArgument(filter, "filter_json")) }
 }
 
-@c public func dc1_model_get(_ handle: OpaquePointer?, _ modelID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_model_get(_ handle: OpaquePointer?, _ modelID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.model(try text(modelID, "model_id"))
     }
 }
 
-@c public func dc1_images_list(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_images_list(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in try client(handle).images() }
 }
 
-@c public func dc1_templates_list(_ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_templates_list(_ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in try client(handle).templates(filter: try jsonArgument(filter, "filter_json")) }
 }
 
-@c public func dc1_template_request(_ handle: OpaquePointer?, _ templateID: UnsafePointer<CChar>?,
+@c @implementation public func dc1_template_request(_ handle: OpaquePointer?, _ templateID: UnsafePointer<CChar>?,
                                     _ overrides: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
@@ -31,18 +31,18 @@ import DC1Core
     }
 }
 
-@c public func dc1_quote(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_quote(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.quote(try jsonArgument(request, "request_json", required: true))
     }
 }
 
-@c public func dc1_usage(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_usage(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in try client(handle).usage() }
 }
 
-@c public func dc1_job_lifecycle(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+@c @implementation public func dc1_job_lifecycle(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
                                  _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
@@ -51,7 +51,7 @@ import DC1Core
     }
 }
 
-@c public func dc1_job_lifecycle_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
+@c @implementation public func dc1_job_lifecycle_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
                                         _ options: UnsafePointer<CChar>?, _ onEvent: dc1_event_fn?,
                                         _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
@@ -59,10 +59,6 @@ import DC1Core
         let id = try text(jobID, "job_id")
         let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
         guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
-        return try c.streamLifecycle(id, options: o) { event in
-            guard let t = event.dumpMalloc() else { return false }
-            defer { free(t) }
-            return onEvent(user, t) == 0
-        }
+        return try c.streamLifecycle(id, options: o) { deliver(onEvent, user, $0) }
     }
 }

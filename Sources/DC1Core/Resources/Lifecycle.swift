@@ -32,13 +32,13 @@ extension CoreClient {
     public func streamLifecycle(_ id: String?, options o: StreamOptions,
                                 onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
-        let token = interruptToken()
+        return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
         var last = o.since
         var events = 0
         var status: String? = nil
         let r = try streamLoop(path: { () throws(DC1Error) -> String in
             try Paths.job(jobID, "/lifecycle/stream?since_sequence=\(last)")
-        }, options: o, token: token) { ev in
+        }, options: o, hook: hook) { ev in
             let doc = (try? JSON.parse(ev.data)).flatMap { $0.isObject ? $0 : nil } ?? JSON.object()
             let name = ev.event ?? doc.string("event_type") ?? doc.string("type") ?? "message"
             doc.set("event", name)
@@ -59,5 +59,6 @@ extension CoreClient {
         out.set("ended", r.stopped ? "stopped" : "end")
         if let status { out.set("status", status) }
         return out
+        }
     }
 }
