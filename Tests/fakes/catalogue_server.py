@@ -284,13 +284,20 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, {"error": "Not found"})
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that stops a stream early closes the socket under us: not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeCatalogue:
     """The server on a free port of 127.0.0.1, in a thread."""
 
     key = KEY
 
     def __init__(self) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.lock = threading.Lock()
         self.httpd.seen = []
