@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, List
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
@@ -421,8 +421,8 @@ class Job(_RawFallback):
         """``jobs.cancel(self.id)``."""
         return self._need_client().jobs.cancel(self.id)
 
-    def logs(self, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
-        """``jobs.get_logs(self.id, …)``."""
+    def logs(self, since: Optional[int] = None, limit: int = 200) -> List[Dict[str, Any]]:
+        """``jobs.get_logs(self.id, …)``: the log lines."""
         return self._need_client().jobs.get_logs(self.id, since=since, limit=limit)
 
     def iter_logs(self, **kwargs: Any) -> Iterator[Dict[str, Any]]:
