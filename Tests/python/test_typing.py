@@ -9,7 +9,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "bindings" / "python"
 PUBLIC = ["dc1/__init__.py", "dc1/client.py", "dc1/aio.py", "dc1/models.py", "dc1/errors.py",
-          "dc1/_lib.py", "dc1/webhooks.py"]
+          "dc1/_lib.py", "dc1/webhooks.py", "dc1/catalogue.py"]
 
 
 def test_py_typed_is_shipped():

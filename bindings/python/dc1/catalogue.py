@@ -65,7 +65,8 @@ class CatalogueResource:
     def model(self, model_id: str) -> Dict[str, Any]:
         """``GET /api/models/{model_id}``: the full entry (availability, pricing,
         benchmark). :class:`NotFoundError` for an unknown model."""
-        return self._call("dc1_model_get", model_id)["model"]
+        model: Dict[str, Any] = self._call("dc1_model_get", model_id)["model"]
+        return model
 
     def images(self) -> List[Dict[str, Any]]:
         """``GET /api/containers/registry``: the approved images
@@ -153,14 +154,39 @@ class AsyncCatalogueResource:
     def __init__(self, client: "AsyncDC1Client") -> None:
         self._client = client
 
-    def __getattr__(self, name: str) -> Any:
-        sync_method = getattr(self._client.sync.catalogue, name)
-        if name.startswith("_") or not callable(sync_method):
-            raise AttributeError(name)
+    @property
+    def _sync(self) -> CatalogueResource:
+        return self._client.sync.catalogue
 
-        async def method(*args: Any, **kwargs: Any) -> Any:
-            return await self._client._run(sync_method, *args, **kwargs)
+    async def models(self, **filters: Any) -> List[Dict[str, Any]]:
+        """See :meth:`CatalogueResource.models`."""
+        return await self._client._run(self._sync.models, **filters)
 
-        method.__name__ = name
-        method.__doc__ = sync_method.__doc__
-        return method
+    async def model(self, model_id: str) -> Dict[str, Any]:
+        return await self._client._run(self._sync.model, model_id)
+
+    async def images(self) -> List[Dict[str, Any]]:
+        return await self._client._run(self._sync.images)
+
+    async def templates(self, *, tag: Optional[str] = None) -> List[Dict[str, Any]]:
+        return await self._client._run(self._sync.templates, tag=tag)
+
+    async def template_request(self, template_id: str, **kwargs: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.template_request, template_id, **kwargs)
+
+    async def submit_template(self, template_id: str, **kwargs: Any) -> "Job":
+        return await self._client._run(self._sync.submit_template, template_id, **kwargs)
+
+    async def quote(self, job_type: str, minutes: float, **kwargs: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.quote, job_type, minutes, **kwargs)
+
+    async def usage(self) -> Dict[str, Any]:
+        return await self._client._run(self._sync.usage)
+
+    async def lifecycle(self, job_id: Any, **kwargs: Any) -> Dict[str, Any]:
+        return await self._client._run(self._sync.lifecycle, job_id, **kwargs)
+
+    async def stream_lifecycle(self, job_id: Any, on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
+                               **kwargs: Any) -> Dict[str, Any]:
+        """``on_event`` runs on a worker thread."""
+        return await self._client._run(self._sync.stream_lifecycle, job_id, on_event, **kwargs)
