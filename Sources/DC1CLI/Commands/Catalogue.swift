@@ -166,12 +166,16 @@ enum CatalogueCommands {
         let cost = q.int("cost_halala") ?? 0
         ctx.console.out("Quote: \(Format.money(halala: cost)) for \(minutes) min of \(q.string("job_type") ?? "?")")
         if q.string("basis") == "gpu" {
-            let tier = q.string("gpu_tier") ?? "default rate"
-            ctx.console.out("Basis: GPU \(q.string("gpu_model") ?? "?") (\(tier)), $\(Format.scalar(q["rate_per_second_usd"]))/s, "
+            let tier = q.string("gpu_tier") ?? "no tier matches: the default rate"
+            let rate = q["rate_usd_per_hour"].map { "$" + Format.scalar($0) + "/h" }
+                ?? q.double("rate_per_second_usd").map { "$" + trimNumber($0 * 3600) + "/h" } ?? "?"
+            ctx.console.out("Basis: GPU \(q.string("gpu_model") ?? "?") (\(tier)), \(rate), "
                             + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
         } else {
             ctx.console.out("Basis: \(q.int("rate_halala_per_min") ?? 0) halala/min job-type rate, "
                             + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
+            ctx.console.out("(The rate when no GPU is known at submit; a job placed on a provider pays its GPU's rate: "
+                            + "add --gpu MODEL, e.g. --gpu \"RTX 4090\".)")
         }
         return ExitCode.ok
     }
