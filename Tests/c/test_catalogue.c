@@ -182,6 +182,36 @@ int main(void) {
           event_count, dc1_last_error());
     json_decref(d);
 
+    /* the emulator named by DC1_BASE_URL, once it serves the catalogue (issue 18) */
+    dc1_client *e = test_client("{\"max_retries\":0}");
+    char *o = NULL;
+    rc = dc1_images_list(e, &o);
+    dc1_free(o);
+    if (rc == DC1_E_NOT_FOUND) {
+        printf("# skip: the emulator does not serve the catalogue yet\n");
+    } else {
+        CHECK(rc == DC1_OK, "emulator: images listed (%s)", dc1_strerror(rc));
+        rc = CALL(&d, dc1_providers_list(e, "{\"live\":true}", &out));
+        json_t *p = json_array_get(json_object_get(d, "providers"), 0);
+        char q[512], sub[512];
+        snprintf(q, sizeof q, "{\"job_type\":\"llm_inference\",\"duration_minutes\":2,\"gpu_model\":\"%s\"}",
+                 jstr(p, "gpu_model"));
+        snprintf(sub, sizeof sub, "{\"job_type\":\"llm_inference\",\"duration_minutes\":2,\"provider_id\":%lld,"
+                 "\"params\":{\"prompt\":\"Hi\"}}", jint(p, "id"));
+        json_decref(d);
+        json_t *qd = NULL, *sd = NULL;
+        int rq = CALL(&qd, dc1_quote(e, q, &out));
+        int rs = CALL(&sd, dc1_job_submit(e, sub, &out));
+        CHECK(rq == DC1_OK && rs == DC1_OK && jint(qd, "cost_halala") == jint(json_object_get(sd, "job"), "cost_halala"),
+              "emulator: the GPU quote is the pinned submit's charge (%lld)", jint(qd, "cost_halala"));
+        json_decref(qd);
+        json_decref(sd);
+        rc = CALL(&d, dc1_job_submit(e, bad, &out));
+        CHECK(rc == DC1_E_VALIDATION && json_object_get(d, "http_status") == NULL, "emulator: unapproved image refused locally");
+        json_decref(d);
+    }
+    dc1_client_free(e);
+
     control_ok(c, "POST", "/__fake/quit", "{}");
     pclose(fake_pipe);
     dc1_client_free(wrong);
