@@ -8,6 +8,7 @@ For every request, in order: count it, apply an injected fault, read the body
 post-route fault) and log one line on stderr with credentials masked."""
 from __future__ import annotations
 
+import hmac
 import json
 import socket
 import struct
@@ -26,6 +27,7 @@ from .sanitize import sanitize
 from .util import http_date, iso, mask_secrets
 
 BODY_LIMIT = 2 * 1024 * 1024          # DCP_GLOBAL_BODY_LIMIT (§1.1)
+MAX_JSON_DEPTH = 200                   # deeper bodies get the malformed-JSON 400 (never a dead handler)
 DRAIN_LIMIT = 64 * 1024 * 1024        # beyond this an oversize body is not even drained
 MALFORMED_JSON = b'{"job": {"id": 1,,'
 
@@ -190,16 +192,28 @@ class Handler(BaseHTTPRequestHandler):
         app = self.server.app
         t0 = time.monotonic()
         method = self.command.upper()
-        rid = self.headers.get("X-Request-Id") or str(uuid.uuid4())
+        # For the log only: like the real server, no X-Request-Id goes back to the client.
+        rid = (self.headers.get("X-Request-Id") or "")[:128] or str(uuid.uuid4())
         parts = urlsplit(self.path)
         path = parts.path or "/"
         control = path == "/__emulator" or path.startswith("/__emulator/")
+        status, note = 0, ""
+        try:
+            refused = self._refuse(control, parts.query)
+            if refused is not None:
+                status = refused.status
+                note = " refused"
+                self.close_connection = True    # the body (if any) is not read
+                self._write(refused, method == "HEAD", None)
+                return
+        except (ConnectionError, BrokenPipeError, socket.timeout, OSError):
+            self.close_connection = True
+            return
         route, params = app.router.match(method, path)
         fault = None
         if not control:
             app.request_counters.record(method, f"{method} {route.pattern}" if route else None, path)
             fault = app.faults.take(method, path)
-        status, note = 0, ""
         try:
             if fault:
                 note = f" fault={fault['action']}"
@@ -216,10 +230,37 @@ class Handler(BaseHTTPRequestHandler):
             self._write(self._finalize(html_error(400), rid), method == "HEAD", None)
         except (ConnectionError, BrokenPipeError, socket.timeout, OSError):
             self.close_connection = True
+        except Exception:                    # never a dead handler thread without an answer
+            app.log_request("request error:\n" + traceback.format_exc())
+            status = 500
+            self.close_connection = True
+            try:
+                self._write(self._finalize(error(500, "Internal server error"), rid), method == "HEAD", None)
+            except Exception:
+                pass
         finally:
             app.log_request(f"{iso()} {self.client_address[0]} {method} "
                             f"{mask_secrets(self.path)} {status or '-'} "
                             f"{(time.monotonic() - t0) * 1000:.1f}ms rid={rid}{note}")
+
+    def _refuse(self, control: bool, qs: str) -> Response | None:
+        """Safe by default: only our own Host names are served (DNS rebinding), and the
+        control API needs the token (header ``x-emulator-token`` or ``?token=``)."""
+        app = self.server.app
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not app.host_allowed(host):
+            return json_response(421, {"error": "Misdirected Request: this emulator answers only "
+                                                "Host " + " or ".join(sorted(app.allowed_hosts_display()))})
+        if control and app.control_token:
+            given = self.headers.get("x-emulator-token") or ""
+            if not given:
+                q = parse_query(qs).get("token")
+                given = q if isinstance(q, str) else ""
+            if not hmac.compare_digest(given.encode("utf-8", "replace"), app.control_token.encode("utf-8")):
+                return json_response(401, {"error": "emulator control token required: send the "
+                                                    "DC1_EMULATOR_TOKEN value as the x-emulator-token "
+                                                    "header or a token query parameter"})
+        return None
 
     def _pre_fault(self, fault: dict, rid: str) -> int | None:
         """Faults that replace the route. Returns the status logged, or None to go on."""
@@ -243,7 +284,6 @@ class Handler(BaseHTTPRequestHandler):
         body = body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8")
         headers = [("Content-Type", fault.get("content_type") or "application/json")]
         headers += [(str(k), str(v)) for k, v in (fault.get("headers") or {}).items()]
-        headers.append(("X-Request-Id", rid))
         resp = Response(int(fault["status"]), body, headers)
         self._write(resp, self.command.upper() == "HEAD", None)
         return resp.status
@@ -261,7 +301,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self._finalize(html_error(400), rid)
             try:
                 body = json.loads(text, parse_constant=_reject_constant)
-            except ValueError:
+            except (ValueError, RecursionError):
+                return self._finalize(html_error(400), rid)
+            if _too_deep(body, MAX_JSON_DEPTH):
                 return self._finalize(html_error(400), rid)
         query = parse_query(qs)
         if not control:                                   # §1.2 sanitiser
@@ -316,7 +358,7 @@ class Handler(BaseHTTPRequestHandler):
         if req is not None and not control and credential_in_query(req):   # §1.3
             extra += [("Deprecation", "true"), ("Sunset", http_date(time.time() + 30 * 86400)),
                       ("Link", '<https://api.dcp.sa/docs/auth#bearer>; rel="deprecation"')]
-        resp.headers = base + extra + resp.headers + [("X-Request-Id", rid)]
+        resp.headers = base + extra + resp.headers
         return resp
 
     def _write(self, resp: Response, head_only: bool, fault: dict | None) -> None:
@@ -396,6 +438,21 @@ class Handler(BaseHTTPRequestHandler):
             close = getattr(gen, "close", None)
             if close:
                 close()
+
+
+def _too_deep(value, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = list(v.values())
+        elif not isinstance(v, list):
+            continue
+        if d > limit:
+            return True
+        stack.extend((x, d + 1) for x in v if isinstance(x, (dict, list)))
+    return False
 
 
 def _reject_constant(name: str):

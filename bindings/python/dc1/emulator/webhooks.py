@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import socket
 import threading
 import time
 import http.client
@@ -37,10 +38,44 @@ def _host_is_private(host: str) -> bool:
     return not ip.is_global
 
 
+DNS_ERROR = "webhook URL hostname does not resolve to a public IP address"
+
+
+def resolves_public(host: str) -> bool:
+    """The real server's registration check: every address the name resolves to is public."""
+    try:
+        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addrs = {i[4][0] for i in infos}
+    if not addrs:
+        return False
+    for a in addrs:
+        try:
+            ip = ipaddress.ip_address(a.split("%", 1)[0])
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not ip.is_global:
+            return False
+    return True
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
 class Webhooks:
-    def __init__(self, store, allow_loopback: bool) -> None:
+    def __init__(self, store, allow_loopback: bool, dns_check: bool = True) -> None:
         self.store = store
         self.allow_loopback = allow_loopback
+        self.dns_check = dns_check
+        self.resolver = resolves_public          # tests may replace it
         self._lock = threading.Lock()
         self._deliveries: list[dict] = []
         self._next = 1
@@ -81,6 +116,8 @@ class Webhooks:
             return "Webhook URL must use the default HTTPS port (443)"
         if _host_is_private(parts.hostname):
             return "Webhook URL must resolve to a public IP address"
+        if self.dns_check and not _is_ip_literal(parts.hostname) and not self.resolver(parts.hostname):
+            return DNS_ERROR
         return None
 
     def sendable(self, url: str) -> bool:
