@@ -54,6 +54,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--no-webhook-dns-check", action="store_true",
                    help="accept registered-webhook URLs whose host does not resolve to a public IP "
                         "(the real server refuses them)")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                   help="allow this browser Origin (repeatable; the real server's CORS_ORIGINS); "
+                        "https://dcp.sa and https://www.dcp.sa are always allowed")
     args = p.parse_args(argv)
     if args.speed <= 0:
         p.error("--speed must be > 0")
@@ -72,7 +75,8 @@ def main(argv=None) -> int:
                    allow_topup=args.allow_topup, admin_token=args.admin_token,
                    timers=not args.no_timers, log=not args.quiet,
                    control_token=args.control_token, control_auth=not args.no_control_auth,
-                   allowed_hosts=args.allow_host, webhook_dns_check=not args.no_webhook_dns_check)
+                   allowed_hosts=args.allow_host, webhook_dns_check=not args.no_webhook_dns_check,
+                   cors_origins=args.cors_origin)
     done = threading.Event()
 
     def on_signal(signum, frame) -> None:

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from . import control, routes_jobs, routes_renters, routes_v1
+from . import catalog, control, routes_jobs, routes_renters, routes_v1
 from .clock import SimClock
 from .faults import Faults
 from .jobs import Engine
@@ -131,8 +131,9 @@ class Emulator:
     allowed_hosts     extra Host names (``name`` or ``name:port``) to answer besides the
                       listen address, localhost and 127.0.0.1
     webhook_dns_check refuse registered-webhook URLs whose host does not resolve to a public
-                      IP, as the real server does (default True; the in-process Emulator used
-                      by tests usually turns it off or allows loopback webhooks)
+                      IP, as the real server does (default True; test suites that never reach
+                      the internet turn it off, or use loopback webhooks)
+    cors_origins      browser origins allowed besides https://dcp.sa and https://www.dcp.sa
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, db: str | None = None,
@@ -141,7 +142,8 @@ class Emulator:
                  allow_loopback_webhooks: bool = True, allow_topup: bool = False,
                  admin_token: str | None = None, timers: bool = True, log: Any = False,
                  control_token: str | None = None, control_auth: bool = True,
-                 allowed_hosts: list | None = None, webhook_dns_check: bool = True) -> None:
+                 allowed_hosts: list | None = None, webhook_dns_check: bool = True,
+                 cors_origins: list | None = None) -> None:
         self.host, self._port, self.db_path = host, port, db
         if control_auth:
             self.control_token: str | None = control_token or secrets.token_hex(16)
@@ -150,6 +152,8 @@ class Emulator:
         self._extra_hosts = [str(h).strip().lower() for h in (allowed_hosts or []) if str(h).strip()]
         self._allowed_hosts: set = set()
         self.webhook_dns_check = webhook_dns_check
+        # §1.4: the production allow-list plus what CORS_ORIGINS would add (--cors-origin)
+        self.cors_origins = {"https://dcp.sa", "https://www.dcp.sa"} | set(cors_origins or [])
         self.initial_speed = float(speed)
         if providers is None:
             self._provider_specs = default_providers(3)
@@ -192,6 +196,7 @@ class Emulator:
         routes_renters.register(self.router)
         routes_jobs.register(self.router)
         routes_v1.register(self.router)
+        catalog.register(self.router)
         try:
             self.httpd = EmulatorHTTPServer((self.host, self._port), self)
         except BaseException:

@@ -26,7 +26,7 @@ def _usd(halala: float) -> str:
 def oai_error(status: int, code: str, etype: str, message: str, headers: list | None = None,
               retry_after: int | None = None, **extra) -> Response:
     """§2 /v1 error shape."""
-    err = {"message": message, "type": etype, "param": None, "code": code, "status": status,
+    err = {"message": message, "type": etype, "code": code, "status": status,
            "retryable": status in (429, 503, 504)}
     err.update(extra)
     body: dict = {"error": err}
@@ -116,7 +116,8 @@ def chat_completions(req: Request) -> Response:
                          "Provider keys cannot call /v1; use a renter API key")
     renter = auth.renter_by_key(req, key)
     if not renter:
-        return oai_error(401, "authentication_invalid_key", "authentication_error", "Invalid API key")
+        return oai_error(401, "authentication_invalid_key", "authentication_error",
+                         "Invalid or inactive API key")
     body = req.body if isinstance(req.body, dict) else {}
     model = body.get("model")
     if not isinstance(model, str) or not model or len(model) > 200:

@@ -44,6 +44,10 @@ SECURITY_HEADERS = [                   # §1.3 (helmet)
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
     ("X-DNS-Prefetch-Control", "off"),
 ]
+# §1.4 CORS (the cors package with an origin allow-list and credentials).
+CORS_ALLOWED_HEADERS = ("Authorization,Content-Type,X-Renter-Key,X-Provider-Key,X-Admin-Token,"
+                        "X-DC1-Signature,X-DCP-Event,X-Paperclip-Run-Id")
+CORS_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
 TIERED_PREFIXES = ("/api/jobs", "/api/renters", "/api/providers", "/api/models", "/api/templates")
 
 
@@ -192,6 +196,7 @@ class Handler(BaseHTTPRequestHandler):
         app = self.server.app
         t0 = time.monotonic()
         method = self.command.upper()
+        self._cors = []
         # For the log only: like the real server, no X-Request-Id goes back to the client.
         rid = (self.headers.get("X-Request-Id") or "")[:128] or str(uuid.uuid4())
         parts = urlsplit(self.path)
@@ -305,6 +310,19 @@ class Handler(BaseHTTPRequestHandler):
                 return self._finalize(html_error(400), rid)
             if _too_deep(body, MAX_JSON_DEPTH):
                 return self._finalize(html_error(400), rid)
+        self._cors = []
+        if not control:                                   # §1.4 CORS runs before everything else
+            origin = self.headers.get("Origin") or ""
+            if origin:
+                if origin not in app.cors_origins:
+                    # the origin callback's Error reaches Express's default handler: a 500 page
+                    return self._finalize(html_error(500), rid)
+                self._cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin"),
+                              ("Access-Control-Allow-Credentials", "true")]
+            if method == "OPTIONS":                       # preflight: answered by cors, 204
+                return self._finalize(Response(204, b"", [
+                    ("Access-Control-Allow-Methods", CORS_METHODS),
+                    ("Access-Control-Allow-Headers", CORS_ALLOWED_HEADERS)]), rid)
         query = parse_query(qs)
         if not control:                                   # §1.2 sanitiser
             body, query = sanitize(body), sanitize(query)
@@ -333,6 +351,8 @@ class Handler(BaseHTTPRequestHandler):
             if v is None:
                 return None
             headers[:] = [h for h in headers if not h[0].startswith("RateLimit-")] + v.headers()
+            if name == "jobCreate" and v.allowed:      # the dispatch handler sets it too (§4)
+                headers.append(("X-RateLimit-Remaining", str(v.remaining)))
             if not v.allowed:
                 retry = max(1, v.reset_s)
                 kind = v.limiter.body
@@ -354,7 +374,8 @@ class Handler(BaseHTTPRequestHandler):
         base = [] if control else list(SECURITY_HEADERS)
         own = {k.lower() for k, _ in resp.headers}
         base = [(k, v) for k, v in base if k.lower() not in own]
-        extra = list(limit_headers or [])
+        extra = list(getattr(self, "_cors", None) or []) if not control else []
+        extra += list(limit_headers or [])
         if req is not None and not control and credential_in_query(req):   # §1.3
             extra += [("Deprecation", "true"), ("Sunset", http_date(time.time() + 30 * 86400)),
                       ("Link", '<https://api.dcp.sa/docs/auth#bearer>; rel="deprecation"')]
@@ -459,8 +480,15 @@ def _reject_constant(name: str):
     raise ValueError(f"invalid JSON constant {name}")
 
 
+# Mounted by a router on the route itself: they run after the app-level ones.
+ROUTER_LEVEL = ("jobCreate", "retryJob", "containerRegistry", "modelCatalog", "publicEndpoint")
+
+
 def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
-    """The limiters that run on this request, in order, with their bucket keys (§4)."""
+    """The limiters that run on this request, in order, with their bucket keys (§4).
+    App-level limiters (jobSubmit, topup, …, tiered, general) run first; the ones the jobs
+    router mounts on a route (retry, POST /api/jobs) run last, so their RateLimit-* headers
+    are the ones the client sees (``3;w=60`` on retry, ``10;w=60`` on POST /api/jobs)."""
     ip = req.client_ip
     chain = []
     lim = route.meta.get("limiter") if route else None
@@ -476,6 +504,11 @@ def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
         chain.append(("webhookRegistration", hdr or qk or bearer or ip))
     elif lim == "topup":
         chain.append(("topup", ip))
+    elif lim in ("containerRegistry", "modelCatalog"):
+        chain.append((lim, ip))
+    elif lim == "publicEndpoint":
+        # the same limiter instance the tiered middleware uses for anonymous calls: one bucket
+        chain.append(("publicEndpoint", ip))
     elif lim == "v1":
         stream = isinstance(req.body, dict) and bool(req.body.get("stream"))
         chain.append(("v1Stream" if stream else "v1", hdr or rq or qk or bearer or ip))
@@ -485,4 +518,6 @@ def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
             cred = hdr or req.header("x-provider-key") or rq or req.q("provider_key") or qk or bearer
             chain.append(("tieredAuth", cred) if cred else ("tieredPublic", ip))
         chain.append(("general", ip))
-    return chain
+    late = [c for c in chain if c[0] in ROUTER_LEVEL]
+    chain = [c for c in chain if c[0] not in ROUTER_LEVEL] + late
+    return [("tieredPublic", k) if n == "publicEndpoint" else (n, k) for n, k in chain]

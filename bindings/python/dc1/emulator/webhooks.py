@@ -102,20 +102,26 @@ class Webhooks:
         return None
 
     def registration_url_error(self, url: str) -> str | None:
-        """§12.2: HTTPS, port 443, public IPs only."""
+        """§12.2 (the server's validateWebhookUrl): HTTPS, port 443, a public host, and a
+        hostname that resolves only to public IPs (the DNS step can be switched off)."""
         try:
-            parts = urlsplit(url)
+            parts = urlsplit(url.strip())
             port = parts.port
         except ValueError:
-            return "url must be a valid URL"
+            return "webhook URL must be a valid URL"
         if self._loopback_ok(parts):
             return None
-        if parts.scheme != "https" or not parts.hostname:
-            return "Webhook URL must use HTTPS"
+        if not parts.scheme or not parts.netloc:
+            return "webhook URL must be a valid URL"
+        if parts.scheme != "https":
+            return "webhook URL must use HTTPS (http:// is not allowed)"
+        if not parts.hostname:
+            return "webhook URL must be a valid URL"
         if port not in (None, 443):
-            return "Webhook URL must use the default HTTPS port (443)"
+            return f"webhook URL must use the standard HTTPS port (443). Port {port} is not allowed"
         if _host_is_private(parts.hostname):
-            return "Webhook URL must resolve to a public IP address"
+            return ("webhook URL must point to a publicly accessible host (private, loopback, and "
+                    "internal addresses are not allowed)")
         if self.dns_check and not _is_ip_literal(parts.hostname) and not self.resolver(parts.hostname):
             return DNS_ERROR
         return None
