@@ -100,12 +100,16 @@ def test_foreign_host_header_refused(emu, host):
         assert b"dcp-renter-" not in body and b"balance_halala" not in body
 
 
-def test_foreign_host_request_is_not_counted_or_run(emu):
+def test_dns_rebound_page_cannot_run_a_custom_script(emu, tmp_path):
+    """A page whose name was rebound to 127.0.0.1 sends its own Host: nothing runs, nothing counts."""
+    marker = tmp_path / "pwned"
     status, _, _ = raw(emu, "POST", "/api/jobs/submit", host="rebound.example",
                        headers={"x-renter-key": emu.api_key},
-                       body={"job_type": "llm_inference", "duration_minutes": 1})
+                       body={"job_type": "custom_container", "duration_minutes": 1,
+                             "params": {"script": f"open({str(marker)!r}, 'w').write('x')"}})
     assert status == 421
-    assert emu.counters()["jobs_created"] == 0
+    time.sleep(0.5)
+    assert emu.counters()["jobs_created"] == 0 and not marker.exists()
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
