@@ -189,3 +189,14 @@ def test_health_has_the_server_fields(emu, api):
     assert set(h["jobs"]) == {"queued", "running"}
     assert set(h["sweep"]) == {"totalRuns", "sweepErrors", "lastRunAt", "lastErrorAt", "lastErrorMessage"}
     assert h["sweepErrors"] == h["sweep"]["sweepErrors"] == 0
+
+
+def test_account_webhook_url_errors_and_normalisation(api):
+    r = api.request("PATCH", "/api/renters/settings", {})
+    assert r.status == 400 and r.json() == {"error": "No supported settings provided. Use webhook_url."}
+    for bad in ("http://hooks.example.com/x", "https://10.0.0.5/x", 5):
+        r = api.request("PATCH", "/api/renters/settings", {"webhook_url": bad})
+        assert r.status == 400 and r.json() == {"error": "webhook_url must be a valid HTTPS URL pointing to a public host"}
+    r = api.request("PATCH", "/api/renters/settings", {"webhook_url": "https://Hooks.Example.com:443"})
+    assert r.json()["settings"]["webhook_url"] == "https://hooks.example.com/"          # new URL().toString()
+    assert api.request("PATCH", "/api/renters/settings", {"webhook_url": "  "}).json()["settings"]["webhook_url"] is None

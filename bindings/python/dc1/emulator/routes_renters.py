@@ -10,6 +10,7 @@ from . import auth, pricing
 from .httputil import Request, Response, error, json_response
 from .util import iso, js_round, parse_ts
 from .validation import TOPUP_SCHEMA, validate, validation_failed
+from .webhooks import normalize_url
 
 WEBHOOK_EVENTS = ["job.completed", "job.failed", "balance.low"]
 
@@ -89,16 +90,15 @@ def settings(req: Request) -> Response:
         return err
     body = req.body if isinstance(req.body, dict) else {}
     if "webhook_url" not in body:
-        return error(400, "webhook_url is required")
+        return error(400, "No supported settings provided. Use webhook_url.")
     url = body["webhook_url"]
-    if url is None or url == "":
+    if url is None or str(url).strip() == "":
         url = None
-    elif not isinstance(url, str):
-        return error(400, "webhook_url must be a string, null or empty")
+    elif not isinstance(url, str) or req.ctx.webhooks.settings_url_error(url):
+        # the server words every refusal the same way
+        return error(400, "webhook_url must be a valid HTTPS URL pointing to a public host")
     else:
-        problem = req.ctx.webhooks.settings_url_error(url)
-        if problem:
-            return error(400, problem)
+        url = normalize_url(url)
     req.ctx.store.update("renters", renter["id"], {"webhook_url": url, "updated_at": iso()})
     return json_response(200, {"success": True, "settings": {"webhook_url": url}})
 
@@ -151,7 +151,7 @@ def webhooks_create(req: Request) -> Response:
     if store.q1("SELECT COUNT(*) AS n FROM webhooks WHERE renter_id = ? AND active = 1",
                 renter["id"])["n"] >= 5:
         return error(422, "Maximum 5 active webhooks per renter")
-    hook = {"id": str(uuid.uuid4()), "renter_id": renter["id"], "url": url, "secret": secret,
+    hook = {"id": str(uuid.uuid4()), "renter_id": renter["id"], "url": normalize_url(url), "secret": secret,
             "events": json.dumps(list(dict.fromkeys(events))), "active": 1, "created_at": iso()}
     store.insert("webhooks", hook)
     return json_response(201, _hook_view(hook))

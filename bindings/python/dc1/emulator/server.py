@@ -1,11 +1,13 @@
 """The HTTP layer: a threaded HTTP/1.1 server with keep-alive.
 
-For every request, in order: count it, apply an injected fault, read the body
-(2 MB limit -> 413 HTML, §1.1), parse JSON (malformed -> 400 HTML), run the
-§1.2 sanitiser on body and query, run the §4 limiters, route (unknown ->
-404 HTML "Cannot GET /x"), run the handler under the store lock, add the
-§1.3 headers and ``X-Request-Id``, write the response (possibly damaged by a
-post-route fault) and log one line on stderr with credentials masked."""
+For every request, in order: refuse a foreign ``Host`` (421) and a control call without
+the token (401), count it, apply an injected fault, read the body (2 MB limit -> 413
+HTML, §1.1), parse JSON (malformed or nested deeper than 200 -> 400 HTML), answer CORS
+(§1.4: preflight 204, a disallowed Origin 500), run the §1.2 sanitiser on body and query,
+run the §4 limiters, route (unknown -> 404 HTML "Cannot GET /x"), run the handler under
+the store lock, add the §1.3 headers (no ``X-Request-Id``, like the real server), write
+the response (possibly damaged by a post-route fault) and log one line on stderr with
+credentials masked. Anything unexpected becomes a 500 answer, never a dead thread."""
 from __future__ import annotations
 
 import hmac

@@ -62,6 +62,25 @@ def resolves_public(host: str) -> bool:
     return True
 
 
+def normalize_url(url: str) -> str:
+    """What ``new URL(u).toString()`` gives for the URLs that pass validation: the scheme and
+    host lower-cased, the default port dropped, an empty path written as ``/``."""
+    p = urlsplit(url.strip())
+    host = (p.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"https": 443, "http": 80}.get(p.scheme.lower())
+    netloc = host if p.port in (None, default) else f"{host}:{p.port}"
+    if p.username or p.password:
+        netloc = p.netloc.rsplit("@", 1)[0] + "@" + netloc
+    out = f"{p.scheme.lower()}://{netloc}{p.path or '/'}"
+    if p.query:
+        out += "?" + p.query
+    if p.fragment:
+        out += "#" + p.fragment
+    return out
+
+
 def _is_ip_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
