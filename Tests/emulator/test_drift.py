@@ -126,6 +126,15 @@ def test_v1_errors_have_no_param_and_the_server_wording(api):
     r = api.post("/v1/chat/completions", {"messages": []}, key=False,
                  headers={"Authorization": f"Bearer {api.key}"})
     assert r.status == 400 and "param" not in r.json()["error"]
+    assert r.json()["error"]["message"] == "`model` is required"
+    r = api.post("/v1/chat/completions", {"model": "qwen3:8b", "messages": []}, key=False,
+                 headers={"Authorization": f"Bearer {api.key}"})
+    assert r.json()["error"]["message"] == "`messages` must be a non-empty array"
+    r = api.post("/v1/chat/completions", {"model": "qwen3:8b"}, key=False)
+    assert r.json()["error"]["message"] == "API key required. Pass via Authorization: Bearer <key>"
+    r = api.post("/v1/chat/completions", {"model": "qwen3:8b"}, key=False,
+                 headers={"Authorization": "Bearer dcp-provider-" + "0" * 32})
+    assert r.json()["error"]["message"] == "Provider API key cannot be used for /v1 inference. Use a renter key."
 
 
 # --- CORS -------------------------------------------------------------------------------------------------
