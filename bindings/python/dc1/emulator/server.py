@@ -211,6 +211,8 @@ class Handler(BaseHTTPRequestHandler):
                 status = refused.status
                 note = " refused"
                 self.close_connection = True    # the body (if any) is not read
+                app.log_request(f"{iso()} {self.client_address[0]} {method} {mask_secrets(self.path)} "
+                                f"{status} refused (Host {mask_secrets(self.headers.get('Host') or '-')!r})")
                 self._write(refused, method == "HEAD", None)
                 return
         except (ConnectionError, BrokenPipeError, socket.timeout, OSError):
