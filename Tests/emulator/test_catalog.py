@@ -72,7 +72,10 @@ def test_model_detail_and_errors(api):
 
 
 def test_models_catalog_benchmarks_cards(api):
-    c = api.get("/api/models/catalog", key=False).json()
+    r = api.get("/api/models/catalog", key=False)
+    # anonymous: the tiered middleware and the route both use publicEndpointLimiter (one bucket, two hits)
+    assert r.headers["RateLimit-Policy"] == "200;w=900" and r.headers["RateLimit-Remaining"] == "198"
+    c = r.json()
     assert c["total_models"] == len(c["models"]) and set(c["models"][0]) == DETAIL_KEYS
     b = api.get("/api/models/benchmarks", key=False).json()
     assert b["benchmark_suite"] == "saudi-arabic-v1" and b["models"][0]["launch_ready"] is False
@@ -166,7 +169,7 @@ def test_container_registry_shape_and_submit_agree(api):
 
 def test_pricing_tiers(api):
     r = api.get("/api/pricing/tiers", key=False)
-    assert r.status == 200
+    assert r.status == 200 and r.headers["RateLimit-Policy"] == "200;w=900"     # publicEndpointLimiter
     p = r.json()
     assert p["sar_usd_rate"] == 3.75 and p["anchor_gpu"] == "rtx 4090"
     assert p["pricing_classes"] == {"priority": 1.2, "standard": 1, "economy": 0.9}
