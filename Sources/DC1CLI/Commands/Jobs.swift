@@ -37,10 +37,10 @@ enum JobCommands {
         """,
         spec: CommandSpec(valueFlags: [["--timeout"]], boolFlags: [["--ready"]], minPositionals: 1, maxPositionals: 1)
     ) { ctx, a in
-        let client = try ctx.client()
+        let client = try ctx.client(waits: true)
         var waiter = JobWaiter(ctx: ctx, client: client)
         waiter.ready = a.has("--ready")
-        if let t = try a.milliseconds("--timeout") { waiter.timeoutMs = t }
+        if let t = try ctx.commandTimeoutMs(a) { waiter.timeoutMs = t }
         let started = Clock.nowMs()
         let doc = try waiter.wait(a.positionals[0])
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
