@@ -256,16 +256,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._record()
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n) if n else b""
-        if self.path == "/__fake/reset":
+        path = urlsplit(self.path).path      # a test helper may add ?token=…
+        if path == "/__fake/reset":
             with self.server.lock:
                 self.server.seen.clear()
                 self.server.dropped = False
             return self._send(200, {"ok": True})
-        if self.path == "/__fake/quit":
+        if path == "/__fake/quit":
             self._send(200, {"ok": True})
             threading.Thread(target=self.server.shutdown, daemon=True).start()
             return
-        if self.path == "/api/jobs/submit":
+        if path == "/api/jobs/submit":
             if not self._authed():
                 return self._send(401, {"error": "API key required"})
             body = json.loads(raw or b"{}")
