@@ -182,15 +182,13 @@ int main(void) {
           event_count, dc1_last_error());
     json_decref(d);
 
-    /* the emulator named by DC1_BASE_URL, once it serves the catalogue (issue 18) */
+    /* the emulator named by DC1_BASE_URL serves the catalogue too */
     dc1_client *e = test_client("{\"max_retries\":0}");
     char *o = NULL;
     rc = dc1_images_list(e, &o);
     dc1_free(o);
-    if (rc == DC1_E_NOT_FOUND) {
-        printf("# skip: the emulator does not serve the catalogue yet\n");
-    } else {
-        CHECK(rc == DC1_OK, "emulator: images listed (%s)", dc1_strerror(rc));
+    CHECK(rc == DC1_OK, "emulator: images listed (%s)", dc1_strerror(rc));
+    {
         rc = CALL(&d, dc1_providers_list(e, "{\"live\":true}", &out));
         json_t *p = json_array_get(json_object_get(d, "providers"), 0);
         char q[512], sub[512];

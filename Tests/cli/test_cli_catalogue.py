@@ -109,16 +109,8 @@ def test_help_lists_the_commands(cat):
 
 
 def test_against_the_emulator_quote_matches_the_charge(dc1, emu):
-    """Once the emulator serves the catalogue (issue 18): the quote for a provider's GPU is
-    what a submit pinned to that provider is charged; the catalogue commands work on it."""
-    import urllib.error
-    import urllib.request
-    try:
-        urllib.request.urlopen(emu.base_url + "/api/containers/registry", timeout=5).read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            pytest.skip("this emulator does not serve the catalogue routes yet")
-        raise
+    """On the emulator: the quote for a provider's GPU is what a submit pinned to that
+    provider is charged; the catalogue commands work on it."""
     provider = dc1("--json", "providers", "--live").json()["providers"][0]
     q = dc1("--json", "quote", "llm_inference", "--minutes", "2", "--gpu", provider["gpu_model"]).json()
     sub = dc1("--json", "submit", "llm_inference", "--prompt", "Hi", "--duration", "2",

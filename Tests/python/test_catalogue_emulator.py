@@ -1,27 +1,13 @@
-"""client.catalogue against the emulator, once it serves the catalogue routes (issue 18;
-until then these tests skip and test_catalogue.py covers the shapes with a fake server)."""
+"""client.catalogue against the emulator (which serves the catalogue since issue 18);
+test_catalogue.py covers the real server's shapes, edge cases included, with a fake server."""
 from __future__ import annotations
-
-import urllib.error
-import urllib.request
 
 import pytest
 
 import dc1
 
 
-@pytest.fixture()
-def served(emu):
-    try:
-        urllib.request.urlopen(emu.base_url + "/api/containers/registry", timeout=5).read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            pytest.skip("this emulator does not serve the catalogue routes yet")
-        raise
-    return True
-
-
-def test_models_and_the_providers_that_cache_them(served, client):
+def test_models_and_the_providers_that_cache_them(client):
     models = client.catalogue.models()
     assert models and all(isinstance(m.get("price_halala_per_min"), int) for m in models)
     cached = client.catalogue.models(cached_only=True)
@@ -34,7 +20,7 @@ def test_models_and_the_providers_that_cache_them(served, client):
     assert one["model_id"] == models[0]["model_id"]
 
 
-def test_registry_then_local_refusal(served, client):
+def test_registry_then_local_refusal(client):
     refs = {i["image_ref"] for i in client.catalogue.images()}
     assert "dc1/general-worker:latest" in refs
     with pytest.raises(dc1.ValidationError) as exc:
@@ -44,14 +30,14 @@ def test_registry_then_local_refusal(served, client):
     assert "http_status" not in exc.value.document
 
 
-def test_the_quote_is_what_submit_charges(served, client):
+def test_the_quote_is_what_submit_charges(client):
     provider = client.providers.list(live=True)[0]
     q = client.catalogue.quote("llm_inference", 3, gpu_model=provider.gpu_model)
     job = client.jobs.submit("llm_inference", {"prompt": "Hi"}, provider_id=provider.id, duration_minutes=3)
     assert job.cost_halala == q["cost_halala"], (q, job)
 
 
-def test_template_submit_lifecycle_and_usage(served, client):
+def test_template_submit_lifecycle_and_usage(client):
     ids = [t["id"] for t in client.catalogue.templates()]
     assert ids
     tpl = next(t for t in client.catalogue.templates() if t["job_type"] == "llm_inference")
