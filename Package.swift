@@ -28,6 +28,8 @@ let package = Package(
         // Thin @c shims over the core, one file per section of include/dc1.h.
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
         .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1"]),
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "CJansson", "CDC1"]),
+        // The Swift API (`import DC1`) against the emulator: parity with the C header, async.
+        .testTarget(name: "DC1Tests", dependencies: ["DC1"]),
     ]
 )
