@@ -5,6 +5,7 @@
 #   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
 #   make install PREFIX=/usr/local
 #   make check-memory / check-threads / fuzz / bench
+#   make docs           the DocC site of the Swift API (`import DC1`) in build/docs
 
 PREFIX      ?= /usr/local
 VERSION     := 0.1.0
@@ -23,7 +24,7 @@ SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
 C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
-.PHONY: all lib cli deps test test-swift test-c test-abi test-emulator test-python demo install bench \
+.PHONY: docs all lib cli deps test test-swift test-c test-abi test-emulator test-python demo install bench \
         check-memory check-threads fuzz bench clean examples
 
 all: lib
@@ -141,6 +142,15 @@ fuzz: deps
 			-artifact_prefix=$(BUILD)/fuzz/crash-$$h- $(BUILD)/fuzz/work-$$h 2> $(BUILD)/fuzz/log-$$h.txt; \
 		rc=$$?; echo "fuzz_$$h: $$(grep -E '^Done' $(BUILD)/fuzz/log-$$h.txt) exit $$rc" | tee -a $(BUILD)/fuzz/report.txt; \
 		[ $$rc -eq 0 ] || { tail -40 $(BUILD)/fuzz/log-$$h.txt; exit 1; }; done
+
+# Documentation: the DocC catalog Sources/DC1/DC1.docc plus the symbol docs of the DC1 module,
+# as a static site (open build/docs/documentation/dc1/index.html through any static server).
+docs: deps
+	@mkdir -p $(BUILD)
+	rm -rf $(BUILD)/docs
+	$(SWIFT) package --allow-writing-to-directory $(BUILD)/docs generate-documentation --target DC1 \
+		--output-path $(BUILD)/docs --transform-for-static-hosting --disable-indexing --warnings-as-errors
+	@echo "docs: $(BUILD)/docs/documentation/dc1/index.html"
 
 # Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only).
 bench: lib cli

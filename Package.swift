@@ -14,6 +14,10 @@ let package = Package(
         // The command line.
         .executable(name: "dc1-cli", targets: ["DC1CLI"]),
     ],
+    dependencies: [
+        // `make docs`: the DocC catalog of the DC1 module (a plugin only; nothing links it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),

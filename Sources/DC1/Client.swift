@@ -26,7 +26,7 @@ import DC1Core
 /// A call that starts in an already-cancelled task throws the same error without sending
 /// anything. Test for it with `error.code == .interrupted` or `error.isCancellation`.
 /// Other calls on the client go on. Breaking out of a `for try await` loop over
-/// ``events(for:options:)``, ``logLines(for:since:)`` or ``chatStream(_:)`` ends the underlying
+/// ``events(for:timeout:options:)``, ``logLines(for:since:timeout:)`` or ``chatStream(_:)`` ends the underlying
 /// call the same way.
 ///
 /// ## Errors
@@ -40,6 +40,8 @@ public final class DC1Client: Sendable {
     /// A client. nil arguments come from the environment: `DC1_API_KEY`, `DC1_BASE_URL` (then the
     /// production URL). Nothing is sent until the first call.
     /// - Parameters:
+    ///   - apiKey: the renter key ("dcp-renter-…"); nil: `DC1_API_KEY`.
+    ///   - baseURL: the API's URL; nil: `DC1_BASE_URL`, then the production URL.
     ///   - timeout: one HTTP request's deadline (default 30 s); waits and streams have their own.
     ///   - maxRetries: retries of a failed request where it is safe (default 3).
     public init(apiKey: String? = nil, baseURL: String? = nil, timeout: Duration? = nil,
@@ -52,6 +54,9 @@ public final class DC1Client: Sendable {
         try o.validate()
         core = CoreClient(options: o)
     }
+
+    /// The library's version ("0.1.0"), as `DC1_VERSION_STRING` of include/dc1.h.
+    public static let libraryVersion: String = DC1Core.libraryVersion
 
     /// A client over an existing core client.
     public init(core: CoreClient) { self.core = core }
@@ -173,7 +178,7 @@ public final class DC1Client: Sendable {
     }
 
     /// One page of the job's log (`GET /api/jobs/{id}/logs`): lines after `since`, at most `limit`
-    /// (1–1000). To follow a log to its end, use ``logLines(for:since:)``.
+    /// (1–1000). To follow a log to its end, use ``logLines(for:since:timeout:)``.
     public func logs(_ id: String, since: Int = 0, limit: Int = 200) async throws(DC1Error) -> LogPage {
         try await call("logs") { (c) throws(DC1Error) in
             let o = JSON.object()

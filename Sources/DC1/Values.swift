@@ -8,7 +8,7 @@ import DC1Core
 /// `Sendable`, `Hashable` and `Codable` (it encodes as the JSON it holds), and writable as a
 /// literal: `["limit": 5, "tags": ["a", "b"], "live": true]`.
 public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
-                       ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+                       ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
                        ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
                        ExpressibleByNilLiteral {
     case null
@@ -125,7 +125,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
 /// server's strict schema accepts there. Written as a literal:
 /// `params: ["prompt": "Hello", "max_tokens": 64, "temperature": 0.7, "stream": false]`.
 public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
-                        ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+                        ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
                         ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
     case string(String)
     case int(Int)
