@@ -13,6 +13,7 @@ public struct Balance: Sendable, Hashable, Codable {
     /// Jobs submitted over the account's life.
     public var totalJobs: Int
 
+    /// A balance from its parts (`available` defaults to `balance`).
     public init(balance: Money, held: Money = .zero, available: Money? = nil, totalSpent: Money = .zero, totalJobs: Int = 0) {
         self.balance = balance
         self.held = held
@@ -32,14 +33,21 @@ public struct Balance: Sendable, Hashable, Codable {
 
 /// The renter's account (`GET /api/renters/me`).
 public struct Account: Sendable, Hashable, Codable {
+    /// The renter id (what webhook routes are under).
     public var renterID: Int
+    /// The account name.
     public var name: String?
+    /// The account e-mail.
     public var email: String?
+    /// The organisation, if set.
     public var organization: String?
     /// The account-level webhook URL (`DC1Client.setWebhookURL(_:)`).
     public var webhookURL: String?
+    /// What the account holds.
     public var balance: Money
+    /// Spent over the account's life.
     public var totalSpent: Money
+    /// Jobs submitted over the account's life.
     public var totalJobs: Int
     /// The most recent jobs (up to 20), in their short form.
     public var recentJobs: [Job]
@@ -69,6 +77,7 @@ public struct ProviderFilter: Sendable, Hashable, Codable {
     public var minVRAMGB: Double?
     /// A GPU model substring, e.g. "H100".
     public var gpuModel: String?
+    /// A filter; the defaults list every provider.
     public init(liveOnly: Bool = false, minVRAMGB: Double? = nil, gpuModel: String? = nil) {
         self.liveOnly = liveOnly
         self.minVRAMGB = minVRAMGB
@@ -82,15 +91,25 @@ public struct ProviderFilter: Sendable, Hashable, Codable {
 
 /// A provider GPU (`GET /api/renters/available-providers`).
 public struct Provider: Sendable, Hashable, Codable, Identifiable {
+    /// The provider id (`JobRequest.providerID`).
     public var id: Int
+    /// The provider's display name.
     public var name: String
+    /// The GPU model, e.g. "NVIDIA H100 80GB".
     public var gpuModel: String?
+    /// GPU memory in GB.
     public var vramGB: Double?
+    /// GPU memory in MiB.
     public var vramMiB: Int?
+    /// GPUs on the machine.
     public var gpuCount: Int?
+    /// The provider's status ("online", "busy", …).
     public var status: String?
+    /// Whether it sent a heartbeat recently.
     public var isLive: Bool
+    /// Where it is, e.g. "Riyadh".
     public var location: String?
+    /// The server's reliability score.
     public var reliabilityScore: Double?
     /// Models already on the provider's disk (a vllm_serve job starts faster there).
     public var cachedModels: [String]
@@ -114,13 +133,19 @@ public struct Provider: Sendable, Hashable, Codable, Identifiable {
 public struct Job: Sendable, Hashable, Codable, Identifiable {
     /// The id every call takes, e.g. "job-1733051234-ab12cd".
     public var jobID: String
+    /// `Identifiable`: the job id.
     public var id: String { jobID }
     /// The numeric row id.
     public var rowID: Int?
+    /// The status when this was read.
     public var status: JobStatus
+    /// The job type.
     public var jobType: JobType?
+    /// The provider it runs on (nil while unassigned).
     public var providerID: Int?
+    /// The model, where the job type has one.
     public var model: String?
+    /// The booked duration.
     public var durationMinutes: Double?
     /// The prepaid cost.
     public var cost: Money?
@@ -128,10 +153,15 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var actualCost: Money?
     /// A vllm_serve job's OpenAI-compatible base URL while it serves.
     public var endpointURL: String?
+    /// Why it failed, for a failed job.
     public var error: String?
+    /// When it was submitted (ISO 8601, as the server sent it).
     public var submittedAt: String?
+    /// When it started running.
     public var startedAt: String?
+    /// When it ended.
     public var completedAt: String?
+    /// Everything the server sent.
     public var raw: JSONValue
 
     /// Whether the job will not change any more.
@@ -158,11 +188,17 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
 
 /// The light poll (`GET /api/jobs/{id}/status`).
 public struct JobProgress: Sendable, Hashable, Codable {
+    /// The job id.
     public var jobID: String
+    /// The status when this was read.
     public var status: JobStatus
+    /// Tokens generated so far (LLM jobs).
     public var tokensGenerated: Int?
+    /// Seconds since it started.
     public var elapsedSeconds: Double?
+    /// Whether its provider is online.
     public var providerOnline: Bool?
+    /// Whether the job will not change any more.
     public var isTerminal: Bool { status.isTerminal }
 
     init(_ j: JSON) {
@@ -184,6 +220,7 @@ public struct JobProgress: Sendable, Hashable, Codable {
 /// unknown job type or a `durationMinutes` outside 0.1–1440 throws `.validation`, naming the
 /// field in the error's `details["fields"]`.
 public struct JobRequest: Sendable, Hashable, Codable {
+    /// What to run (`.llmInference`, `.imageGeneration`, `.vllmServe`, `.customContainer`, …).
     public var jobType: JobType
     /// 0.1–1440. The prepaid cost is computed from it; unused time is refunded.
     public var durationMinutes: Double
@@ -195,6 +232,7 @@ public struct JobRequest: Sendable, Hashable, Codable {
     public var priority: Int?
     /// A model id (vllm_serve: the model to serve).
     public var model: String?
+    /// A hard limit on the run time.
     public var maxDurationSeconds: Int?
     /// custom_container: `{"image": "…", "command": […], …}`.
     public var containerSpec: JSONValue?
@@ -205,6 +243,7 @@ public struct JobRequest: Sendable, Hashable, Codable {
     /// Other members of the REST body, sent as they are.
     public var extra: [String: JSONValue]
 
+    /// A request; only `jobType` and `durationMinutes` are required.
     public init(jobType: JobType, durationMinutes: Double, params: [String: ParamValue] = [:],
                 providerID: Int? = nil, priority: Int? = nil, model: String? = nil,
                 maxDurationSeconds: Int? = nil, containerSpec: JSONValue? = nil,
@@ -251,15 +290,21 @@ public struct JobRequest: Sendable, Hashable, Codable {
 
 /// The output of a finished job, in one shape for every job type.
 public struct JobOutput: Sendable, Hashable, Codable {
+    /// The job id.
     public var jobID: String
+    /// The status when this was read.
     public var status: JobStatus
+    /// Which of the fields below hold the output.
     public var kind: OutputKind
     /// Kind `.text`: the generated text (kind `.json`: the stdout before the marker).
     public var text: String?
+    /// Tokens generated so far (LLM jobs).
     public var tokensGenerated: Int?
     /// Kind `.image`: the PNG as base64 (`imageData` decodes it).
     public var imageBase64: String?
+    /// Image width in pixels.
     public var width: Int?
+    /// Image height in pixels.
     public var height: Int?
     /// Kind `.endpoint`.
     public var endpointURL: String?
@@ -269,7 +314,9 @@ public struct JobOutput: Sendable, Hashable, Codable {
     public var stdout: String?
     /// The image failed the server's sanity check (HTTP 206).
     public var truncated: Bool
+    /// The final cost.
     public var actualCost: Money?
+    /// Everything the server sent.
     public var raw: JSONValue
 
     /// The decoded bytes of an image output.
@@ -295,10 +342,15 @@ public struct JobOutput: Sendable, Hashable, Codable {
 
 /// What `DC1Client.saveImage(_:to:)` wrote.
 public struct SavedImage: Sendable, Hashable, Codable {
+    /// The file written.
     public var path: String
+    /// Bytes written.
     public var bytes: Int
+    /// Image width in pixels.
     public var width: Int?
+    /// Image height in pixels.
     public var height: Int?
+    /// The image failed the server's sanity check (HTTP 206).
     public var truncated: Bool
     init(_ j: JSON) {
         path = j.string("path") ?? ""
@@ -313,9 +365,13 @@ public struct SavedImage: Sendable, Hashable, Codable {
 public struct LogLine: Sendable, Hashable, Codable {
     /// 1-based; pass the last one seen as `since` to resume.
     public var lineNo: Int
+    /// "info", "warn", "error", …
     public var level: String
+    /// The text of the line.
     public var message: String
+    /// When it was logged.
     public var loggedAt: String?
+    /// A log line.
     public init(lineNo: Int, level: String, message: String, loggedAt: String? = nil) {
         self.lineNo = lineNo
         self.level = level
@@ -332,10 +388,15 @@ public struct LogLine: Sendable, Hashable, Codable {
 
 /// One page of a job's log (`DC1Client.logs(_:since:limit:)`).
 public struct LogPage: Sendable, Hashable, Codable {
+    /// The job id.
     public var jobID: String
+    /// The status when this was read.
     public var status: JobStatus
+    /// The lines of this page, in order.
     public var lines: [LogLine]
+    /// Lines the job has logged in all.
     public var totalLines: Int?
+    /// More lines follow `nextSince` already.
     public var hasMore: Bool
     /// Pass as `since` to read the next page.
     public var nextSince: Int
@@ -382,6 +443,7 @@ public enum WaitEvent: Sendable, Hashable {
 public struct WaitOptions: Sendable, Hashable {
     /// The first polling interval (it grows ×1.5 up to `maxPollInterval`).
     public var pollInterval: Duration
+    /// The longest polling interval.
     public var maxPollInterval: Duration
     /// Follow the status stream instead of polling (falls back to polling by itself).
     public var useStream: Bool
@@ -389,6 +451,7 @@ public struct WaitOptions: Sendable, Hashable {
     public var cancelOnTimeout: Bool
     /// How often `events(for:)` delivers a `.tick` (50 ms – 60 s).
     public var tickInterval: Duration
+    /// Wait options; the defaults suit most waits.
     public init(pollInterval: Duration = .seconds(1), maxPollInterval: Duration = .seconds(10), useStream: Bool = true,
                 cancelOnTimeout: Bool = false, tickInterval: Duration = .milliseconds(250)) {
         self.pollInterval = pollInterval
@@ -397,6 +460,7 @@ public struct WaitOptions: Sendable, Hashable {
         self.cancelOnTimeout = cancelOnTimeout
         self.tickInterval = tickInterval
     }
+    /// The defaults: poll from 1 s up to 10 s, follow the stream, tick every 250 ms.
     public static let `default` = WaitOptions()
 }
 
@@ -404,20 +468,30 @@ public struct WaitOptions: Sendable, Hashable {
 
 /// One chat message.
 public struct ChatMessage: Sendable, Hashable, Codable {
+    /// "system", "user" or "assistant".
     public var role: String
+    /// The text.
     public var content: String
+    /// A message.
     public init(role: String, content: String) { self.role = role; self.content = content }
+    /// A system message.
     public static func system(_ text: String) -> ChatMessage { ChatMessage(role: "system", content: text) }
+    /// A user message.
     public static func user(_ text: String) -> ChatMessage { ChatMessage(role: "user", content: text) }
+    /// An assistant message (earlier turns of the conversation).
     public static func assistant(_ text: String) -> ChatMessage { ChatMessage(role: "assistant", content: text) }
 }
 
 /// One OpenAI-compatible chat completion request: to DC1's `/v1` (with the API key) or, with
 /// `endpointURL`, directly to a vllm_serve job's endpoint (the key is never sent there).
 public struct ChatRequest: Sendable, Hashable, Codable {
+    /// The model id, e.g. "TinyLlama/TinyLlama-1.1B-Chat-v1.0".
     public var model: String
+    /// The conversation so far.
     public var messages: [ChatMessage]
+    /// The most tokens to generate.
     public var maxTokens: Int?
+    /// Sampling temperature.
     public var temperature: Double?
     /// A vllm_serve job's endpoint (`Job.endpointURL`), e.g. "http://host:8000/v1".
     public var endpointURL: String?
@@ -426,6 +500,7 @@ public struct ChatRequest: Sendable, Hashable, Codable {
     /// Any other OpenAI field, sent as it is.
     public var extra: [String: JSONValue]
 
+    /// A chat request; only `model` and `messages` are required.
     public init(model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil,
                 endpointURL: String? = nil, timeout: Duration? = nil, extra: [String: JSONValue] = [:]) {
         self.model = model
@@ -463,11 +538,15 @@ public struct ChatRequest: Sendable, Hashable, Codable {
 public struct ChatResponse: Sendable, Hashable, Codable {
     /// The first choice's text.
     public var content: String
+    /// Why generation stopped ("stop", "length").
     public var finishReason: String?
     /// The model that answered (the router may pick a concrete one).
     public var model: String?
+    /// Tokens in the prompt (when the server reports usage).
     public var promptTokens: Int?
+    /// Tokens generated.
     public var completionTokens: Int?
+    /// Everything the server sent.
     public var raw: JSONValue
     init(_ j: JSON) {
         content = j.string("content") ?? ""
@@ -483,10 +562,15 @@ public struct ChatResponse: Sendable, Hashable, Codable {
 
 /// A registered webhook (§12.2).
 public struct Webhook: Sendable, Hashable, Codable, Identifiable {
+    /// The webhook id (`deleteWebhook(_:)`).
     public var id: String
+    /// Where deliveries go.
     public var url: String
+    /// The events it receives, e.g. "job.completed".
     public var events: [String]
+    /// False once deleted.
     public var active: Bool
+    /// When it was registered.
     public var createdAt: String?
     init(_ j: JSON) {
         id = j.string("id") ?? ""
@@ -501,11 +585,15 @@ public struct Webhook: Sendable, Hashable, Codable, Identifiable {
 public struct WebhookEvent: Sendable, Hashable, Codable {
     /// e.g. "job.completed".
     public var event: String?
+    /// The job the delivery is about.
     public var jobID: String?
+    /// The job's status (the legacy "done" reads as `.completed`).
     public var status: JobStatus?
     /// Job id plus status: deliveries repeat, so keep the keys you handled.
     public var dedupeKey: String
+    /// The job's cost, when the delivery carries it.
     public var cost: Money?
+    /// Everything the server sent.
     public var raw: JSONValue
     init(_ j: JSON) {
         event = j.string("event")
@@ -519,7 +607,9 @@ public struct WebhookEvent: Sendable, Hashable, Codable {
 
 /// The answer of `DC1Client.request(_:_:body:)`.
 public struct RawResponse: Sendable, Hashable, Codable {
+    /// The HTTP status.
     public var httpStatus: Int
+    /// The X-Request-ID of the answer.
     public var requestID: String?
     /// The parsed JSON body (a string for a non-JSON body, null when empty).
     public var body: JSONValue

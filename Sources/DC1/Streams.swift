@@ -64,16 +64,19 @@ public struct DC1Stream<Element: Sendable>: AsyncSequence, Sendable {
         func set() { state?.finished.store(true, ordering: .releasing) }
     }
 
+    /// Iterates one run of the call; see ``DC1Stream``.
     public struct Iterator: AsyncIteratorProtocol {
         public typealias Failure = DC1Error
         var inner: AsyncStream<Result<Element, DC1Error>>.Iterator
         let state: State
         let what: String
 
+        /// The next element, nil at the end; throws the call's error, or `.interrupted` when the task was cancelled.
         public mutating func next() async throws(DC1Error) -> Element? {
             try await next(isolation: nil)
         }
 
+        /// The next element, nil at the end; throws the call's error, or `.interrupted` when the task was cancelled.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(DC1Error) -> Element? {
             guard let r = await inner.next(isolation: actor) else {
                 // The stream ended without the call finishing: the task was cancelled.

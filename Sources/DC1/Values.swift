@@ -41,7 +41,9 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
         return nil
     }
 
+    /// The string, for a `.string`.
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    /// The integer, for an `.int` or a whole `.double`.
     public var intValue: Int? {
         switch self {
         case .int(let i): return i
@@ -49,6 +51,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
         default: return nil
         }
     }
+    /// The number, for an `.int` or a `.double`.
     public var doubleValue: Double? {
         switch self {
         case .int(let i): return Double(i)
@@ -56,7 +59,9 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
         default: return nil
         }
     }
+    /// The boolean, for a `.bool`.
     public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    /// Whether this is `.null`.
     public var isNull: Bool { if case .null = self { return true }; return false }
 
     /// The compact JSON text.
@@ -180,8 +185,11 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
 /// is a value too (`JobType("training")`), so switching over it needs a `default`.
 public struct JobType: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
                        CustomStringConvertible {
+    /// The string the server uses.
     public var rawValue: String
+    /// The value for a string the server uses.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The value for a string the server uses.
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
     public var description: String { rawValue }
@@ -196,9 +204,13 @@ public struct JobType: RawRepresentable, Sendable, Hashable, Codable, Expressibl
     public static let vllmServe = JobType("vllm_serve")
     /// Your own container image (`containerSpec`).
     public static let customContainer = JobType("custom_container")
+    /// A training run.
     public static let training = JobType("training")
+    /// A rendering job.
     public static let rendering = JobType("rendering")
+    /// A GPU benchmark.
     public static let benchmark = JobType("benchmark")
+    /// A retrieval-augmented generation pipeline.
     public static let ragPipeline = JobType("rag-pipeline")
 }
 
@@ -206,25 +218,38 @@ public struct JobType: RawRepresentable, Sendable, Hashable, Codable, Expressibl
 /// values too. `isTerminal` follows the client rule of the C header (legacy ones included).
 public struct JobStatus: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
                          CustomStringConvertible {
+    /// The string the server uses.
     public var rawValue: String
+    /// The value for a string the server uses.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The value for a string the server uses.
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
     public var description: String { rawValue }
     public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
     public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
 
+    /// Submitted, not yet picked up.
     public static let pending = JobStatus("pending")
+    /// Waiting for a free provider.
     public static let queued = JobStatus("queued")
+    /// Assigned to a provider.
     public static let assigned = JobStatus("assigned")
+    /// Starting on the provider.
     public static let starting = JobStatus("starting")
+    /// Running (a vllm_serve job serves while running).
     public static let running = JobStatus("running")
+    /// Finished successfully.
     public static let completed = JobStatus("completed")
+    /// Failed (`Job.error` says why).
     public static let failed = JobStatus("failed")
+    /// Cancelled (the unused prepaid cost is refunded).
     public static let cancelled = JobStatus("cancelled")
     /// Legacy terminal statuses.
     public static let done = JobStatus("done")
+    /// Legacy: failed for good.
     public static let permanentlyFailed = JobStatus("permanently_failed")
+    /// Legacy: ran out of time.
     public static let timedOut = JobStatus("timed_out")
     /// No status was reported.
     public static let unknown = JobStatus("unknown")
@@ -239,8 +264,11 @@ public struct JobStatus: RawRepresentable, Sendable, Hashable, Codable, Expressi
 /// What kind of output a finished job has.
 public struct OutputKind: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
                           CustomStringConvertible {
+    /// The string the server uses.
     public var rawValue: String
+    /// The value for a string the server uses.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The value for a string the server uses.
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
     public var description: String { rawValue }
@@ -269,6 +297,7 @@ public struct Money: Sendable, Hashable, Codable, Comparable, CustomStringConver
                      ExpressibleByIntegerLiteral {
     /// The amount in halala.
     public var halala: Int
+    /// An amount in halala.
     public init(halala: Int) { self.halala = halala }
     public init(integerLiteral value: Int) { halala = value }
 
@@ -284,6 +313,7 @@ public struct Money: Sendable, Hashable, Codable, Comparable, CustomStringConver
     public static func < (a: Money, b: Money) -> Bool { a.halala < b.halala }
     public static func + (a: Money, b: Money) -> Money { Money(halala: a.halala + b.halala) }
     public static func - (a: Money, b: Money) -> Money { Money(halala: a.halala - b.halala) }
+    /// Nothing.
     public static let zero = Money(halala: 0)
 
     public init(from decoder: any Decoder) throws { halala = try decoder.singleValueContainer().decode(Int.self) }
