@@ -12,8 +12,7 @@ import DC1Core
 ///
 /// ## Threads
 /// The blocking work (libcurl transfers, waits, streams) never runs on Swift's cooperative
-/// thread pool. Each call runs on a thread the library starts for it (a detached pthread with a
-/// 512 KiB stack) while the awaiting task is suspended on a continuation; the thread resumes it
+/// thread pool. Each call runs on a thread the library starts for it (a detached pthread) while the awaiting task is suspended on a continuation; the thread resumes it
 /// and exits when the core returns. So 64 concurrent `wait`s cost 64 parked threads of the
 /// library and no thread of the pool: other tasks keep their schedule. The client is `Sendable`;
 /// share one between tasks (it pools connections).

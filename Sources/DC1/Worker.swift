@@ -6,7 +6,8 @@ import DC1Core
 ///
 /// libcurl blocks the thread that drives a transfer, and a wait can take minutes. Running that
 /// on the cooperative pool (a handful of threads, one per core) would let a few waits stall
-/// every other task in the process. Instead each call starts a small thread (512 KiB of stack),
+/// every other task in the process. Instead each call starts its own thread (4 MiB of stack
+/// reserved, of which only the pages used are touched),
 /// the awaiting task is suspended on a continuation, and the thread resumes it when the core
 /// returns. An idle await therefore costs one parked thread, not a pool thread.
 ///
@@ -14,9 +15,10 @@ import DC1Core
 /// cancellation handler triggers the stop, so the core ends the call with `.interrupted`
 /// within one 25 ms poll slice, and only that call.
 enum OwnThread {
-    /// Stack size of a worker thread. The core's deepest path (TLS handshake inside libcurl)
-    /// needs far less; a 64-wait fan-out then reserves 32 MiB of address space.
-    static let stackBytes = 512 * 1024
+    /// Stack size of a worker thread: room for jansson's and the value conversion's recursion
+    /// on a document nested to jansson's depth limit (2048). It is address space, not memory:
+    /// a parked wait touches a few pages of it.
+    static let stackBytes = 4 << 20
 
     private final class Box: @unchecked Sendable {
         let body: () -> Void

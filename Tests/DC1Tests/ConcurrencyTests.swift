@@ -4,7 +4,8 @@ import DC1
 
 /// The async API's promises: library threads (not the cooperative pool), Task cancellation as
 /// per-call stop, streams that stop when the loop stops, params as a dictionary literal.
-@Suite(.serialized) struct ConcurrencyTests {
+extension DC1APITests {
+@Suite struct ConcurrencyTests {
     let emu: Emulator
     let client: DC1Client
 
@@ -167,4 +168,5 @@ import DC1
         #expect(back.params["max_tokens"] == 64)
         #expect(back.params["stream"] == false)
     }
+}
 }

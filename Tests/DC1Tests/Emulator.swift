@@ -1,5 +1,11 @@
 import Foundation
+import Testing
 import DC1
+
+/// The Swift API's tests, one at a time: each starts its own emulator, and the timing tests
+/// (a ticker's lag, a cancellation's latency) measure the library, not a machine busy starting
+/// a dozen emulators for the tests beside them.
+@Suite(.serialized) struct DC1APITests {}
 
 /// Starts the Python emulator (bindings/python/dc1/emulator) for one test and kills it at the
 /// end. Tests may use Foundation; the library never does.

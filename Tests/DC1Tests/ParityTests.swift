@@ -3,6 +3,7 @@ import Testing
 import DC1
 
 /// One test per section of include/dc1.h, doing with the Swift API what the C tests do.
+extension DC1APITests {
 @Suite struct ParityTests {
     let emu: Emulator
     let client: DC1Client
@@ -216,4 +217,5 @@ import DC1
         #expect(ev.jobID == "job-1")
         #expect(ev.cost == Money(halala: 12))
     }
+}
 }
