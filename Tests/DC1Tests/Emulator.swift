@@ -13,6 +13,8 @@ final class Emulator: @unchecked Sendable {
     let process = Process()
     let baseURL: String
     let apiKey: String
+    /// The control API's token (`?token=` on `/__emulator/…`); empty when it needs none.
+    let controlToken: String
 
     /// - Parameter niceness: run the emulator at this `nice` level, so a timing test measures
     ///   the library rather than the emulator's share of the same cores.
@@ -30,7 +32,7 @@ final class Emulator: @unchecked Sendable {
         try process.run()
         var text = ""
         let handle = pipe.fileHandleForReading
-        while text.components(separatedBy: "\n").count < 3 {
+        while text.components(separatedBy: "\n").count < 4 {     // URL, key, control token
             let d = handle.availableData
             if d.isEmpty { break }
             text += String(decoding: d, as: UTF8.self)
@@ -42,6 +44,8 @@ final class Emulator: @unchecked Sendable {
         }
         baseURL = String(lines[0].dropFirst("DC1_BASE_URL=".count))
         apiKey = String(lines[1].dropFirst("DC1_API_KEY=".count))
+        let tokenLine = lines.first { $0.hasPrefix("DC1_EMULATOR_TOKEN=") } ?? "DC1_EMULATOR_TOKEN="
+        controlToken = String(tokenLine.dropFirst("DC1_EMULATOR_TOKEN=".count))
     }
 
     func client(timeout: Duration? = nil) throws(DC1Error) -> DC1Client {
@@ -51,7 +55,8 @@ final class Emulator: @unchecked Sendable {
     /// A control-API call (`/__emulator/…`), made with the library's own raw request.
     @discardableResult
     func control(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
-        try await client().request(method, "/__emulator" + path, body: body).body
+        let query = controlToken.isEmpty ? "" : (path.contains("?") ? "&" : "?") + "token=" + controlToken
+        return try await client().request(method, "/__emulator" + path + query, body: body).body
     }
 
     /// Requests per route pattern ("GET /api/jobs/:id/status": n).
