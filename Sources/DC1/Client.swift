@@ -30,8 +30,8 @@ import DC1Core
 ///
 /// ## Errors
 /// `DC1Error` carries `code` (a struct over a private enum: match the codes you handle and keep a
-/// `default`), `message`, `httpStatus`, `requestID`, `retryAfterMs` and `details` (the other
-/// members of the C error document: `fields`, `body`, `job`, `candidates`).
+/// `default`), `message`, `httpStatus`, `requestID`, `retryAfterMs`, and the other members of the
+/// C error document as `fields`, `job`, `body`, `mayHaveTakenEffect` and `detail(_:)`.
 public final class DC1Client: Sendable {
     /// The core client this one drives (the same the C library uses).
     public let core: CoreClient
@@ -105,7 +105,7 @@ public final class DC1Client: Sendable {
     /// A submit is never sent twice: when its answer is lost, the library finds the job in the
     /// history, or throws `.submitUnknown` with the `candidates` in `details`.
     /// Cancelling the task after the request was sent may leave the job created: the error
-    /// then has `details["fate_unknown"] == true`.
+    /// then has `mayHaveTakenEffect == true`.
     public func submit(_ request: JobRequest) async throws(DC1Error) -> Job {
         try await call("submit") { (c) throws(DC1Error) in
             let r = try c.submit(request.json)
@@ -127,7 +127,7 @@ public final class DC1Client: Sendable {
     /// Waits until the job is terminal — completed, failed, cancelled, … — and returns it, whatever
     /// its status: read `status` (`.completed` is success). Follows the status stream, falling
     /// back to polling; rides out transient failures until `timeout`.
-    /// - Throws: `.waitTimeout` when `timeout` passes (`details["job"]`: the last state),
+    /// - Throws: `.waitTimeout` when `timeout` passes (`error.job`: its last state),
     ///   `.interrupted` when the task is cancelled, `.notFound`, `.auth`.
     public func wait(_ id: String, timeout: Duration = .seconds(600), options: WaitOptions = .default)
         async throws(DC1Error) -> Job {
@@ -275,8 +275,41 @@ public final class DC1Client: Sendable {
     public func interrupt() { core.interrupt() }
 }
 
+/// One wrong field of a request (`DC1Error.fields`).
+public struct FieldError: Sendable, Hashable, Codable {
+    /// The field, e.g. "duration_minutes" or "container_spec.image_type".
+    public var field: String
+    /// What is wrong with it.
+    public var message: String
+    /// A field error.
+    public init(field: String, message: String) { self.field = field; self.message = message }
+}
+
 extension DC1Error {
     /// Whether this error ended a call because its task was cancelled (or the call was
     /// otherwise stopped): `code == .interrupted`.
     public var isCancellation: Bool { code == .interrupted }
+
+    /// `.validation`: which fields of the request were wrong, and why (checked locally before
+    /// sending, or reported by the server).
+    public var fields: [FieldError] {
+        detail("fields")?.elements.map { FieldError(field: $0.string("field") ?? $0.string("path") ?? "",
+                                                    message: $0.string("message") ?? $0.string("error") ?? "") } ?? []
+    }
+
+    /// The job the error is about: its last state for `.waitTimeout`, the job that ended for
+    /// `.jobFailed` / `.jobCancelled` / `.notReady` from ``DC1Client/waitReady(_:timeout:options:)``.
+    public var job: Job? {
+        guard let d = detail("job"), d.isObject else { return nil }
+        var j = Job(d)
+        if j.jobID.isEmpty { j.jobID = detail("job_id")?.stringValue ?? "" }
+        return j
+    }
+
+    /// The server's error body, parsed, when it sent one.
+    public var body: JSONValue? { detail("body").map(JSONValue.init) }
+
+    /// Whether the request may have taken effect although the call failed (a submit cancelled
+    /// after it was sent: look for the job in ``DC1Client/history(limit:)``).
+    public var mayHaveTakenEffect: Bool { detail("fate_unknown")?.boolValue ?? false }
 }

@@ -218,7 +218,7 @@ public struct JobProgress: Sendable, Hashable, Codable {
 /// ```
 /// It is checked locally against the server's strict schema before anything is sent: an
 /// unknown job type or a `durationMinutes` outside 0.1–1440 throws `.validation`, naming the
-/// field in the error's `details["fields"]`.
+/// field in the error's `fields`.
 public struct JobRequest: Sendable, Hashable, Codable {
     /// What to run (`.llmInference`, `.imageGeneration`, `.vllmServe`, `.customContainer`, …).
     public var jobType: JobType

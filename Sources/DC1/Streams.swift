@@ -141,7 +141,7 @@ extension DC1Client {
     /// }
     /// ```
     /// Breaking out of the loop closes the connection. A stream cut before its end throws
-    /// `.network` (the text so far is in `details["partial"]`).
+    /// `.network` (the text so far is in `error.detail("partial")`).
     public func chatStream(_ request: ChatRequest) -> DC1Stream<String> {
         let core = self.core
         return DC1Stream("chatStream") { (yield) throws(DC1Error) in

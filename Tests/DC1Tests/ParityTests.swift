@@ -28,13 +28,14 @@ extension DC1APITests {
             #expect(error.httpStatus == 404)
             #expect(error.requestID != nil)
             #expect(error.code.name == "DC1_E_NOT_FOUND")
+            #expect(error.body != nil)
         }
         do {
             _ = try await client.submit(JobRequest(jobType: .llmInference, durationMinutes: 99_999, params: ["prompt": "x"]))
             Issue.record("expected a validation error")
         } catch {
             #expect(error.code == .validation)
-            #expect(error.detail("fields") != nil)
+            #expect(error.fields.map(\.field) == ["duration_minutes"])
         }
         let bad = try DC1Client(apiKey: "dcp-renter-00000000000000000000000000000000", baseURL: emu.baseURL)
         await #expect(throws: DC1Error.self) { try await bad.balance() }
@@ -108,6 +109,19 @@ extension DC1APITests {
         do { try await client.cancel(job.jobID); Issue.record("cancelling a completed job") } catch {
             #expect(error.code == .validation)
         }
+    }
+
+    @Test func waitTimeoutCarriesTheJob() async throws {
+        let slow = try await client.submit(JobRequest(jobType: .llmInference, durationMinutes: 1, params: ["prompt": "SLOW"]))
+        do {
+            _ = try await client.wait(slow.jobID, timeout: .milliseconds(400))
+            Issue.record("expected a wait timeout")
+        } catch {
+            #expect(error.code == .waitTimeout)
+            #expect(error.job?.jobID == slow.jobID)
+            #expect(error.job?.isTerminal == false)
+        }
+        try await client.cancel(slow.jobID)
     }
 
     @Test func imageJob() async throws {
