@@ -540,8 +540,9 @@ DC1_EXPORT int dc1_jobs_history(dc1_client *client, const char *options_json, ch
  *                           retried; a rate-limited 429 is retried after Retry-After and is
  *                           not an attempt.
  *   "budget_sar"    number  stop submitting before the quoted cost of what was submitted
- *                           (completed: actual cost; failed: refunded; in flight: quote) plus
- *                           the next line's expected quote would pass it
+ *                           (the quote of every job completed or in flight; failed jobs are
+ *                           refunded) plus the next line's expected quote (the largest quote
+ *                           seen for the same job_type and duration) would pass it
  *   "save_dir"      string  write each image output to "<save_dir>/<id or line-N>.png"
  *                           (the output then has "saved_path" instead of "image_base64")
  *   "wait"          object  dc1_job_watch options for each job (default timeout_ms 3600000)

@@ -365,7 +365,20 @@ private final class BatchRun {
         return best ?? any
     }
 
-    func committedHalala() -> Int { counts().int("spent_halala") ?? 0 }
+    /// What the budget counts: the quote of every job created and not refunded (completed or in
+    /// flight); failed jobs are refunded by the server.
+    func committedHalala() -> Int {
+        var total = 0
+        for l in inputs {
+            let s = state.lines[l.line]!
+            if let r = s.result {
+                if r.string("status") == "completed" { total += Swift.max(s.quoteHalala, r.int("cost_halala") ?? 0) }
+            } else if s.jobID != nil {
+                total += s.quoteHalala
+            }
+        }
+        return total
+    }
 
     func stopSubmitting(_ reason: String, _ e: DC1Error) {
         guard submitStop == nil else { return }
