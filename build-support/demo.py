@@ -61,6 +61,12 @@ def main():
         step("The Python quickstart", [sys.executable, os.path.join(ROOT, "examples", "python", "quickstart.py")], env)
         step("A vLLM endpoint answering one chat turn", [sys.executable,
              os.path.join(ROOT, "examples", "python", "vllm_endpoint.py")], env)
+        step("The guide's batch pipeline through the batch runner (Python; resumable, paced)",
+             [sys.executable, os.path.join(ROOT, "examples", "python", "batch.py"), os.path.join(OUT, "batch-py")], env)
+        step("The same batch in C (dc1_batch_run)", [os.path.join(BUILD, "examples", "batch"),
+                                                     os.path.join(OUT, "batch-c")], env)
+        step("Where the batch stands", [DC1, "batch", "status", "--journal",
+                                         os.path.join(OUT, "batch-py", "journal.jsonl")], env)
         step("History", [DC1, "history", "--limit", "5"], env)
     finally:
         if emulator:
