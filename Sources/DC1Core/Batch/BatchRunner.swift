@@ -321,7 +321,7 @@ private final class BatchRun {
         try record("submitted", n) {
             $0.set("attempt", attempt)
             $0.set("job_id", id)
-            $0.set("quote_halala", job.int("cost_halala") ?? 0)
+            $0.set("quote_halala", job.int("quoted_cost_halala") ?? job.int("cost_halala") ?? 0)
             $0.set("reconciled", true)
         }
         createdThisRun += 1
@@ -418,7 +418,7 @@ private final class BatchRun {
             try record("submitted", n) {
                 $0.set("attempt", attempt)
                 $0.set("job_id", id)
-                $0.set("quote_halala", job.int("cost_halala") ?? 0)
+                $0.set("quote_halala", job.int("quoted_cost_halala") ?? job.int("cost_halala") ?? 0)
                 if doc.bool("reconciled") == true { $0.set("reconciled", true) }
             }
             createdThisRun += 1
@@ -565,11 +565,12 @@ private final class BatchRun {
             let status = job.string("status") ?? "unknown"
             if let output, error == nil {
                 completedThisRun += 1
-                let cost = output.int("actual_cost_halala") ?? job.int("actual_cost_halala") ?? s.quoteHalala
+                let cost = output.int("actual_cost_halala") ?? job.int("actual_cost_halala") ?? job.int("cost_halala") ?? s.quoteHalala
                 try finish(n, status: "completed", jobID: jobID, output: output, error: nil, costHalala: cost)
                 return
             }
-            let cost = (job.bool("refunded") ?? true) ? 0 : (job.int("actual_cost_halala") ?? 0)
+            // The job document's cost_halala is what was charged: 0 for a refunded failure.
+            let cost = job.int("cost_halala") ?? 0
             var err: JSON
             if let error { err = error.document() }
             else {
