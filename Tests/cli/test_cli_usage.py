@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 COMMANDS = ["balance", "me", "providers", "submit", "status", "wait", "output", "logs", "cancel",
-            "history", "chat"]
+            "history", "chat", "batch"]
 EXIT_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 21, 130]
 
 
