@@ -49,10 +49,34 @@ extension CoreClient {
     }
 }
 
-/// What a worker thread hands back to the runner.
-private enum BatchCompletion {
-    case finished(line: Int, jobID: String, job: JSON, output: JSON?, error: DC1Error?)
-    case waitFailed(line: Int, jobID: String, error: DC1Error)
+/// What a worker thread hands back to the runner: the job at its end (with its output, or
+/// the error that kept the output from being read), or the error that ended the wait. A class,
+/// not a multi-payload enum: valgrind reports the enum's outlined destroy as reading
+/// uninitialised tag bits.
+private final class BatchCompletion {
+    let line: Int
+    let jobID: String
+    let job: JSON?
+    let output: JSON?
+    let error: DC1Error?
+
+    private init(line: Int, jobID: String, job: JSON?, output: JSON?, error: DC1Error?) {
+        self.line = line
+        self.jobID = jobID
+        self.job = job
+        self.output = output
+        self.error = error
+    }
+
+    static func finished(line: Int, jobID: String, job: JSON, output: JSON?, error: DC1Error?) -> BatchCompletion {
+        BatchCompletion(line: line, jobID: jobID, job: job, output: output, error: error)
+    }
+
+    static func waitFailed(line: Int, jobID: String, error: DC1Error) -> BatchCompletion {
+        BatchCompletion(line: line, jobID: jobID, job: nil, output: nil, error: error)
+    }
+
+    var isFinished: Bool { job != nil }
 }
 
 /// State shared with the worker threads.
@@ -333,7 +357,16 @@ private final class BatchRun {
     /// Settles an intent whose submit may have reached the server (a crash, a lost answer).
     /// Returns true when the line has a job or a result; false when it can be submitted again.
     func settleIntent(_ n: Int, attempt: Int, since: Double) throws(DC1Error) -> Bool {
-        switch try reconcile(n, since: since) {
+        let found: Reconciled
+        do throws(DC1Error) {
+            found = try reconcile(n, since: since)
+        } catch {
+            // The history cannot be read: the line stays in doubt (the next run settles it)
+            // and nothing more is submitted now.
+            if error.code == .interrupted { userStopped = true } else { stopSubmitting("error", error) }
+            return true
+        }
+        switch found {
         case .job(let j):
             try adopt(n, attempt: attempt, job: j)
             return true
@@ -558,8 +591,8 @@ private final class BatchRun {
     }
 
     func process(_ c: BatchCompletion) throws(DC1Error) {
-        switch c {
-        case .finished(let n, let jobID, let job, let output, let error):
+        let n = c.line, jobID = c.jobID, output = c.output, error = c.error
+        if let job = c.job {
             join(n)
             let s = state.lines[n]!
             let status = job.string("status") ?? "unknown"
@@ -596,7 +629,7 @@ private final class BatchRun {
             }
             err = err.deepCopy()
             try finish(n, status: failedStatus, jobID: jobID, output: nil, error: err, costHalala: cost)
-        case .waitFailed(let n, let jobID, let error):
+        } else if let error {
             join(n)
             switch error.code {
             case .interrupted:
@@ -635,7 +668,18 @@ private final class BatchRun {
             if s.jobID != nil { toWait.append(l.line) } else { toSubmit.append(l.line) }
         }
         progress()
+        do throws(DC1Error) {
+            try loop()
+        } catch {
+            // Never leave a thread behind: end the waits, then report.
+            for (_, w) in workers { w.stop.trigger() }
+            for n in Array(workers.keys) { join(n) }
+            throw error
+        }
+        return try wrapUp()
+    }
 
+    func loop() throws(DC1Error) {
         while true {
             for c in shared.take() { try process(c) }
             if userStopped { break }
@@ -666,12 +710,14 @@ private final class BatchRun {
             if workers.isEmpty && toWait.isEmpty && (toSubmit.isEmpty || submitStop != nil) { break }
             sleepSlice()
         }
+    }
 
+    func wrapUp() throws(DC1Error) -> JSON {
         // Stopped: end the waits (their jobs keep running; the journal has their ids).
         for (_, w) in workers { w.stop.trigger() }
         for n in Array(workers.keys) { join(n) }
         for c in shared.take() {
-            if case .finished = c { try process(c) }
+            if c.isFinished { try process(c) }
         }
         if userStopped && submitStop == nil {
             stopSubmitting("interrupted", DC1Error(.interrupted, "the batch was stopped"))
