@@ -83,28 +83,28 @@ enum BatchCommand {
 
         let last = LastLine()
         let onEvent: (JSON) -> Bool = { ev in
-                if Interrupts.shared.isInterrupted { return false }
-                if ctx.json { return true }
-                switch ev.string("type") {
-                case "line":
-                    let st = ev.string("status") ?? "?"
-                    if st == "failed" || st == "invalid" || st == "error" || st == "unknown" || st == "cancelled" {
-                        let id = ev["id"].map { " (\(Format.scalar($0)))" } ?? ""
-                        let msg = ev["error"]?.string("message") ?? ""
-                        c.err("line \(ev.int("line") ?? 0)\(id): \(st)" + (msg.isEmpty ? "" : ": \(msg)"))
-                    }
-                case "progress", "tick":
-                    let l = progressLine(ev)
-                    if l != last.text { c.status(l); last.text = l }
-                case "pause":
-                    c.status("batch: rate limited; next submit in \(Format.seconds(Int64(ev.int("wait_ms") ?? 0)))")
-                case "stop":
-                    if ev.string("reason") != "interrupted" {
-                        c.err("batch: submitting stopped (\(ev.string("reason") ?? "?")): \(ev.string("message") ?? "")")
-                    }
-                default: break
+            if Interrupts.shared.isInterrupted { return false }
+            if ctx.json { return true }
+            switch ev.string("type") {
+            case "line":
+                let st = ev.string("status") ?? "?"
+                if st == "failed" || st == "invalid" || st == "error" || st == "unknown" || st == "cancelled" {
+                    let id = ev["id"].map { " (\(Format.scalar($0)))" } ?? ""
+                    let msg = ev["error"]?.string("message") ?? ""
+                    c.err("line \(ev.int("line") ?? 0)\(id): \(st)" + (msg.isEmpty ? "" : ": \(msg)"))
                 }
-                return true
+            case "progress", "tick":
+                let l = progressLine(ev)
+                if l != last.text { c.status(l); last.text = l }
+            case "pause":
+                c.status("batch: rate limited; next submit in \(Format.seconds(Int64(ev.int("wait_ms") ?? 0)))")
+            case "stop":
+                if ev.string("reason") != "interrupted" {
+                    c.err("batch: submitting stopped (\(ev.string("reason") ?? "?")): \(ev.string("message") ?? "")")
+                }
+            default: break
+            }
+            return true
         }
         var stopError: DC1Error? = nil
         var summary = JSON.object()
