@@ -4,7 +4,7 @@
 #   make test           every suite, ending with one "N passed, N failed" line
 #   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
 #   make install PREFIX=/usr/local
-#   make check-memory / check-threads / fuzz / bench
+#   make check-memory / check-threads / fuzz / bench / bench-batch
 #   make docs           the DocC site of the Swift API (`import DC1`) in build/docs
 
 PREFIX      ?= /usr/local
@@ -166,3 +166,7 @@ docs: deps
 # Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only).
 bench: lib cli
 	$(PYTHON) bench/run.py
+
+# Batch throughput against the 20/min submit limit (about two minutes): section 7 of BENCHMARKS.md.
+bench-batch: lib
+	$(PYTHON) bench/batch.py

@@ -165,6 +165,8 @@ class DC1Client:
         self.providers = ProvidersResource(self)
         self.wallet = WalletResource(self)
         self.webhooks = WebhooksResource(self)
+        from .batch import BatchResource  # noqa: PLC0415 - batch.py imports this module's names lazily
+        self.batch = BatchResource(self)
 
         if logger is not False:
             try:
