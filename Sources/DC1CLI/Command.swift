@@ -18,7 +18,7 @@ enum Commands {
         CatalogueCommands.usage, CatalogueCommands.lifecycle,
         SubmitCommand.submit, JobCommands.status, JobCommands.wait, JobCommands.output,
         LogsCommand.logs, JobCommands.cancel, JobCommands.history, ChatCommand.chat,
-        WebhookCommand.webhook,
+        WebhookCommand.webhook, BatchCommand.batch,
     ]
 
     static func named(_ name: String) -> Command? { all.first { $0.name == name } }

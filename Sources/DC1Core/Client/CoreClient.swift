@@ -106,6 +106,7 @@ public final class CoreClient: @unchecked Sendable {
             switch outcome {
             case .success(var resp):
                 resp.attempts = attempt
+                ThreadCallState.existing?.onResponse?(resp)
                 log(.debug, "\(route) → \(resp.status) in \(Clock.nowMs() - started) ms (request \(resp.requestID))")
                 if (200..<300).contains(resp.status) || accept.contains(resp.status) { return resp }
                 var err = ErrorMapping.error(for: resp, req)

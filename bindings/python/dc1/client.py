@@ -167,6 +167,8 @@ class DC1Client:
         self.wallet = WalletResource(self)
         self.webhooks = WebhooksResource(self)
         self.catalogue = CatalogueResource(self)   # models, images, templates, quote, usage
+        from .batch import BatchResource  # noqa: PLC0415 - batch.py imports this module's names lazily
+        self.batch = BatchResource(self)
 
         if logger is not False:
             try:
