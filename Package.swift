@@ -19,13 +19,15 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        // The base64 kernel (portable C; AVX2/SSSE3 picked at run time, scalar otherwise).
+        .target(name: "CBase64"),
         // The core: transport, JSON, errors, retries, resources. Imports Glibc only.
-        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson"]),
+        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson", "CBase64"]),
         // Typed Swift API over the core.
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson"]),
         .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson"]),
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CBase64"]),
     ]
 )
