@@ -98,6 +98,7 @@ extension CoreClient {
             r.set("bytes", sink.decodedBytes)
             for k in ["width", "height", "format"] { if let v = out[k] { r.set(k, v) } }
             r.set("truncated", false)
+            Self.addSaveContext(r, out)
             return .image(r)
         }
         // Not decoded on the way (an error, a 202/204/206/410, a text output, an escaped
@@ -125,7 +126,15 @@ extension CoreClient {
         r.set("path", path)
         r.set("bytes", bytes.count)
         for k in ["width", "height", "format", "truncated"] { if let v = out[k] { r.set(k, v) } }
+        Self.addSaveContext(r, out)
         return .image(r)
+    }
+
+    /// The job and its cost, for callers that report what they saved (the CLI).
+    private static func addSaveContext(_ r: JSON, _ out: JSON) {
+        r.set("job_id", out["job_id"] ?? .null())
+        r.set("kind", "image")
+        for k in ["actual_cost_halala", "actual_cost_sar"] { if let v = out[k] { r.set(k, v) } }
     }
 
     /// Writes through a temporary file and a rename, so a failure never leaves a half-written

@@ -243,7 +243,11 @@ final class CurlTransport: @unchecked Sendable {
         defer { freeSlistWiping(list) }
         _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, list)
 
+        // A filtered download (an image to a file) reads in larger pieces: fewer callbacks
+        // and writes. Other transfers keep libcurl's default buffer.
+        if filter != nil { _ = dc1_curl_set_long(h, CURLOPT_BUFFERSIZE, 256 * 1024) }
         let rc = drive(slot, ctx)
+        if filter != nil { _ = dc1_curl_set_long(h, CURLOPT_BUFFERSIZE, 16 * 1024) }
         // The options hold pointers to our slist and context; drop them before returning.
         _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, nil)
 
