@@ -221,3 +221,25 @@ def test_submit_wait_timeout_names_the_job(dc1):
     job_id = r.out.split()[1]
     assert f"dc1 wait {job_id}" in r.err
     assert dc1("cancel", job_id).rc == 0
+
+
+def test_timeout_means_the_wait_wherever_it_stands(dc1):
+    import time
+    job_id = slow_job(dc1)
+    try:
+        for args in (("--timeout", "1", "wait", job_id), ("wait", job_id, "--timeout", "1")):
+            t0 = time.monotonic()
+            r = dc1(*args)
+            took = time.monotonic() - t0
+            assert r.rc == 7, r                      # the wait's deadline: exit 7
+            assert took < 8, f"{args}: {took:.1f} s"
+            assert "did not finish within" in r.err
+    finally:
+        dc1("cancel", job_id)
+
+
+def test_request_timeout_is_each_call(dc1):
+    r = dc1("--request-timeout", "0", "balance")
+    assert r.rc == 2 and "--request-timeout" in r.err and "\"0\"" in r.err   # names the bad value
+    r = dc1("--request-timeout", "5", "balance")
+    assert r.rc == 0, r

@@ -176,8 +176,13 @@ enum OutputShape {
         if let billing = doc["billing"], !billing.isNull {
             guard billing.isObject else { throw fields.wrong("billing", billing, "an object") }
             out.set("billing", billing)
-            try fields.copy(billing, to: out, [("actual_cost_halala", .number), ("actual_cost_sar", .numberOrString)],
-                            prefix: "billing.")
+            if let v = billing["actual_cost_halala"], !v.isNull, !v.isNumber {
+                throw fields.wrong("billing.actual_cost_halala", v, "a number")
+            }
+            if let a = billing.int("actual_cost_halala") {
+                out.set("actual_cost_halala", a)
+                out.set("actual_cost_sar", Money.sar(a))    // a number, as every *_sar
+            }
         }
         let type = doc.string("type")
         if type == "image" || doc.has("image_base64") {
