@@ -8,12 +8,13 @@
  * D. Lemire, "Faster Base64 Encoding and Decoding Using AVX2 Instructions" (2018). A block
  * holding any non-alphabet character is left to the scalar loop, which finds the exact group. */
 #include "dc1_base64.h"
+#include <pthread.h>
 #include <string.h>
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static uint32_t d0[256], d1[256], d2[256], d3[256];
-static int tables_ready;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 static int best_level = -1;
 
 /* Big-endian byte order of the group: d0 holds the top 6 bits. Invalid: 0x01000000. */
@@ -26,13 +27,9 @@ static void init_tables(void) {
         d2[c] = (uint32_t)i << 6;
         d3[c] = (uint32_t)i;
     }
-    __atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
 }
 
-static inline void ensure_tables(void) {
-    /* Idempotent and race-free in effect: every thread writes the same values. */
-    if (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE)) init_tables();
-}
+static inline void ensure_tables(void) { pthread_once(&tables_once, init_tables); }
 
 static size_t scalar(const uint8_t *in, size_t len, uint8_t *out, size_t *consumed) {
     size_t i = 0, o = 0;
