@@ -487,11 +487,12 @@ DC1_EXPORT int dc1_job_output(dc1_client *client, const char *job_id, char **out
 /**
  * Fetches an image job's output and writes the decoded image to `path`. The call
  * to use for images of any size: the base64 is decoded as it arrives and written
- * to a temporary file in the folder of `path` (memory stays at about 1 MiB whatever
- * the image's size), which is renamed to `path` only once the body is complete, the
- * base64 valid and the bytes a PNG, JPEG or WebP image; on any failure no file is
- * left (an existing `path` is untouched). A non-image answer (an error, 202, 204,
- * 206, 410, a text output) is reported exactly as dc1_job_output reports it.
+ * to a temporary file in the folder of `path` (the call adds about 2 MiB to memory
+ * whatever the image's size), which is renamed to `path` only once the body is
+ * complete, the base64 valid and the bytes a PNG, JPEG or WebP image; on any failure
+ * no file is left (an existing `path` is untouched). Other answers (an error, 202,
+ * 204, 410, a text output) fail as dc1_job_output does; a 206 that still carries
+ * image data is read whole and written with "truncated": true.
  * out (may be NULL): {"path","bytes","width","height","format","truncated",
  *       "job_id","kind":"image","actual_cost_halala"?,"actual_cost_sar"?}.
  * Fails like dc1_job_output, plus DC1_E_PROTOCOL (not an image, bad base64, not a

@@ -795,7 +795,7 @@ class JobsResource(_Resource):
         """Writes the decoded image of a completed image job to ``path``
         (``dc1_job_save_image``: decoded while it downloads into a temporary file
         next to ``path``, renamed once complete and checked to be a PNG, JPEG or
-        WebP; memory stays about 1 MiB whatever the size — prefer it to
+        WebP; the call adds about 2 MiB to memory whatever the size — prefer it to
         :meth:`output` for images). Returns ``{"path","bytes","width","height",
         "format","truncated","job_id","kind"}``. Raises like :meth:`output`, plus
         :class:`ProtocolError` (not an image, bad base64 or image bytes) and
