@@ -103,6 +103,13 @@ enum SubmitCommand {
         return ExitCode.ok
     }
 
+    /// The input each job type of the guide cannot run without: (param, the flag that sets it).
+    static let requiredInput: [String: (String, String)] = [
+        "llm_inference": ("prompt", "--prompt TEXT"),
+        "image_generation": ("prompt", "--prompt TEXT"),
+        "custom_container": ("script", "--script FILE"),
+    ]
+
     /// The submit body from the arguments. The core checks it against the server's schema.
     static func buildRequest(_ a: ParsedArgs) throws -> JSON {
         let body = JSON.object()
@@ -125,6 +132,12 @@ enum SubmitCommand {
                 script.removeLast()
             }
             params.set("script", script)
+        }
+        // The server accepts these jobs without their input and charges for a run that can do
+        // nothing; refuse before anything is paid.
+        let jobType = a.positionals[0]
+        if let (param, flag) = requiredInput[jobType], !params.has(param) {
+            throw UsageError("\(jobType) needs its \(param): pass \(flag) (nothing was submitted)", command: "submit")
         }
         body.set("params", params)
         body.set("duration_minutes", try a.double("--duration") ?? 5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, List
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
@@ -84,7 +84,8 @@ class _RawFallback:
     @property
     def _raw(self) -> Dict[str, Any]:
         """The official SDK's name for :attr:`raw`."""
-        return self.raw
+        raw: Dict[str, Any] = self.raw
+        return raw
 
 
 # ---------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class Provider(_RawFallback):
     is_live: bool = False
     gpu_count: int = 1
     location: Optional[str] = None
-    cached_models: list = field(default_factory=list)
+    cached_models: List[Any] = field(default_factory=list)
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -421,8 +422,8 @@ class Job(_RawFallback):
         """``jobs.cancel(self.id)``."""
         return self._need_client().jobs.cancel(self.id)
 
-    def logs(self, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
-        """``jobs.get_logs(self.id, …)``."""
+    def logs(self, since: Optional[int] = None, limit: int = 200) -> List[Dict[str, Any]]:
+        """``jobs.get_logs(self.id, …)``: the log lines."""
         return self._need_client().jobs.get_logs(self.id, since=since, limit=limit)
 
     def iter_logs(self, **kwargs: Any) -> Iterator[Dict[str, Any]]:
