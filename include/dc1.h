@@ -605,16 +605,28 @@ DC1_EXPORT int dc1_job_wait(dc1_client *client, const char *job_id, const char *
  *    "actual_cost_halala"?, "actual_cost_sar"?, "billing"? }
  * 204 gives kind "empty". Fails: DC1_E_NOT_READY (202; "body" has the
  * progress), DC1_E_JOB_FAILED / DC1_E_JOB_CANCELLED (410; "body" has "error" and
- * "refunded"), DC1_E_NOT_FOUND, DC1_E_AUTH, …
+ * "refunded"), DC1_E_PROTOCOL (a field of the wrong type, e.g. "image_base64" not a
+ * string or "width" not an integer: the message names the field; null is passed on),
+ * DC1_E_NOT_FOUND, DC1_E_AUTH, …
+ * An image's "image_base64" is held in memory whole (about 1.4× the image, twice:
+ * the body and this document): to write an image to a file use
+ * dc1_job_save_image, which decodes it while it downloads.
  */
 DC1_EXPORT int dc1_job_output(dc1_client *client, const char *job_id, char **out_json);
 
 /**
- * Fetches an image job's output and writes the decoded PNG to `path`
- * (created or truncated; written to a temporary file then renamed).
- * out (may be NULL): {"path","bytes","width","height","format","truncated"}.
- * Fails like dc1_job_output, plus DC1_E_PROTOCOL (not an image, bad base64),
- * DC1_E_IO (the file could not be written).
+ * Fetches an image job's output and writes the decoded image to `path`. The call
+ * to use for images of any size: the base64 is decoded as it arrives and written
+ * to a temporary file in the folder of `path` (the call adds about 2 MiB to memory
+ * whatever the image's size), which is renamed to `path` only once the body is
+ * complete, the base64 valid and the bytes a PNG, JPEG or WebP image; on any failure
+ * no file is left (an existing `path` is untouched). Other answers (an error, 202,
+ * 204, 410, a text output) fail as dc1_job_output does; a 206 that still carries
+ * image data is read whole and written with "truncated": true.
+ * out (may be NULL): {"path","bytes","width","height","format","truncated",
+ *       "job_id","kind":"image","actual_cost_halala"?,"actual_cost_sar"?}.
+ * Fails like dc1_job_output, plus DC1_E_PROTOCOL (not an image, bad base64, not a
+ * PNG/JPEG/WebP image, a body cut short), DC1_E_IO (the file could not be written).
  */
 DC1_EXPORT int dc1_job_save_image(dc1_client *client, const char *job_id, const char *path,
                                   char **out_json);

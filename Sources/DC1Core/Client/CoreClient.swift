@@ -83,7 +83,7 @@ public final class CoreClient: @unchecked Sendable {
     /// retry policy (Transport/RetryPolicy.swift) allows for its idempotency. Returns 2xx
     /// responses and the statuses in `accept`; anything else becomes a DC1Error.
     public func send(_ req: HTTPRequest, timeoutMs: Int64? = nil, accept: Set<Int> = [],
-                     token: InterruptToken? = nil) throws(DC1Error) -> HTTPResponse {
+                     token: InterruptToken? = nil, filter: BodyFilter? = nil) throws(DC1Error) -> HTTPResponse {
         let token = token ?? interruptToken()
         let deadline = Deadline(afterMs: timeoutMs ?? options.timeoutMs)
         var route: String { "\(req.method) \(ErrorMapping.routeForMessages(req.path))" }   // messages only
@@ -97,7 +97,7 @@ public final class CoreClient: @unchecked Sendable {
             do {
                 let r = try transport.perform(req, requestID: requestID, deadline: deadline,
                                               fresh: req.idempotency == .unsafe,
-                                              shouldAbort: { token.isInterrupted })
+                                              shouldAbort: { token.isInterrupted }, filter: filter)
                 outcome = .success(r)
             } catch {
                 outcome = .failure(error)
