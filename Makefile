@@ -3,7 +3,8 @@
 #   make cli            build/dc1
 #   make test           every suite, ending with one "N passed, N failed" line
 #   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local / make uninstall PREFIX=/usr/local
+#   make lint           swift-format lint, ruff, the C files under -Wall -Wextra -Werror
 #   make check-memory / check-threads / fuzz / bench
 
 PREFIX      ?= /usr/local
@@ -23,7 +24,7 @@ SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
 C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
-.PHONY: all lib cli deps test test-swift test-c test-abi test-emulator test-python demo install bench \
+.PHONY: all lib cli deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
         check-memory check-threads fuzz bench clean examples
 
 all: lib
@@ -89,6 +90,12 @@ install: lib cli
 	install -m 0755 $(BUILD)/dc1 $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
+
+# The mirror of install: removes exactly the files install puts in place.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(SOVERSION) \
+		$(DESTDIR)$(PREFIX)/lib/libdc1.so $(DESTDIR)$(PREFIX)/include/dc1.h $(DESTDIR)$(PREFIX)/bin/dc1 \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
 
 # Memory: the C suites under valgrind (definite leaks and invalid accesses fail), then built with
 # AddressSanitizer/LeakSanitizer, then the long-run check (flat RSS over many calls).

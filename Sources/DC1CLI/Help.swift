@@ -42,7 +42,7 @@ enum Help {
         s += """
 
         Examples:
-          export DC1_API_KEY=dc1-renter-…
+          export DC1_API_KEY=dcp-renter-…
           dc1 balance
           dc1 providers --live --min-vram 16
           dc1 submit llm_inference --prompt "Write a haiku about desert computing" max_tokens=64 --wait
