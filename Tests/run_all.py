@@ -106,7 +106,7 @@ def main():
         have_pytest = True
     except ImportError:
         have_pytest = False
-    for suite in ("emulator", "python", "cli", "examples", "install"):
+    for suite in ("emulator", "python", "cli", "examples", "install", "docs"):
         d = os.path.join(ROOT, "Tests", suite)
         if not os.path.isdir(d):
             results.append(not_run(suite, "%s is missing" % d))

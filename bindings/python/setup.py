@@ -80,6 +80,9 @@ def _library():
 
 class BuildPyWithLibrary(build_py):
     def run(self):
+        # pip builds in the source tree: start from an empty build/lib/dc1 so that a module
+        # deleted from the sources is not shipped from an earlier build.
+        shutil.rmtree(str(Path(self.build_lib) / "dc1"), ignore_errors=True)
         super().run()
         lib = _library()
         target = Path(self.build_lib) / "dc1" / "libdc1.so"
