@@ -96,12 +96,23 @@ install: lib cli
 	install -m 0755 $(BUILD)/dc1 $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
+	# The emulator (pure Python, standard library only) as the dc1-emulator command.
+	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
+	install -d $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator
+	echo '"""Only the emulator is installed here (dc1-emulator); the bindings come with pip."""' \
+		> $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/__init__.py
+	install -m 0644 bindings/python/dc1/emulator/*.py $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator/
+	sed -e 's|@EMULATOR_DIR@|$(PREFIX)/share/dc1/emulator|g' build-support/dc1-emulator.in \
+		> $(DESTDIR)$(PREFIX)/bin/dc1-emulator
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/dc1-emulator
 
 # The mirror of install: removes exactly the files install puts in place.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(SOVERSION) \
 		$(DESTDIR)$(PREFIX)/lib/libdc1.so $(DESTDIR)$(PREFIX)/include/dc1.h $(DESTDIR)$(PREFIX)/bin/dc1 \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc $(DESTDIR)$(PREFIX)/bin/dc1-emulator
+	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
+	-rmdir $(DESTDIR)$(PREFIX)/share/dc1 2>/dev/null
 
 # Lint: swift-format with the committed .swift-format (its rule checks; the layout checks of its
 # pretty-printer are off until the sources are formatted once), ruff with the committed ruff.toml,
