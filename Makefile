@@ -112,7 +112,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/lib/libdc1.so $(DESTDIR)$(PREFIX)/include/dc1.h $(DESTDIR)$(PREFIX)/bin/dc1 \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc $(DESTDIR)$(PREFIX)/bin/dc1-emulator
 	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
-	-rmdir $(DESTDIR)$(PREFIX)/share/dc1 2>/dev/null
+	rmdir $(DESTDIR)$(PREFIX)/share/dc1 2>/dev/null || true
 
 # Lint: swift-format with the committed .swift-format (its rule checks; the layout checks of its
 # pretty-printer are off until the sources are formatted once), ruff with the committed ruff.toml,

@@ -23,7 +23,8 @@ def test_uninstall_mirrors_install(tmp_path):
     mine.write_text("not libdc1's")
     make("install", prefix)
     installed = files_under(prefix)
-    assert "lib/libdc1.so" in installed and "bin/dc1" in installed and "include/dc1.h" in installed
+    for f in ("lib/libdc1.so", "bin/dc1", "bin/dc1-emulator", "include/dc1.h", "lib/pkgconfig/dc1.pc"):
+        assert f in installed, installed
     make("uninstall", prefix)
     assert files_under(prefix) == ["share/keep-me.txt"], files_under(prefix)
     make("uninstall", prefix)                    # a second uninstall is harmless
