@@ -84,7 +84,7 @@ def swift_counter(out, rc):
     failed = len(re.findall(r"✘ Test \S.* failed", out)) if rc else 0
     if rc and failed == 0:
         failed = 1
-    return (total - failed, failed)
+    return (max(total - failed, 0), failed)
 
 
 def main():
