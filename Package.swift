@@ -14,6 +14,10 @@ let package = Package(
         // The command line.
         .executable(name: "dc1-cli", targets: ["DC1CLI"]),
     ],
+    dependencies: [
+        // The CLI's argument parsing, help and completion scripts.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -29,7 +33,8 @@ let package = Package(
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
-        .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
+        .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson",
+                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1"]),
     ]
 )
