@@ -107,7 +107,7 @@ int main(void) {
     free(quick);
 
     /* The wait's own deadline: DC1_E_WAIT_TIMEOUT with the last state. */
-    rc = CALL(&d, dc1_job_watch(c, slow, "{\"timeout_ms\":600,\"poll_interval_ms\":100}", NULL, NULL, &out));
+    rc = CALL(&d, dc1_job_watch(c, slow, "{\"timeout_ms\":2000,\"poll_interval_ms\":100,\"use_stream\":false}", NULL, NULL, &out));
     CHECK(rc == DC1_E_WAIT_TIMEOUT, "wait past its deadline → DC1_E_WAIT_TIMEOUT (%s)", dc1_strerror(rc));
     CHECK(d && strcmp(jstr(d, "code"), "DC1_E_WAIT_TIMEOUT") == 0 && jstr(d, "job_id") && strcmp(jstr(d, "job_id"), slow) == 0,
           "error document: code and job_id");
@@ -123,6 +123,7 @@ int main(void) {
     rc = CALL(&d, dc1_job_get(tc, slow, &out));
     CHECK(rc == DC1_E_TIMEOUT, "a hung request → DC1_E_TIMEOUT (%s)", dc1_strerror(rc));
     json_decref(d);
+    dc1_client_free(tc);
     control_ok(c, "DELETE", "/__emulator/faults", NULL);
 
     /* A dc1_stop ends the call of the thread it is bound to, within a poll slice. */

@@ -134,8 +134,8 @@ struct SubmitCommand: DC1Subcommand {
             body.set("provider_id", id)
         }
         if let n = try Check.int(priority, "--priority", 0...10, command: "submit") { body.set("priority", n) }
-        // Last, so a bad flag value is reported first. The server accepts these jobs without their input and charges for a run that can do
-        // nothing; refuse before anything is paid.
+        // Last, so a bad flag value is reported first. The server accepts these jobs without
+        // their input and charges for a run that can do nothing; refuse before anything is paid.
         if let (param, flag) = Self.requiredInput[jobType], !params.has(param) {
             throw UsageError("\(jobType) needs its \(param): pass \(flag) (nothing was submitted)", command: "submit")
         }
