@@ -162,5 +162,5 @@ func trimNumber(_ d: Double) -> String {
 let allSubcommands: [ParsableCommand.Type] = [
     BalanceCommand.self, MeCommand.self, ProvidersCommand.self, SubmitCommand.self, StatusCommand.self,
     WaitCommand.self, OutputCommand.self, LogsCommand.self, CancelCommand.self, HistoryCommand.self,
-    ChatCommand.self, WebhookCommand.self,
+    ChatCommand.self, WebhookCommand.self, BatchCommand.self,
 ]

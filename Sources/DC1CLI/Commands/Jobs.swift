@@ -77,8 +77,12 @@ struct OutputCommand: DC1Subcommand {
     var save: String?
 
     func execute(_ ctx: Context) throws -> Int32 {
+        if let path = save {
+            try Results.save(ctx, try ctx.client(), jobID, to: path)
+            return ExitCode.ok
+        }
         let out = try ctx.client().output(jobID)
-        try Results.present(ctx, out, save: save)
+        try Results.present(ctx, out, save: nil)
         return ExitCode.ok
     }
 }
