@@ -12,12 +12,15 @@
 ///   - each byte as an HTML character reference (`&#100;`, `&#x64;`);
 ///   - any mix of those, byte by byte;
 ///   - a prefix of the key (at least `minimumPrefix` bytes) cut off at the end of the text, of a
-///     JSON string or before "…" (a body snippet truncated in the middle of the key).
+///     JSON string or before "…", or a longer prefix (`anywherePrefix` bytes or a third of the
+///     key) anywhere: a body snippet truncated in the middle of the key.
 /// The text around the key is kept: the rest of a body is usually what explains the failure.
 public struct Redactor: Sendable {
     public static let replacement = "[redacted]"
     /// A truncated key is redacted when at least this many of its first bytes are present.
     static let minimumPrefix = 8
+    /// …and anywhere when at least this many (or a third of the key, if more) are present.
+    static let anywherePrefix = 12
 
     private let key: SecretKey?
 
@@ -69,8 +72,10 @@ public struct Redactor: Sendable {
         var j = 0
         while j < key.count {
             guard p < t.count, let next = byte(t, at: p, equals: key.bytes[j]) else {
-                // Truncated: enough of the key, then the end of the text or of a string.
+                // Truncated: enough of the key, then the end of the text or of a string; or a
+                // long prefix anywhere (a snippet cut inside the key, then more message text).
                 if j >= Swift.min(Redactor.minimumPrefix, key.count), atCut(t, p) { return p }
+                if j >= Swift.min(key.count, Swift.max(Redactor.anywherePrefix, key.count / 3)) { return p }
                 return nil
             }
             p = next
