@@ -83,7 +83,7 @@ private func redactedMalloc(_ doc: JSON, _ redactor: Redactor) -> UnsafeMutableP
     explicit_bzero(text, n)
     free(text)
     guard let p = malloc(red.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
-    red.withUnsafeBytes { memcpy(p, $0.baseAddress!, red.count) }
+    _ = red.withUnsafeBytes { memcpy(p, $0.baseAddress!, red.count) }
     p[red.count] = 0
     return p
 }

@@ -8,24 +8,33 @@ import Testing
 
     @Test func redactsEverySpelling() {
         let k = RedactorTests.key
-        let escaped = k.unicodeScalars.map { "\\u" + String(repeating: "0", count: 4 - String($0.value, radix: 16).count) + String($0.value, radix: 16) }.joined()
-        let percent = k.utf8.map { "%" + String($0, radix: 16, uppercase: true) }.joined()
-        let twice = k.utf8.map { "%25" + String($0, radix: 16) }.joined()
-        let entities = k.utf8.map { "&#\($0);" }.joined()
-        for (text, want) in [
-            ("bad key \(k)!", "bad key [redacted]!"),
-            ("\\u0064" + k.dropFirst(), "[redacted]"),
-            (escaped, "[redacted]"),
-            ("\\\\u0064" + k.dropFirst(), "[redacted]"),
-            (percent, "[redacted]"),
-            (k.map { $0 == "-" ? "%2d" : String($0) }.joined(), "[redacted]"),
-            (twice, "[redacted]"),
-            (entities + " x", "[redacted] x"),
-            ("\(k)\(k)", "[redacted][redacted]"),
-            ("cut: " + k.prefix(14), "cut: [redacted]"),
-            ("{\"a\":\"" + k.prefix(20) + "\"}", "{\"a\":\"[redacted]\"}"),
-            ("nothing here dcp-renter-", "nothing here dcp-renter-"),
-        ] {
+        func hex4(_ v: UInt8) -> String {
+            let h = String(v, radix: 16)
+            return String(repeating: "0", count: 4 - h.count) + h
+        }
+        let escaped: String = k.utf8.map { (b: UInt8) -> String in "\\u" + hex4(b) }.joined()
+        let percent: String = k.utf8.map { (b: UInt8) -> String in "%" + String(b, radix: 16, uppercase: true) }.joined()
+        let twice: String = k.utf8.map { (b: UInt8) -> String in "%25" + String(b, radix: 16) }.joined()
+        let entities: String = k.utf8.map { (b: UInt8) -> String in "&#" + String(b) + ";" }.joined()
+        let dash: String = k.map { $0 == "-" ? "%2d" : String($0) }.joined()
+        let first: String = "\\u0064" + String(k.dropFirst())
+        let firstTwice: String = "\\\\u0064" + String(k.dropFirst())
+        let cut: String = "cut: " + String(k.prefix(14))
+        let quoted: String = "{\"a\":\"" + String(k.prefix(20)) + "\"}"
+        var cases: [(String, String)] = []
+        cases.append(("bad key " + k + "!", "bad key [redacted]!"))
+        cases.append((first, "[redacted]"))
+        cases.append((escaped, "[redacted]"))
+        cases.append((firstTwice, "[redacted]"))
+        cases.append((percent, "[redacted]"))
+        cases.append((dash, "[redacted]"))
+        cases.append((twice, "[redacted]"))
+        cases.append((entities + " x", "[redacted] x"))
+        cases.append((k + k, "[redacted][redacted]"))
+        cases.append((cut, "cut: [redacted]"))
+        cases.append((quoted, "{\"a\":\"[redacted]\"}"))
+        cases.append(("nothing here: dcp-renter- keys", "nothing here: dcp-renter- keys"))
+        for (text, want) in cases {
             #expect(r.redact(text) == want, "\(text)")
         }
         #expect(Redactor(key: nil).redact("x \(k)") == "x \(k)")

@@ -161,6 +161,7 @@ extension DC1Error {
         guard r.isActive else { return self }
         var e = self
         e.message = r.redact(message)
+        e.requestID = requestID.map { r.redact($0) }
         e.details = details.map { (k, v) in
             let text = v.dumpBytes()
             guard let red = r.redactBytes(text), let parsed = try? JSON.parse(red) else { return (r.redact(k), v) }
