@@ -58,7 +58,10 @@ static size_t copies_in_heap(const char *key, size_t *regions) {
         if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &s, &e, perms, &off) >= 3) {
             const char *name = off > 0 ? line + off : "";
             int anon = name[0] == 0 || strcmp(name, "[heap]") == 0;
-            int mine = s <= (unsigned long)buf && (unsigned long)buf < e;
+            /* Not the scan buffer, nor the mapping that holds the environment (the host's own
+             * DC1_API_KEY=…: [stack] natively, an anonymous mapping under valgrind). */
+            int mine = (s <= (unsigned long)buf && (unsigned long)buf < e)
+                    || (s <= (unsigned long)key && (unsigned long)key < e);
             if (perms[0] == 'r' && perms[1] == 'w' && anon && !mine) { starts[nreg] = s; ends[nreg] = e; nreg++; }
         }
         line = next;
