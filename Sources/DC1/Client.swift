@@ -17,23 +17,23 @@ public final class DC1Client: @unchecked Sendable {
         core = CoreClient(options: o)
     }
 
-    public func balance() throws(DC1Error) -> Balance { Balance(try core.balance()) }
+    public func balance() throws(DC1Error) -> Balance { Balance(try redacting { () throws(DC1Error) in try core.balance() }) }
 
     public func providers(liveOnly: Bool = false, minVRAMGB: Double? = nil, gpuModel: String? = nil) throws(DC1Error) -> [Provider] {
         let f = JSON.object()
         if liveOnly { f.set("live", true) }
         if let minVRAMGB { f.set("min_vram_gb", minVRAMGB) }
         if let gpuModel { f.set("gpu_model", gpuModel) }
-        return (try core.providers(filter: f))["providers"]?.elements.map(Provider.init) ?? []
+        return (try redacting { () throws(DC1Error) in try core.providers(filter: f) })["providers"]?.elements.map(Provider.init) ?? []
     }
 
     public func submit(_ request: JobRequest) throws(DC1Error) -> Job {
-        let r = try core.submit(request.json)
+        let r = try redacting { () throws(DC1Error) in try core.submit(request.json) }
         guard let j = r["job"] else { throw DC1Error(.protocolError, "submit: no job in the result") }
         return Job(j)
     }
 
-    public func job(_ id: String) throws(DC1Error) -> Job { Job(try core.job(id)) }
+    public func job(_ id: String) throws(DC1Error) -> Job { Job(try redacting { () throws(DC1Error) in try core.job(id) }) }
 
     /// Waits until the job is terminal (or, with `ready`, until a vllm_serve endpoint is up).
     public func wait(_ id: String, timeoutSeconds: Double = 600, pollIntervalSeconds: Double = 1,
@@ -43,26 +43,26 @@ public final class DC1Client: @unchecked Sendable {
         w.pollIntervalMs = Swift.max(10, Int64(pollIntervalSeconds * 1000))
         w.maxPollIntervalMs = Swift.max(w.maxPollIntervalMs, w.pollIntervalMs)
         w.ready = ready
-        return Job(try core.wait(id, options: w))
+        return Job(try redacting { () throws(DC1Error) in try core.wait(id, options: w) })
     }
 
-    public func output(_ id: String) throws(DC1Error) -> JobOutput { JobOutput(try core.output(id)) }
+    public func output(_ id: String) throws(DC1Error) -> JobOutput { JobOutput(try redacting { () throws(DC1Error) in try core.output(id) }) }
 
     @discardableResult
     public func saveImage(_ id: String, to path: String) throws(DC1Error) -> Int {
-        try core.saveImage(id, path: path).int("bytes") ?? 0
+        try redacting { () throws(DC1Error) in try core.saveImage(id, path: path) }.int("bytes") ?? 0
     }
 
     @discardableResult
     public func cancel(_ id: String) throws(DC1Error) -> Job? {
-        try core.cancel(id)["job"].map(Job.init)
+        try redacting { () throws(DC1Error) in try core.cancel(id) }["job"].map(Job.init)
     }
 
     public func logs(_ id: String, since: Int = 0, limit: Int = 200) throws(DC1Error) -> [LogLine] {
         let o = JSON.object()
         o.set("since", since)
         o.set("limit", limit)
-        return (try core.logs(id, options: o))["logs"]?.elements.map {
+        return (try redacting { () throws(DC1Error) in try core.logs(id, options: o) })["logs"]?.elements.map {
             LogLine(lineNo: $0.int("line_no") ?? 0, level: $0.string("level") ?? "info",
                     message: $0.string("message") ?? "", loggedAt: $0.string("logged_at"))
         } ?? []
@@ -71,7 +71,13 @@ public final class DC1Client: @unchecked Sendable {
     public func history(limit: Int = 20) throws(DC1Error) -> [Job] {
         let o = JSON.object()
         o.set("limit", limit)
-        return (try core.history(options: o))["jobs"]?.elements.map(Job.init) ?? []
+        return (try redacting { () throws(DC1Error) in try core.history(options: o) })["jobs"]?.elements.map(Job.init) ?? []
+    }
+
+    /// Every error leaves through the core's redactor, as it does at the C boundary: the key
+    /// never comes back in a message or a body, whatever the server echoed.
+    private func redacting<T>(_ body: () throws(DC1Error) -> T) throws(DC1Error) -> T {
+        do { return try body() } catch { throw core.redacted(error) }
     }
 
     /// Ends every blocking call now running on this client (they throw `.interrupted`).
