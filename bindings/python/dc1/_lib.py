@@ -293,9 +293,9 @@ def last_error() -> str:
 
 
 def _arg(value: Any) -> Any:
-    """Python → C argument: str → UTF-8 bytes, dict → JSON bytes, None → NULL."""
-    if isinstance(value, bytes) and b"\x00" in value:
-        raise InvalidArgumentError("an argument holds a NUL byte, which would cut it short at the C boundary")
+    """Python → C argument: str → UTF-8 bytes, dict → JSON bytes, None → NULL. A str holding
+    a NUL is InvalidArgumentError: C would read it only up to the NUL (bytes arguments go with
+    their length and are passed as they are)."""
     if value is None or isinstance(value, (bytes, int, c_void_p)):
         return value
     if isinstance(value, str):
