@@ -67,7 +67,7 @@ public final class DC1Client: Sendable {
         // Every error leaves through the core's redactor, as at the C boundary: the key never
         // comes back in a message or a body, whatever the server echoed.
         return try await OwnThread.call(what) { () throws(DC1Error) -> T in
-            do { return try body(core) } catch { throw core.redacted(error) }
+            do throws(DC1Error) { return try body(core) } catch { throw core.redacted(error) }
         }
     }
 

@@ -109,7 +109,7 @@ extension DC1Client {
         let core = self.core
         return DC1Stream("events") { (yield) throws(DC1Error) in
             let doc: JSON
-            do {
+            do throws(DC1Error) {
                 doc = try core.watch(jobID, options: w) { ev in
                     guard let e = WaitEvent(ev) else { return true }
                     return yield(e)
@@ -129,7 +129,7 @@ extension DC1Client {
         let core = self.core
         let opts = o
         return DC1Stream("logLines") { (yield) throws(DC1Error) in
-            do {
+            do throws(DC1Error) {
                 _ = try core.followLogs(jobID, options: opts) { ev in
                     guard ev.string("type") == "log" else { return true }
                     return yield(LogLine(ev))
@@ -150,7 +150,7 @@ extension DC1Client {
     public func chatStream(_ request: ChatRequest) -> DC1Stream<String> {
         let core = self.core
         return DC1Stream("chatStream") { (yield) throws(DC1Error) in
-            do {
+            do throws(DC1Error) {
                 _ = try core.chat(request.json(stream: true)) { t in
                     guard t.string("type") == "token", let piece = t.string("content") else { return true }
                     return yield(piece)
