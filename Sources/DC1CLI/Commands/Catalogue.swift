@@ -1,30 +1,32 @@
+import ArgumentParser
 import DC1Core
 
-/// `models`, `images`, `templates`, `quote`, `usage`, `lifecycle`: the catalogue calls of the core
-/// (Resources/Catalogue.swift, Resources/Lifecycle.swift).
-enum CatalogueCommands {
-    static let models = Command(
-        name: "models", usage: "models [--arabic] [--min-vram GB] [--category C] [--tier T] [--cached] [--no-providers]",
-        summary: "list the models, their price and the live providers that cache them",
-        details: """
-          --arabic        only Arabic-capable models
-          --min-vram GB   only models that fit in this much GPU memory
-          --category C    llm, embedding, image or training
-          --tier T        tier_a, tier_b, tier_c or instant
-          --cached        only models that some live provider has cached
-          --no-providers  skip the provider lookup (one request instead of two)
-        """,
-        spec: CommandSpec(valueFlags: [["--min-vram"], ["--category"], ["--tier"]],
-                          boolFlags: [["--arabic"], ["--cached"], ["--no-providers"]])
-    ) { ctx, a in
+// `models`, `images`, `templates`, `quote`, `usage`, `lifecycle`: the catalogue calls of the core
+// (Resources/Catalogue.swift, Resources/Lifecycle.swift).
+
+struct ModelsCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "List the models, their price and the live providers that cache them.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Flag(help: "Only Arabic-capable models.") var arabic = false
+    @Option(name: .customLong("min-vram"), help: ArgumentHelp("Only models that fit in this much GPU memory.", valueName: "GB"))
+    var minVRAM: Int?
+    @Option(help: ArgumentHelp("llm, embedding, image or training.", valueName: "C")) var category: String?
+    @Option(help: ArgumentHelp("tier_a, tier_b, tier_c or instant.", valueName: "T")) var tier: String?
+    @Flag(help: "Only models that some live provider has cached.") var cached = false
+    @Flag(name: .customLong("no-providers"), help: "Skip the provider lookup (one request instead of two).")
+    var noProviders = false
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let f = JSON.object()
-        if a.has("--arabic") { f.set("arabic", true) }
-        if let v = try a.int("--min-vram", 1...1024) { f.set("min_vram_gb", v) }
-        if let c = a.value("--category") { f.set("category", c) }
-        if let t = a.value("--tier") { f.set("tier", t) }
-        if a.has("--cached") { f.set("cached_only", true) }
-        if a.has("--no-providers") {
-            if a.has("--cached") { throw UsageError("--cached needs the provider lookup; drop --no-providers", command: "models") }
+        if arabic { f.set("arabic", true) }
+        if let v = try Check.int(minVRAM, "--min-vram", 1...1024, command: "models") { f.set("min_vram_gb", v) }
+        if let c = category { f.set("category", c) }
+        if let t = tier { f.set("tier", t) }
+        if cached { f.set("cached_only", true) }
+        if noProviders {
+            if cached { throw UsageError("--cached needs the provider lookup; drop --no-providers", command: "models") }
             f.set("providers", false)
         }
         let doc = try ctx.client().models(filter: f)
@@ -54,12 +56,16 @@ enum CatalogueCommands {
         ctx.console.out("\(list.count) model\(list.count == 1 ? "" : "s")")
         return ExitCode.ok
     }
+}
 
-    static let images = Command(
-        name: "images", usage: "images", summary: "list the container images approved for custom_container",
-        details: "GET /api/containers/registry. A custom_container job must use one of these (params.image_override).",
-        spec: CommandSpec()
-    ) { ctx, _ in
+struct ImagesCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "images", abstract: "List the container images approved for custom_container.",
+        discussion: "GET /api/containers/registry. A custom_container job must use one of these (params.image_override).")
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let doc = try ctx.client().images()
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["images"]?.elements ?? []).map {
@@ -70,26 +76,27 @@ enum CatalogueCommands {
         ctx.console.out("\(rows.count) approved image\(rows.count == 1 ? "" : "s")")
         return ExitCode.ok
     }
+}
 
-    static let templates = Command(
-        name: "templates",
-        usage: "templates [--tag TAG] | templates <id> [--duration MIN] [--prompt TEXT] [key=value …] [--submit]",
-        summary: "list job templates, or build (and --submit) a job from one",
-        details: """
-          --tag TAG       list only templates with this tag (llm, image, training, …)
-          <id>            show the submit request built from template <id> and its quote;
-                          the template's params, with --prompt and key=value params over them
-          --duration MIN  the job's runtime budget and quote basis (default 5)
-          --submit        submit that request (then follow it with dc1 wait <job_id>)
-        """,
-        spec: CommandSpec(valueFlags: [["--tag"], ["--duration"], ["--prompt"]], boolFlags: [["--submit"]],
-                          minPositionals: 0, maxPositionals: 10_000)
-    ) { ctx, a in
+struct TemplatesCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "templates", abstract: "List job templates, or build (and --submit) a job from one.",
+        discussion: "With a template id: the submit request built from it (its params, with --prompt and key=value params over them) and its quote; --submit sends it (follow the job with dc1 wait <job_id>).")
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: ArgumentHelp("A template id; omit it to list the templates.", valueName: "id")) var id: String?
+    @Argument(help: ArgumentHelp("More params as key=value.", valueName: "key=value")) var params: [String] = []
+    @Option(help: ArgumentHelp("List only templates with this tag (llm, image, training, …).", valueName: "TAG")) var tag: String?
+    @Option(help: ArgumentHelp("The job's runtime budget and quote basis in minutes (default 5).", valueName: "MIN")) var duration: Double?
+    @Option(help: ArgumentHelp("params.prompt.", valueName: "TEXT")) var prompt: String?
+    @Flag(help: "Submit the request built from the template.") var submit = false
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let client = try ctx.client()
-        guard let id = a.positionals.first else {
-            if a.has("--submit") { throw UsageError("--submit needs a template id", command: "templates") }
+        guard let id else {
+            if submit { throw UsageError("--submit needs a template id", command: "templates") }
             let f = JSON.object()
-            if let t = a.value("--tag") { f.set("tag", t) }
+            if let t = tag { f.set("tag", t) }
             let doc = try client.templates(filter: f)
             if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
             let rows = (doc["templates"]?.elements ?? []).map {
@@ -102,19 +109,19 @@ enum CatalogueCommands {
             return ExitCode.ok
         }
         let overrides = JSON.object()
-        overrides.set("duration_minutes", try a.double("--duration") ?? 5)
-        let params = JSON.object()
-        for kv in a.positionals.dropFirst() {
+        overrides.set("duration_minutes", try Check.double(duration, "--duration", min: 0, command: "templates") ?? 5)
+        let extra = JSON.object()
+        for kv in params {
             guard let eq = kv.firstIndex(of: "="), eq != kv.startIndex else {
                 throw UsageError("extra arguments must be key=value params", command: "templates")
             }
-            params.set(String(kv[..<eq]), SubmitCommand.typed(String(kv[kv.index(after: eq)...])))
+            extra.set(String(kv[..<eq]), SubmitCommand.typed(String(kv[kv.index(after: eq)...])))
         }
-        if let p = a.value("--prompt") { params.set("prompt", p) }
-        if params.count > 0 { overrides.set("params", params) }
+        if let p = prompt { extra.set("prompt", p) }
+        if extra.count > 0 { overrides.set("params", extra) }
         let built = try client.templateRequest(id, overrides: overrides)
         guard let request = built["request"] else { throw DC1Error(.protocolError, "no request built") }
-        if a.has("--submit") {
+        if submit {
             let result = try client.submit(request)
             if ctx.json { ctx.console.outJSON(result); return ExitCode.ok }
             let job = result["job"]
@@ -138,28 +145,31 @@ enum CatalogueCommands {
         if let quote, let c = quote.int("cost_halala") { ctx.console.out("Quote:    " + Format.money(halala: c) + " (job-type rate)") }
         let dropped = built["dropped_params"]?.elements.compactMap { $0.stringValue } ?? []
         if !dropped.isEmpty { ctx.console.out("Dropped:  " + dropped.joined(separator: ", ") + " (not scalar: the server accepts scalar params only)") }
-        ctx.console.out("Submit it with: dc1 templates \(id) --submit" + (a.value("--duration").map { " --duration \($0)" } ?? ""))
+        ctx.console.out("Submit it with: dc1 templates \(id) --submit" + (duration.map { " --duration \(trimNumber($0))" } ?? ""))
         return ExitCode.ok
     }
+}
 
-    static let quote = Command(
-        name: "quote", usage: "quote <job_type> [--minutes MIN] [--pricing-class C] [--gpu MODEL]",
-        summary: "the prepaid cost of a job type for a duration",
-        details: """
-          job_type            llm_inference, image_generation, vllm_serve, custom_container, training, …
-          --minutes MIN       the duration (also --duration; default 5)
-          --pricing-class C   priority (×1.2), standard (default) or economy (×0.9)
-          --gpu MODEL         quote for a provider with this GPU (e.g. "RTX 4090", h100), from
-                              /api/pricing/tiers; without it the job-type rate, computed locally
-        """,
-        spec: CommandSpec(valueFlags: [["--minutes", "--duration"], ["--pricing-class"], ["--gpu"]],
-                          minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
+struct QuoteCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quote", abstract: "The prepaid cost of a job type for a duration.",
+        discussion: "Without --gpu: the job-type rate, computed locally (no request). With --gpu: the rate of a provider with that GPU, from /api/pricing/tiers.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: ArgumentHelp("llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"))
+    var jobType: String
+    @Option(name: [.customLong("minutes"), .customLong("duration")], help: ArgumentHelp("The duration in minutes (default 5).", valueName: "MIN"))
+    var minutes: Double?
+    @Option(name: .customLong("pricing-class"), help: ArgumentHelp("priority (×1.2), standard (default) or economy (×0.9).", valueName: "C"))
+    var pricingClass: String?
+    @Option(help: ArgumentHelp("Quote for a provider with this GPU (e.g. \"RTX 4090\", h100).", valueName: "MODEL")) var gpu: String?
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let r = JSON.object()
-        r.set("job_type", a.positionals[0])
-        r.set("duration_minutes", try a.double("--minutes") ?? 5)
-        if let p = a.value("--pricing-class") { r.set("pricing_class", p) }
-        if let g = a.value("--gpu") { r.set("gpu_model", g) }
+        r.set("job_type", jobType)
+        r.set("duration_minutes", try Check.double(minutes, "--minutes", min: 0, command: "quote") ?? 5)
+        if let p = pricingClass { r.set("pricing_class", p) }
+        if let g = gpu { r.set("gpu_model", g) }
         let q = try ctx.client().quote(r)
         if ctx.json { ctx.console.outJSON(q); return ExitCode.ok }
         let minutes = Format.scalar(q["duration_minutes"])
@@ -179,12 +189,16 @@ enum CatalogueCommands {
         }
         return ExitCode.ok
     }
+}
 
-    static let usage = Command(
-        name: "usage", usage: "usage", summary: "what the account has spent (all time, by month, last 30 days)",
-        details: "Completed jobs from /api/renters/me/spending, plus the /v1 token usage and the balance.",
-        spec: CommandSpec()
-    ) { ctx, _ in
+struct UsageCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usage", abstract: "What the account has spent (all time, by month, last 30 days).",
+        discussion: "Completed jobs from /api/renters/me/spending, plus the /v1 token usage and the balance.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let u = try ctx.client().usage()
         if ctx.json { ctx.console.outJSON(u); return ExitCode.ok }
         let c = ctx.console
@@ -206,20 +220,21 @@ enum CatalogueCommands {
         }
         return ExitCode.ok
     }
+}
 
-    static let lifecycle = Command(
-        name: "lifecycle", usage: "lifecycle <job_id> [--since N] [--limit N]",
-        summary: "a job's recorded lifecycle events",
-        details: """
-          --since N   only events after sequence number N
-          --limit N   at most N events (1–1000)
-        """,
-        spec: CommandSpec(valueFlags: [["--since"], ["--limit"]], minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
+struct LifecycleCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(commandName: "lifecycle", abstract: "A job's recorded lifecycle events.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: ArgumentHelp("The job id.", valueName: "job_id")) var jobID: String
+    @Option(help: ArgumentHelp("Only events after this sequence number.", valueName: "N")) var since: Int?
+    @Option(help: ArgumentHelp("At most N events (1–1000).", valueName: "N")) var limit: Int?
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let o = JSON.object()
-        if let s = try a.int("--since", 0...Int(Int32.max)) { o.set("since_sequence", s) }
-        if let l = try a.int("--limit", 1...1000) { o.set("limit", l) }
-        let doc = try ctx.client().lifecycle(a.positionals[0], options: o)
+        if let s = try Check.int(since, "--since", 0...Int(Int32.max), command: "lifecycle") { o.set("since_sequence", s) }
+        if let l = try Check.int(limit, "--limit", 1...1000, command: "lifecycle") { o.set("limit", l) }
+        let doc = try ctx.client().lifecycle(jobID, options: o)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["events"]?.elements ?? []).map {
             [Format.scalar($0["sequence_no"]), Format.time($0.string("occurred_at")), $0.string("event_type") ?? "-",
@@ -227,7 +242,7 @@ enum CatalogueCommands {
         }
         ctx.console.table(["SEQ", "AT", "EVENT", "STATUS", "MESSAGE"], rows, right: [0])
         if doc.bool("has_more") ?? false {
-            ctx.console.out("More: dc1 lifecycle \(a.positionals[0]) --since \(doc.int("next_since_sequence") ?? 0)")
+            ctx.console.out("More: dc1 lifecycle \(jobID) --since \(doc.int("next_since_sequence") ?? 0)")
         }
         return ExitCode.ok
     }
