@@ -59,6 +59,6 @@ import DC1Core
         let id = try text(jobID, "job_id")
         let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
         guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
-        return try c.streamLifecycle(id, options: o) { deliver(onEvent, user, $0) }
+        return try c.streamLifecycle(id, options: o) { deliver(onEvent, user, $0, c.redactor) }
     }
 }
