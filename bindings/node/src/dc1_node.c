@@ -281,30 +281,37 @@ static napi_value js_strerror(napi_env env, napi_callback_info info) {
 }
 
 /* ---------------------------------------------------------------------------------------
- * Clients: a refcounted box. The JavaScript object holds one reference (dropped by
- * clientClose or by the garbage collector), each call in flight one more; the C client is
- * freed when the last goes. All counting happens on the main thread.
+ * Clients. The box lives until the JavaScript external is finalized and no call is in
+ * flight; the C client is freed once the box is closed (clientClose, or the finalizer) and
+ * no call is in flight. All of this happens on the main thread.
  * ------------------------------------------------------------------------------------- */
 typedef struct {
     dc1_client *client;
-    int refs;
-    bool closed; /* the JavaScript reference was dropped */
+    int calls;      /* calls in flight */
+    bool closed;    /* clientClose() or finalized: no new calls */
+    bool finalized; /* the external is gone */
 } client_box;
 
-static void client_unref(client_box *b) {
-    if (--b->refs == 0) {
+static void client_settle(client_box *b) {
+    if (b->calls > 0) return;
+    if (b->closed && b->client) {
         L.client_free(b->client);
-        free(b);
+        b->client = NULL;
     }
+    if (b->finalized) free(b);
+}
+
+static void client_unref(client_box *b) {
+    b->calls--;
+    client_settle(b);
 }
 
 static void client_finalize(napi_env env, void *data, void *hint) {
     (void)env; (void)hint;
     client_box *b = data;
-    if (!b->closed) {
-        b->closed = true;
-        client_unref(b);
-    }
+    b->closed = true;
+    b->finalized = true;
+    client_settle(b);
 }
 
 typedef struct {
@@ -335,7 +342,6 @@ static napi_value js_client_new(napi_env env, napi_callback_info info) {
     client_box *b = calloc(1, sizeof *b);
     if (!b) { L.client_free(c); napi_throw_error(env, NULL, "out of memory"); return NULL; }
     b->client = c;
-    b->refs = 1;
     if (napi_create_external(env, b, client_finalize, NULL, &ext) != napi_ok) {
         L.client_free(c);
         free(b);
@@ -367,7 +373,7 @@ static napi_value js_client_close(napi_env env, napi_callback_info info) {
         return undefined(env);
     if (!b->closed) {
         b->closed = true;
-        client_unref(b);
+        client_settle(b);
     }
     return undefined(env);
 }
@@ -560,7 +566,7 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
         return NULL;
     }
     k->client = cb;
-    cb->refs++;
+    cb->calls++;
     if (k->stop) k->stop->refs++;
     if (napi_queue_async_work(env, k->work) != napi_ok) {
         /* cannot happen short of a broken env; undo */
@@ -706,7 +712,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
         return NULL;
     }
     k->client = cb;
-    cb->refs++;
+    cb->calls++;
     k->stop->refs++;
     if (own_stop) k->stop->refs = 1;
     if (napi_create_threadsafe_function(env, cbv, NULL, name, 0, 1, k, long_finalize, k, long_call_js,
