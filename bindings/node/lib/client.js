@@ -187,13 +187,13 @@ class DC1RenterClient {
   }
 
   /** GET /api/jobs/{id}/status: { job_id, status, terminal, tokens_generated, … }. */
-  getJobStatus(id, options) {
+  async getJobStatus(id, options) {
     return this._call('job_status', jobId(id), null, null, options);
   }
 
   /** The normalised output document (kind text|image|endpoint|json|raw|empty). Rejects with
    * NotReadyError (202), JobFailedError / JobCancelledError (410). */
-  getJobOutput(id, options) {
+  async getJobOutput(id, options) {
     return this._call('job_output', jobId(id), null, null, options);
   }
 
@@ -348,7 +348,7 @@ class DC1RenterClient {
 
   /** Writes the decoded PNG of a completed image job to `path` (a temporary file, then
    * renamed) → { path, bytes, width, height, format, truncated }. */
-  saveImage(id, path, options) {
+  async saveImage(id, path, options) {
     if (typeof path !== 'string' || !path) throw new E.InvalidArgumentError('saveImage(id, path): path required');
     return this._call('job_save_image', jobId(id), path, null, options);
   }
@@ -391,7 +391,7 @@ class DC1RenterClient {
   /** One chat completion: to DC1's /v1/chat/completions, or with { endpointUrl } straight to
    * a serving vllm_serve job (the key is then never sent). Resolves with the completion body
    * plus `content` and `finish_reason`. Other options (temperature, max_tokens, …) pass through. */
-  chat(messages, options = {}) {
+  async chat(messages, options = {}) {
     const o = opt(options);
     const core = this._core;
     return core.start(core.kind.chat, this._chatRequest(messages, o, false), null, sig(o), undefined);
@@ -410,7 +410,7 @@ class DC1RenterClient {
   // ─── Webhooks ────────────────────────────────────────────────────────────
 
   /** PATCH /api/renters/settings: the account webhook URL (https, public host); null clears it. */
-  setWebhookUrl(url, options) {
+  async setWebhookUrl(url, options) {
     return this._call('webhook_set_url', url || null, null, null, options);
   }
 
@@ -420,14 +420,14 @@ class DC1RenterClient {
   }
 
   /** Registers a webhook ({ url, secret (≥ 16 characters), events? }). */
-  registerWebhook(spec, options) {
+  async registerWebhook(spec, options) {
     const s = opt(spec);
     return this._call('webhook_register', JSON.stringify(compact({ url: s.url, secret: s.secret, events: s.events })),
       null, null, options || s);
   }
 
   /** Deactivates a registered webhook → { success, id, active: false }. */
-  deleteWebhook(webhookId, options) {
+  async deleteWebhook(webhookId, options) {
     return this._call('webhook_delete', String(webhookId), null, null, options);
   }
 
@@ -435,7 +435,7 @@ class DC1RenterClient {
 
   /** One request to a route libdc1 does not wrap, with the client's auth, deadline, retries
    * (reads only) and error mapping → { http_status, request_id, body }. */
-  request(method, path, body, options) {
+  async request(method, path, body, options) {
     return this._call('request', String(method).toUpperCase(), path,
       body === undefined || body === null ? null : JSON.stringify(body), options);
   }
@@ -455,7 +455,7 @@ class JobsResource {
   streamLogs(id, options) { return this._c.streamLogs(id, options); }
   status(id, options) { return this._c.getJobStatus(id, options); }
   output(id, options) { return this._c.getJobOutput(id, options); }
-  saveImage(id, path, options) { return this._c.saveImage(id, path, options); }
+  async saveImage(id, path, options) { return this._c.saveImage(id, path, options); }
 }
 
 class ProvidersResource {

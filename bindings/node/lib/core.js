@@ -68,7 +68,8 @@ class Core {
     if (!signal) return this.addon.call(this.handle, fn, a, b, c, null).then(parse, (r) => { throw toError(r); });
     if (signal.aborted) return Promise.reject(abortError(signal));
     const stop = this.addon.stopNew();
-    return this._bind(this.addon.call(this.handle, fn, a, b, c, stop), signal, stop);
+    const p = this.addon.call(this.handle, fn, a, b, c, stop).then(parse, (r) => { throw toError(r); });
+    return this._bind(p, signal, stop, false);
   }
 
   /** One long call on its own thread; onEvent(object) for each event it reports. */
@@ -94,7 +95,10 @@ class Core {
       if (handlerError) throw handlerError;
       throw toError(r);
     });
-    return signal ? this._bind(p, signal, stop, true) : p;
+    // With the issue-11 core, callback calls also receive ticks, so the callback reading the
+    // stop flag ends them promptly even while no data flows.
+    const viaCallback = this.info.watch && (kind !== this.kind.chat || Boolean(onEvent));
+    return signal ? this._bind(p, signal, stop, viaCallback) : p;
   }
 
   /** Ties a call to its AbortSignal: the abort listener triggers the call's stop; the call
