@@ -33,7 +33,7 @@ deps:
 
 lib: deps $(LIBFILE)
 
-SWIFT_SOURCES := $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap') Package.swift build-support/libdc1.map
+SWIFT_SOURCES := $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap') Package.swift build-support/libdc1.map include/dc1.h
 
 $(LIBFILE): $(SWIFT_SOURCES)
 	@mkdir -p $(BUILD)

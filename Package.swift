@@ -19,13 +19,15 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        // include/dc1.h itself: the C API the exports must match, the version, the codes.
+        .systemLibrary(name: "CDC1"),
         // The core: transport, JSON, errors, retries, resources. Imports Glibc only.
-        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson"]),
+        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson", "CDC1"]),
         // Typed Swift API over the core.
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.
-        .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson"]),
+        .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
         .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson"]),
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1"]),
     ]
 )

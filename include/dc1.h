@@ -24,7 +24,7 @@
  *               "fields": [ {"field","message"} ],  400 "Validation failed" details
  *               "body": { … } | "…",            the server's error body, when any
  *               "job": { … },                   job-related failures: the job's last state
- *               "job_id": "…",                  dc1_job_wait timeouts
+ *               "job_id": "…",                  DC1_E_WAIT_TIMEOUT: the job waited for
  *               "candidates": [ … ],            DC1_E_SUBMIT_UNKNOWN: matching jobs in history
  *               "fate_unknown": true,           an interrupted write that had been sent
  *               "partial": { … } }              a streamed chat cut short: the text so far
@@ -52,8 +52,10 @@
  *           with its retries; the few calls that make a second request (submit's
  *           reconciliation, cancel's check, output of a serving vllm_serve job,
  *           webhook management) give it its own such budget; waits and streams
- *           have their own "timeout_ms". Any blocking call can be ended early
- *           from another thread with dc1_client_interrupt(). The library
+ *           have their own "timeout_ms". Any blocking call can be ended early:
+ *           every call on a client by dc1_client_interrupt(), the calls of one
+ *           thread by a dc1_stop bound to it (dc1_stop_bind), and a call that
+ *           takes a callback by a non-zero return from it. The library
  *           never prints, never calls exit(), never installs signal handlers
  *           (CURLOPT_NOSIGNAL) and leaves no thread running after a call returns.
  *
@@ -116,7 +118,8 @@ DC1_EXPORT const char *dc1_version(void);
 /** Connection refused or reset, DNS or TLS failure (after retries). A connect that
  *  times out is DC1_E_TIMEOUT. */
 #define DC1_E_NETWORK              -2
-/** The call's deadline passed (HTTP request or dc1_job_wait). */
+/** One HTTP request (with its retries) ran out of its deadline. A wait whose own
+ *  deadline passed is DC1_E_WAIT_TIMEOUT. */
 #define DC1_E_TIMEOUT              -3
 /** 401 or 403: missing, invalid or wrong kind of key, or not your job. */
 #define DC1_E_AUTH                 -4
@@ -142,7 +145,8 @@ DC1_EXPORT const char *dc1_version(void);
 #define DC1_E_JOB_CANCELLED       -13
 /** The job has no output yet (202 on output). */
 #define DC1_E_NOT_READY           -14
-/** The call was ended by dc1_client_interrupt(). */
+/** The call was ended early: by dc1_client_interrupt(), by a triggered dc1_stop bound to
+ *  the calling thread, or by its callback (dc1_job_watch). */
 #define DC1_E_INTERRUPTED         -15
 /** A submit was sent but its answer was lost (reset, timeout, 502/504). The job MAY
  *  exist and be charged; the library did not resubmit. The error document holds
@@ -156,6 +160,10 @@ DC1_EXPORT const char *dc1_version(void);
 #define DC1_E_IO                  -19
 /** A webhook signature did not match (dc1_webhook_verify). */
 #define DC1_E_BAD_SIGNATURE       -20
+/** A wait's own deadline ("timeout_ms" of dc1_job_watch / dc1_job_wait) passed before the
+ *  job got where it was waited for. The error document holds "job" (its last state seen)
+ *  and "job_id". Not a network problem: the job may still finish. */
+#define DC1_E_WAIT_TIMEOUT        -21
 /** A bug in libdc1. Please report it. */
 #define DC1_E_INTERNAL            -99
 
@@ -219,6 +227,15 @@ DC1_EXPORT void dc1_client_free(dc1_client *client);
  */
 DC1_EXPORT int dc1_client_interrupt(dc1_client *client);
 
+/**
+ * Receives one event as a JSON object (borrowed; valid during the callback), on the
+ * thread that made the call: watch events (dc1_job_watch), stream events, chat tokens.
+ * Return 0 to continue, non-zero to end that call: dc1_job_watch then fails
+ * DC1_E_INTERRUPTED; a stream or a streamed chat returns 0 with "ended": "stopped"
+ * (what arrived so far is a valid result).
+ */
+typedef int (*dc1_event_fn)(void *user_data, const char *event_json);
+
 /** Log levels passed to a dc1_log_fn. */
 #define DC1_LOG_DEBUG 0
 #define DC1_LOG_INFO  1
@@ -240,6 +257,51 @@ typedef void (*dc1_log_fn)(void *user_data, int level, const char *message);
  */
 DC1_EXPORT int dc1_client_set_logger(dc1_client *client, dc1_log_fn fn, void *user_data,
                                      int min_level);
+
+/* ===========================================================================
+ * Stopping one call
+ * ======================================================================== */
+
+/**
+ * A per-call stop: ends the calls of the threads it is bound to, and no others.
+ * (dc1_client_interrupt() ends every call on a client; a callback's non-zero return
+ * ends only the call it belongs to.) Typical use — a binding's cancel button, an
+ * AbortSignal, a task cancellation:
+ *
+ *     dc1_stop *s; dc1_stop_new(&s);        // owner
+ *     dc1_stop_bind(s);                     // on the worker thread
+ *     rc = dc1_job_get(c, id, &out);        // DC1_E_INTERRUPTED if s fires meanwhile
+ *     dc1_stop_bind(NULL);
+ *     …  dc1_stop_trigger(s);               // from any other thread
+ *     dc1_stop_free(s);                     // once no thread has it bound
+ */
+typedef struct dc1_stop dc1_stop;
+
+/** Creates an untriggered stop. Returns 0, DC1_E_INVALID_ARGUMENT (out NULL), DC1_E_NO_MEMORY. */
+DC1_EXPORT int dc1_stop_new(dc1_stop **out);
+
+/**
+ * Triggers the stop: every blocking call made on a thread it is bound to returns
+ * DC1_E_INTERRUPTED within one 25 ms poll slice (at once if it starts afterwards).
+ * Idempotent; never blocks; safe from any thread. An interrupted submit that had
+ * been sent says so ("fate_unknown": true), as with dc1_client_interrupt().
+ * Returns 0, or DC1_E_INVALID_ARGUMENT for NULL.
+ */
+DC1_EXPORT int dc1_stop_trigger(dc1_stop *stop);
+
+/** 1 when the stop was triggered, 0 when not or for NULL. Never blocks. */
+DC1_EXPORT int dc1_stop_is_triggered(const dc1_stop *stop);
+
+/**
+ * Binds `stop` to the calling thread (replacing any stop bound before); NULL unbinds.
+ * Every libdc1 call this thread makes while it is bound — on any client — can be ended
+ * with dc1_stop_trigger(). The binding holds a reference: dc1_stop_free() while bound
+ * is safe, the stop lives until it is unbound. Returns 0.
+ */
+DC1_EXPORT int dc1_stop_bind(dc1_stop *stop);
+
+/** Releases the caller's reference. NULL is a no-op. */
+DC1_EXPORT void dc1_stop_free(dc1_stop *stop);
 
 /* ===========================================================================
  * Account
@@ -337,16 +399,20 @@ DC1_EXPORT int dc1_job_get(dc1_client *client, const char *job_id, char **out_js
 DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out_json);
 
 /**
- * Waits for a job. options_json (may be NULL):
- *   "timeout_ms"          int    default 600000 (10 min); 0 is not allowed
- *   "poll_interval_ms"    int    first interval, default 1000
+ * Waits for a job and reports what it sees: the one wait of libdc1 (bindings and the
+ * CLI use it; dc1_job_wait is this call without a callback).
+ *
+ * options_json (may be NULL):
+ *   "timeout_ms"          int    the wait's deadline, default 600000 (10 min); 0 is not allowed
+ *   "mode"                "terminal" (default) | "ready" | "auto"
+ *   "poll_interval_ms"    int    first polling interval, default 1000
  *   "max_poll_interval_ms" int   the interval grows ×1.5 up to this, default 10000
- *   "mode"                "terminal" (default) | "ready"
- *   "cancel_on_timeout"   bool   cancel the job when the wait times out
  *   "use_stream"          bool   default true: follow the status stream
  *                                (dc1_job_status_stream) — one connection instead
  *                                of a poll per interval — and fall back to polling
  *                                when the server does not offer it
+ *   "cancel_on_timeout"   bool   cancel the job when the wait times out
+ *   "tick_ms"             int    how often on_event gets a "tick", default 250 (50–60000)
  * mode "terminal": returns 0 once the status is terminal (completed, failed,
  *   cancelled, done, permanently_failed, timed_out) — whatever it is; read
  *   "status". Unknown and backward statuses are tolerated.
@@ -354,14 +420,38 @@ DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out
  *   (it polls the full job, which carries endpoint_url); fails DC1_E_JOB_FAILED /
  *   DC1_E_JOB_CANCELLED if the job ends first, DC1_E_NOT_READY if it completed
  *   without ever exposing an endpoint.
+ * mode "auto": reads the job first and waits in "ready" mode for a vllm_serve job
+ *   (which keeps running while it serves) and in "terminal" mode for every other
+ *   type, so a caller need not know the type.
+ * Transient failures (network, a request timeout, 5xx, 429, protocol) do not end the
+ * wait — it rides them out until its deadline and then names the last one; others
+ * (auth, not found) end it at once. A 429 stretches the interval to its Retry-After.
+ *
+ * on_event (may be NULL) is called on the calling thread with a JSON object
+ * (borrowed for the duration of the call):
+ *   {"type":"status","job_id","status","previous","source":"stream"|"poll"|"job",
+ *    "elapsed_ms","job":{…the document that carried the status…}}   on every change,
+ *    the first one included;
+ *   {"type":"retry","job_id","code":"DC1_E_SERVER","message","elapsed_ms"}   a
+ *    transient failure the wait rides out;
+ *   {"type":"tick","job_id","status" (last seen, or null),"elapsed_ms","remaining_ms",
+ *    "attempts" (requests made so far)}   every "tick_ms" while the wait waits,
+ *    including while a request is in flight, so a caller can draw progress and
+ *    check its own cancel flag (e.g. a pending signal).
+ * A non-zero return from on_event ends this call — only this one — within a poll
+ * slice, with DC1_E_INTERRUPTED. It may call other libdc1 functions.
+ *
  * out: the job document (dc1_job_get) at the end, plus "polls" (requests made for
- * status) and, when the stream was used, "stream_connections".
- * Polling uses /status (light). Transient failures (network, timeout, 5xx, 429,
- * protocol) do not end the wait — it keeps trying until its deadline and then
- * names the last error; others (auth, not found) end it at once.
- * Fails: DC1_E_TIMEOUT (the error document holds "job": last state, "job_id"),
- * DC1_E_INTERRUPTED, DC1_E_AUTH, DC1_E_NOT_FOUND.
+ * status), "mode" ("terminal" or "ready": what the wait waited for) and, when the
+ * stream was used, "stream_connections".
+ * Fails: DC1_E_WAIT_TIMEOUT (the error document holds "job": last state, "job_id"),
+ * DC1_E_INTERRUPTED, DC1_E_AUTH, DC1_E_NOT_FOUND, DC1_E_JOB_FAILED /
+ * DC1_E_JOB_CANCELLED / DC1_E_NOT_READY (mode ready), DC1_E_INVALID_ARGUMENT.
  */
+DC1_EXPORT int dc1_job_watch(dc1_client *client, const char *job_id, const char *options_json,
+                             dc1_event_fn on_event, void *user_data, char **out_json);
+
+/** dc1_job_watch(client, job_id, options_json, NULL, NULL, out_json). */
 DC1_EXPORT int dc1_job_wait(dc1_client *client, const char *job_id, const char *options_json,
                             char **out_json);
 
@@ -444,19 +534,15 @@ DC1_EXPORT int dc1_request(dc1_client *client, const char *method, const char *p
  * Streaming
  * ======================================================================== */
 
-/**
- * Receives one streamed event as a JSON object (borrowed; valid during the call).
- * Called on the thread that made the streaming call. Return 0 to continue, non-zero
- * to stop the stream (the call then returns 0 with "ended": "stopped").
- */
-typedef int (*dc1_event_fn)(void *user_data, const char *event_json);
 
 /**
  * Follows GET /api/jobs/{id}/logs/stream (server-sent events) until the job's end event.
  * options_json (may be NULL): {"since": int (resume after this line number, default 0),
  *   "timeout_ms": int (whole call, default 3600000), "idle_timeout_ms": int (no event for
  *   this long — keep-alive comments do not count — means a stalled stream: reconnect;
- *   default 60000), "max_reconnects": int (default 10)}.
+ *   default 60000), "max_reconnects": int (default 10), "tick_ms": int (50–60000: also
+ *   deliver {"type":"tick","elapsed_ms"} this often, so the caller can stop the stream
+ *   while no line arrives; default none)}.
  * Each log line reaches on_event as {"type":"log","line_no","level","line","logged_at",…};
  * the last event is {"type":"end","status":…}. A dropped connection is resumed with
  * ?since=<last line_no>, so no line is delivered twice. A stream on a job that is already
@@ -482,7 +568,7 @@ DC1_EXPORT int dc1_job_status_stream(dc1_client *client, const char *job_id, con
  * One OpenAI-compatible chat completion. Never retried once streaming has begun.
  * request_json: {"model","messages":[{"role","content"}],…any OpenAI field…,
  *   "stream": bool, "endpoint_url"?: a vllm_serve job's endpoint ("http://…/v1"),
- *   "timeout_ms"?}. Without endpoint_url it goes to {base_url}/v1/chat/completions with
+ *   "timeout_ms"?, "tick_ms"? (streaming: also deliver {"type":"tick","elapsed_ms"})}. Without endpoint_url it goes to {base_url}/v1/chat/completions with
  * `Authorization: Bearer` and an Idempotency-Key (so a retried call is not billed twice);
  * with endpoint_url it goes there directly and the API key is never sent.
  * Non-streaming (or on_token NULL): out is the completion body plus "content" (the first

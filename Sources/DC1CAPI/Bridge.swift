@@ -1,3 +1,4 @@
+import CDC1
 import CJansson
 import DC1Core
 import Glibc
@@ -79,4 +80,11 @@ func jsonArgument(_ p: UnsafePointer<CChar>?, _ name: String, required: Bool = f
         case .invalid(let why): throw DC1Error(.invalidArgument, "\(name) is not valid JSON: \(why)")
         }
     }
+}
+
+/// Hands one event to the caller's callback as a borrowed JSON string; true to continue.
+func deliver(_ fn: dc1_event_fn, _ user: UnsafeMutableRawPointer?, _ event: JSON) -> Bool {
+    guard let text = event.dumpMalloc() else { return false }
+    defer { free(text) }
+    return fn(user, text) == 0
 }

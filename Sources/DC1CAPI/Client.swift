@@ -1,8 +1,9 @@
+import CDC1
 import CJansson
 import DC1Core
 import Glibc
 
-@c public func dc1_client_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ optionsJSON: UnsafePointer<CChar>?) -> Int32 {
+@c @implementation public func dc1_client_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ optionsJSON: UnsafePointer<CChar>?) -> Int32 {
     out?.pointee = nil
     guard let out else { return fail(nil, .init(.invalidArgument, "out is NULL")) }
     do throws(DC1Error) {
@@ -24,12 +25,12 @@ private func wipeAPIKey(in opts: JSON) {
     explicit_bzero(UnsafeMutableRawPointer(mutating: p), n)
 }
 
-@c public func dc1_client_free(_ client: OpaquePointer?) {
+@c @implementation public func dc1_client_free(_ client: OpaquePointer?) {
     guard let client else { return }
     Unmanaged<CoreClient>.fromOpaque(UnsafeRawPointer(client)).release()
 }
 
-@c public func dc1_client_interrupt(_ handle: OpaquePointer?) -> Int32 {
+@c @implementation public func dc1_client_interrupt(_ handle: OpaquePointer?) -> Int32 {
     do throws(DC1Error) {
         try client(handle).interrupt()
         return 0
@@ -38,12 +39,10 @@ private func wipeAPIKey(in opts: JSON) {
     }
 }
 
-public typealias dc1_log_fn = @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) -> Void
-
 /// A user_data pointer carried into a @Sendable closure; the caller owns its thread rules.
 private struct UserData: @unchecked Sendable { let p: UnsafeMutableRawPointer? }
 
-@c public func dc1_client_set_logger(_ handle: OpaquePointer?, _ fn: dc1_log_fn?, _ userData: UnsafeMutableRawPointer?,
+@c @implementation public func dc1_client_set_logger(_ handle: OpaquePointer?, _ fn: dc1_log_fn?, _ userData: UnsafeMutableRawPointer?,
                                      _ minLevel: Int32) -> Int32 {
     do throws(DC1Error) {
         let c = try client(handle)

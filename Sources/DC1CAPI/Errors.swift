@@ -1,3 +1,4 @@
+import CDC1
 import Glibc
 import DC1Core
 
@@ -9,10 +10,10 @@ nonisolated(unsafe) private let names: [Int32: UnsafePointer<CChar>] = {
 }()
 nonisolated(unsafe) private let unknownName: UnsafePointer<CChar> = UnsafePointer(strdup("DC1_E_UNKNOWN")!)
 
-@c public func dc1_strerror(_ code: Int32) -> UnsafePointer<CChar> {
+@c @implementation public func dc1_strerror(_ code: Int32) -> UnsafePointer<CChar>? {
     names[code] ?? unknownName
 }
 
-@c public func dc1_last_error() -> UnsafePointer<CChar> {
+@c @implementation public func dc1_last_error() -> UnsafePointer<CChar>? {
     lastErrorPointer()
 }

@@ -1,44 +1,52 @@
+import CDC1
 import DC1Core
 
-@c public func dc1_job_submit(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_submit(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.submit(try jsonArgument(request, "request_json", required: true))
     }
 }
 
-@c public func dc1_job_get(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_get(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.job(try text(jobID, "job_id"))
     }
 }
 
-@c public func dc1_job_status(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_status(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.jobStatus(try text(jobID, "job_id"))
     }
 }
 
-@c public func dc1_job_wait(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
-                            _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_watch(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
+                                             _ options: UnsafePointer<CChar>?, _ onEvent: dc1_event_fn?,
+                                             _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         let id = try text(jobID, "job_id")
         let w = try CoreClient.WaitOptions.from(try jsonArgument(options, "options_json"))
-        return try c.wait(id, options: w)
+        guard let onEvent else { return try c.watch(id, options: w, onEvent: nil) }
+        return try c.watch(id, options: w) { deliver(onEvent, user, $0) }
     }
 }
 
-@c public func dc1_job_output(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_wait(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
+                                            _ options: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+    dc1_job_watch(handle, jobID, options, nil, nil, out)
+}
+
+@c @implementation public func dc1_job_output(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.output(try text(jobID, "job_id"))
     }
 }
 
-@c public func dc1_job_save_image(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
+@c @implementation public func dc1_job_save_image(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
                                   _ out: OutJSON) -> Int32 {
     exported(out, outRequired: false) { () throws(DC1Error) in
         let c = try client(handle)
@@ -47,14 +55,14 @@ import DC1Core
     }
 }
 
-@c public func dc1_job_cancel(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_cancel(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.cancel(try text(jobID, "job_id"))
     }
 }
 
-@c public func dc1_job_logs(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+@c @implementation public func dc1_job_logs(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
                             _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
@@ -63,7 +71,7 @@ import DC1Core
     }
 }
 
-@c public func dc1_jobs_history(_ handle: OpaquePointer?, _ options: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_jobs_history(_ handle: OpaquePointer?, _ options: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.history(options: try jsonArgument(options, "options_json"))

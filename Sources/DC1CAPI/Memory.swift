@@ -1,5 +1,6 @@
+import CDC1
 import Glibc
 
-@c public func dc1_free(_ ptr: UnsafeMutableRawPointer?) {
+@c @implementation public func dc1_free(_ ptr: UnsafeMutableRawPointer?) {
     free(ptr)
 }

@@ -1,6 +1,7 @@
+import CDC1
 import DC1Core
 
-@c public func dc1_request(_ handle: OpaquePointer?, _ method: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
+@c @implementation public func dc1_request(_ handle: OpaquePointer?, _ method: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
                            _ body: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)

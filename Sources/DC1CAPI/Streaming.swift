@@ -1,14 +1,6 @@
+import CDC1
 import Glibc
 import DC1Core
-
-public typealias dc1_event_fn = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32
-
-/// Hands one event to the caller's callback as a borrowed JSON string; true to continue.
-private func deliver(_ fn: dc1_event_fn, _ user: UnsafeMutableRawPointer?, _ event: JSON) -> Bool {
-    guard let text = event.dumpMalloc() else { return false }
-    defer { free(text) }
-    return fn(user, text) == 0
-}
 
 /// The shared shape of the two job streams: arguments checked, events handed to the callback.
 private func jobStream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
@@ -23,21 +15,21 @@ private func jobStream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
     }
 }
 
-@c public func dc1_job_logs_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+@c @implementation public func dc1_job_logs_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
                                    _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
     jobStream(handle, jobID, options, onEvent, user, out) { (c, id, o, sink) throws(DC1Error) in
-        try c.streamLogs(id, options: o, onEvent: sink)
+        try c.followLogs(id, options: o, onEvent: sink)
     }
 }
 
-@c public func dc1_job_status_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+@c @implementation public func dc1_job_status_stream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
                                      _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
     jobStream(handle, jobID, options, onEvent, user, out) { (c, id, o, sink) throws(DC1Error) in
         try c.streamStatus(id, options: o, onEvent: sink)
     }
 }
 
-@c public func dc1_chat(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ onToken: dc1_event_fn?,
+@c @implementation public func dc1_chat(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ onToken: dc1_event_fn?,
                         _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)

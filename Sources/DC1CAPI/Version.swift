@@ -1,7 +1,10 @@
+import CDC1
 import DC1Core
+import Glibc
 
-private let versionString: StaticString = "0.1.0"
+/// DC1_VERSION_STRING as a C string that lives as long as the process.
+nonisolated(unsafe) private let versionString: UnsafePointer<CChar> = UnsafePointer(strdup(libraryVersion)!)
 
-@c public func dc1_version() -> UnsafePointer<CChar> {
-    UnsafeRawPointer(versionString.utf8Start).assumingMemoryBound(to: CChar.self)
+@c @implementation public func dc1_version() -> UnsafePointer<CChar>? {
+    versionString
 }

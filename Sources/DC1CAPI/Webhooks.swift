@@ -1,7 +1,8 @@
+import CDC1
 import DC1Core
 import Glibc
 
-@c public func dc1_webhook_verify(_ secret: UnsafePointer<CChar>?, _ signature: UnsafePointer<CChar>?,
+@c @implementation public func dc1_webhook_verify(_ secret: UnsafePointer<CChar>?, _ signature: UnsafePointer<CChar>?,
                                   _ body: UnsafePointer<CChar>?, _ bodyLen: Int) -> Int32 {
     guard let secret else { return fail(nil, .invalid("secret is NULL")) }
     guard let signature else { return fail(nil, .invalid("signature_header is NULL")) }
@@ -14,7 +15,7 @@ import Glibc
     return fail(nil, DC1Error(.badSignature, "the webhook signature does not match the body"))
 }
 
-@c public func dc1_webhook_parse(_ body: UnsafePointer<CChar>?, _ bodyLen: Int, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_webhook_parse(_ body: UnsafePointer<CChar>?, _ bodyLen: Int, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         guard let body else { throw DC1Error(.invalidArgument, "body is NULL") }
         let doc: JSON
@@ -24,7 +25,7 @@ import Glibc
     }
 }
 
-@c public func dc1_webhook_set_url(_ handle: OpaquePointer?, _ url: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_webhook_set_url(_ handle: OpaquePointer?, _ url: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         let u = url == nil ? nil : try text(url, "url")
@@ -32,18 +33,18 @@ import Glibc
     }
 }
 
-@c public func dc1_webhooks_list(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_webhooks_list(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in try client(handle).webhooks() }
 }
 
-@c public func dc1_webhook_register(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_webhook_register(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.registerWebhook(try jsonArgument(request, "request_json", required: true))
     }
 }
 
-@c public func dc1_webhook_delete(_ handle: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_webhook_delete(_ handle: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
     exported(out) { () throws(DC1Error) in
         let c = try client(handle)
         return try c.deleteWebhook(try text(id, "webhook_id"))

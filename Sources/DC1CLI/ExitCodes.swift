@@ -26,13 +26,14 @@ enum ExitCode {
         case .notFound: return notFound
         case .insufficientBalance, .quotaExceeded: return balance
         case .rateLimited: return rateLimited
-        case .network, .timeout: return network
+        case .network, .timeout, .waitTimeout: return network
         case .server, .protocolError, .http, .noMemory, .internal: return server
         case .badSignature: return badSignature
         case .jobFailed, .jobCancelled: return jobFailed
         case .notReady: return notReady
         case .submitUnknown: return submitUnknown
         case .interrupted: return interrupted
+        default: return server
         }
     }
 

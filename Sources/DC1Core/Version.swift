@@ -1,2 +1,4 @@
-/// Keep in step with DC1_VERSION_* in include/dc1.h (an ABI test checks it).
-public let libraryVersion = "0.1.0"
+import CDC1
+
+/// The library's version: DC1_VERSION_STRING of include/dc1.h, the one place it is written.
+public let libraryVersion = DC1_VERSION_STRING

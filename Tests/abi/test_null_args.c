@@ -36,6 +36,7 @@ int main(void) {
     INVALID(dc1_job_get(NULL, "job-1", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(NULL, "job-1", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(NULL, "job-1", NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_watch(NULL, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_output(NULL, "job-1", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_save_image(NULL, "job-1", "/tmp/x.png", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_cancel(NULL, "job-1", &out)); dc1_free(out); out = NULL;
@@ -51,6 +52,7 @@ int main(void) {
     INVALID(dc1_job_get(c, "job-1", NULL));
     INVALID(dc1_job_status(c, "job-1", NULL));
     INVALID(dc1_job_wait(c, "job-1", NULL, NULL));
+    INVALID(dc1_job_watch(c, "job-1", NULL, NULL, NULL, NULL));
     INVALID(dc1_job_output(c, "job-1", NULL));
     INVALID(dc1_job_cancel(c, "job-1", NULL));
     INVALID(dc1_job_logs(c, "job-1", NULL, NULL));
@@ -62,6 +64,7 @@ int main(void) {
     INVALID(dc1_job_get(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(c, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_watch(c, NULL, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_output(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_save_image(c, NULL, "/tmp/x.png", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_save_image(c, "job-1", NULL, &out)); dc1_free(out); out = NULL;
@@ -124,6 +127,8 @@ int main(void) {
     INVALID(dc1_providers_list(c, "{\"colour\":1}", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(c, "job-1", "{\"timeout_ms\":\"soon\"}", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(c, "job-1", "{\"mode\":\"later\"}", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_watch(c, "job-1", "{\"tick_ms\":1}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_logs_stream(c, "job-1", "{\"tick_ms\":\"often\"}", NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_logs(c, "job-1", "{\"limit\":0}", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_jobs_history(c, "{\"limit\":-1}", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_request(c, "BREW", "/api/health", NULL, &out)); dc1_free(out); out = NULL;
@@ -142,6 +147,31 @@ int main(void) {
     INVALID(dc1_client_new(&c2, "{\"base_url\":\"http://api.dcp.sa\"}"));
     INVALID(dc1_client_new(&c2, "{\"api_key\":\"dcp-renter-x\\r\\nX: y\"}"));
     CHECK(c2 == NULL, "no client is returned on failure");
+    /* stops */
+    INVALID(dc1_stop_new(NULL));
+    INVALID(dc1_stop_trigger(NULL));
+    CHECK(dc1_stop_is_triggered(NULL) == 0, "dc1_stop_is_triggered(NULL) is 0");
+    CHECK(dc1_stop_bind(NULL) == DC1_OK, "dc1_stop_bind(NULL) unbinds");
+    dc1_stop_free(NULL);
+    CHECK(1, "dc1_stop_free(NULL) is a no-op");
+    {
+        dc1_stop *s = NULL;
+        CHECK(dc1_stop_new(&s) == DC1_OK && s, "dc1_stop_new");
+        CHECK(dc1_stop_is_triggered(s) == 0, "a new stop is not triggered");
+        dc1_stop_bind(s);
+        dc1_stop_free(s);                       /* safe while bound: the binding holds a reference */
+        CHECK(dc1_stop_is_triggered(s) == 0, "a freed but bound stop is still alive");
+        dc1_stop_trigger(s);
+        int rc2 = dc1_balance(c, &out);
+        CHECK(rc2 == DC1_E_INTERRUPTED, "a call under a triggered stop -> %s", dc1_strerror(rc2));
+        dc1_free(out); out = NULL;
+        dc1_stop_bind(NULL);
+        rc2 = dc1_balance(c, &out);
+        CHECK(rc2 == DC1_E_NETWORK, "unbound, the same call runs -> %s", dc1_strerror(rc2));
+        dc1_free(out); out = NULL;
+    }
+    CHECK(strcmp(dc1_strerror(DC1_E_WAIT_TIMEOUT), "DC1_E_WAIT_TIMEOUT") == 0, "strerror(WAIT_TIMEOUT)");
+
     CHECK(dc1_client_new(&c2, "{\"base_url\":\"http://api.example.com\",\"allow_insecure_http\":true}") == DC1_OK,
           "plain http to a remote host with the opt-in");
     dc1_client_free(c2);

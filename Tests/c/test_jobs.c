@@ -144,7 +144,7 @@ int main(void) {
     long long t0 = now_ms();
     d = wait_job(c, slow, "{\"timeout_ms\":700,\"poll_interval_ms\":100}", &rc);
     long long took = now_ms() - t0;
-    CHECK(rc == DC1_E_TIMEOUT, "wait on a slow job times out (%s)", dc1_strerror(rc));
+    CHECK(rc == DC1_E_WAIT_TIMEOUT, "wait on a slow job times out (%s)", dc1_strerror(rc));
     CHECK(took < 3000, "…within its deadline (%lld ms)", took);
     CHECK(d && json_is_object(json_object_get(d, "job")) && jstr(d, "job_id"), "the timeout error carries the job");
     json_decref(d);

@@ -1,11 +1,8 @@
 import DC1Core
 
-/// `logs`: GET /api/jobs/{id}/logs (§8.5). `-f` follows the log stream (§8.6, SSE; the core sends
-/// the key in the x-renter-key header, which that route accepts after ?key) and falls back to
-/// polling with `since` when the stream is not available.
+/// `logs`: GET /api/jobs/{id}/logs (§8.5). `-f` follows the log to the job's end through the
+/// core (the SSE stream of §8.6, or polling with `since` where the server has no stream).
 enum LogsCommand {
-    static let pollMs: Int64 = 1_000
-
     static let logs = Command(
         name: "logs", usage: "logs <job_id> [-f] [--since N]",
         summary: "print a job's log lines (-f: follow until the job ends)",
@@ -21,66 +18,46 @@ enum LogsCommand {
         var since = try a.int("--since", 0...Int(Int32.max)) ?? 0
         let follow = a.has("-f")
         let c = ctx.console
-        var drainedAfterEnd = false
-        var first = true
-
         if follow {
+            // The core follows the stream, or polls where there is none; the CLI only prints.
             var so = CoreClient.StreamOptions()
             so.since = since
             so.timeoutMs = 24 * 3_600_000
-            do {
-                let summary = try client.streamLogs(jobID, options: so) { ev in
-                    if ctx.json { c.outJSON(ev) }
-                    else if ev.string("type") == "log" { c.out(format(ev)) }
-                    c.flush()
-                    return !Interrupts.shared.isInterrupted
+            so.tickMs = 100
+            let summary = try client.followLogs(jobID, options: so) { ev in
+                if Interrupts.shared.isInterrupted { return false }
+                switch ev.string("type") {
+                case "tick": return true
+                case "log": if ctx.json { c.outJSON(ev) } else { c.out(format(ev)) }
+                default: if ctx.json { c.outJSON(ev) }
                 }
-                if Interrupts.shared.isInterrupted { throw Interrupts.error() }
-                if !ctx.json { c.err("dc1: job \(jobID) is \(summary.string("status") ?? "finished")") }
-                return ExitCode.ok
-            } catch let e as DC1Error where e.code == .protocolError || e.code == .http
-                        || (e.code == .notFound && !(e.detail("body")?.isObject ?? false)) {
-                if ctx.globals.verbose { c.err("dc1: log stream unavailable (\(e.message)); polling") }
+                c.flush()
+                return true
             }
+            if Interrupts.shared.isInterrupted { throw Interrupts.error() }
+            if !ctx.json { c.err("dc1: job \(jobID) is \(summary.string("status") ?? "finished")") }
+            return ExitCode.ok
         }
 
+        // One read of everything there is now, page by page.
+        var first = true
         while true {
             if Interrupts.shared.isInterrupted { throw Interrupts.error() }
             let o = JSON.object()
             o.set("since", since)
             o.set("limit", 1000)
-            let doc: JSON
-            do {
-                doc = try client.logs(jobID, options: o)
-            } catch let e as DC1Error where follow && !first && [DC1Code.network, .timeout, .server, .rateLimited].contains(e.code) {
-                if ctx.globals.verbose { c.err("dc1: logs poll failed (\(e.message)); retrying") }
-                guard Interrupts.shared.sleep(ms: pollMs) else { throw Interrupts.error() }
-                continue
-            }
+            let doc = try client.logs(jobID, options: o)
             let lines = doc["logs"]?.elements ?? []
             if ctx.json {
-                if !lines.isEmpty || (first && !follow) { c.outJSON(doc) }
+                if !lines.isEmpty || first { c.outJSON(doc) }
             } else {
                 for l in lines { c.out(format(l)) }
             }
             first = false
             c.flush()
             since = doc.int("next_since") ?? since
-            if doc.bool("has_more") ?? false { continue }
-            if !follow { return ExitCode.ok }
-
-            var status = doc.string("status")
-            if status == nil { status = try client.jobStatus(jobID).string("status") }
-            if JobStatus.isTerminal(status) {
-                // One more read: lines written just before the final status may arrive late.
-                if drainedAfterEnd {
-                    if !ctx.json { c.err("dc1: job \(jobID) is \(status ?? "?")") }
-                    return ExitCode.ok
-                }
-                drainedAfterEnd = true
-                continue
-            }
-            guard Interrupts.shared.sleep(ms: pollMs) else { throw Interrupts.error() }
+            if doc.bool("has_more") ?? false, !lines.isEmpty { continue }
+            return ExitCode.ok
         }
     }
 

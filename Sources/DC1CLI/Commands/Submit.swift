@@ -71,7 +71,7 @@ enum SubmitCommand {
         let done: JSON
         do {
             done = try waiter.wait(jobID)
-        } catch let e as DC1Error where e.code == .interrupted || e.code == .timeout {
+        } catch let e as DC1Error where e.code == .interrupted || e.code == .waitTimeout {
             // Only the waiting stopped: say so, and how to pick the job up again.
             var e2 = e
             e2.message += "; job \(jobID) is still on the server (dc1 wait \(jobID), dc1 cancel \(jobID))"

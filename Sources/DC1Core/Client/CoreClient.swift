@@ -42,7 +42,7 @@ public final class CoreClient: @unchecked Sendable {
         InterruptToken(client: self, generation: generation())
     }
 
-    fileprivate func generation() -> Int { interruptGeneration.load(ordering: .acquiring) }
+    func generation() -> Int { interruptGeneration.load(ordering: .acquiring) }
 
     /// Job ids any client in this process has already handed out from submit, so reconciling
     /// a lost submit never claims one of them (the last 1024).
@@ -85,6 +85,7 @@ public final class CoreClient: @unchecked Sendable {
         var route: String { "\(req.method) \(ErrorMapping.routeForMessages(req.path))" }   // messages only
         var attempt = 0
         while true {
+            if token.isInterrupted { throw token.error(attempts: attempt) }   // a stop that came first
             attempt += 1
             let canRetry = attempt <= options.maxRetries
             let requestID = Random.requestID()
@@ -137,14 +138,14 @@ public final class CoreClient: @unchecked Sendable {
                     throw err
                 }
                 log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
-                guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw interrupted(attempt) }
+                guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
 
             case .failure(let f):
                 var err = DC1Error(.network, "\(route): \(f.message)")
                 err.attempts = attempt
                 switch f.kind {
                 case .interrupted:
-                    var e = interrupted(attempt)
+                    var e = token.error(attempts: attempt)
                     if req.idempotency == .unsafe && f.requestSent {
                         e.message += "; the request had been sent, so it may have taken effect (for a submit: the job may exist)"
                         e.setDetail("fate_unknown", .bool(true))
@@ -170,7 +171,7 @@ public final class CoreClient: @unchecked Sendable {
                     let waitMs = backoff(attempt)
                     if waitMs >= deadline.remainingMs { throw err }
                     log(.info, "\(route): \(f.message); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
-                    guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw interrupted(attempt) }
+                    guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
                 }
             }
         }
@@ -180,12 +181,6 @@ public final class CoreClient: @unchecked Sendable {
     func backoff(_ attempt: Int) -> Int64 {
         let exp = Swift.min(options.retryBaseMs << Int64(Swift.min(attempt - 1, 10)), 8_000)
         return exp / 2 + Random.uniform(exp / 2)
-    }
-
-    private func interrupted(_ attempts: Int) -> DC1Error {
-        var e = DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
-        e.attempts = attempts
-        return e
     }
 
     /// Sends and parses a JSON body (a 2xx with no body gives an empty object).
@@ -214,11 +209,4 @@ public final class CoreClient: @unchecked Sendable {
             throw e
         }
     }
-}
-
-/// Whether dc1_client_interrupt() ran since a call began.
-public struct InterruptToken: Sendable {
-    let client: CoreClient
-    let generation: Int
-    public var isInterrupted: Bool { client.generation() != generation }
 }

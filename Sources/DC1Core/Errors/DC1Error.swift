@@ -1,32 +1,74 @@
 /// The error codes of include/dc1.h. Raw values are the C return codes; they are
-/// appended, never renumbered.
-public enum DC1Code: Int32, Sendable, CaseIterable {
-    case ok = 0
-    case invalidArgument = -1
-    case network = -2
-    case timeout = -3
-    case auth = -4
-    case notFound = -5
-    case insufficientBalance = -6
-    case rateLimited = -7
-    case quotaExceeded = -8
-    case validation = -9
-    case server = -10
-    case protocolError = -11
-    case jobFailed = -12
-    case jobCancelled = -13
-    case notReady = -14
-    case interrupted = -15
-    case submitUnknown = -16
-    case http = -17
-    case noMemory = -18
-    case io = -19
-    case badSignature = -20
-    case `internal` = -99
+/// appended, never renumbered (a test checks this table against the header).
+///
+/// A struct over a private enum, so a code added later does not break a `switch` in code
+/// that uses this type: match the codes you handle and keep a `default`.
+public struct DC1Code: Sendable, Hashable, CustomStringConvertible {
+    private enum Base: Int32, CaseIterable {
+        case ok = 0, invalidArgument = -1, network = -2, timeout = -3, auth = -4, notFound = -5
+        case insufficientBalance = -6, rateLimited = -7, quotaExceeded = -8, validation = -9
+        case server = -10, protocolError = -11, jobFailed = -12, jobCancelled = -13, notReady = -14
+        case interrupted = -15, submitUnknown = -16, http = -17, noMemory = -18, io = -19
+        case badSignature = -20, waitTimeout = -21, `internal` = -99
+    }
+
+    private let base: Base
+    private init(_ base: Base) { self.base = base }
+
+    /// The code for a C return value; nil for values this version does not know.
+    public init?(rawValue: Int32) {
+        guard let b = Base(rawValue: rawValue) else { return nil }
+        base = b
+    }
+
+    /// The C return code.
+    public var rawValue: Int32 { base.rawValue }
+
+    public static let ok = DC1Code(.ok)
+    /// A NULL pointer, malformed JSON, a wrong type, a bad id or option. Nothing was sent.
+    public static let invalidArgument = DC1Code(.invalidArgument)
+    /// Connection refused or reset, DNS or TLS failure (after retries).
+    public static let network = DC1Code(.network)
+    /// One HTTP request ran out of its deadline.
+    public static let timeout = DC1Code(.timeout)
+    /// 401 or 403.
+    public static let auth = DC1Code(.auth)
+    /// 404.
+    public static let notFound = DC1Code(.notFound)
+    /// 402.
+    public static let insufficientBalance = DC1Code(.insufficientBalance)
+    /// 429 with Retry-After, after retries.
+    public static let rateLimited = DC1Code(.rateLimited)
+    /// 429 without Retry-After: a daily or monthly quota.
+    public static let quotaExceeded = DC1Code(.quotaExceeded)
+    /// 400.
+    public static let validation = DC1Code(.validation)
+    /// 5xx.
+    public static let server = DC1Code(.server)
+    /// A response that is not what the contract promises.
+    public static let protocolError = DC1Code(.protocolError)
+    public static let jobFailed = DC1Code(.jobFailed)
+    public static let jobCancelled = DC1Code(.jobCancelled)
+    public static let notReady = DC1Code(.notReady)
+    /// Ended by dc1_client_interrupt, a dc1_stop or the call's own callback.
+    public static let interrupted = DC1Code(.interrupted)
+    public static let submitUnknown = DC1Code(.submitUnknown)
+    public static let http = DC1Code(.http)
+    public static let noMemory = DC1Code(.noMemory)
+    public static let io = DC1Code(.io)
+    public static let badSignature = DC1Code(.badSignature)
+    /// A wait's own deadline passed (the job's last state is in the error's "job").
+    public static let waitTimeout = DC1Code(.waitTimeout)
+    public static let `internal` = DC1Code(.internal)
+
+    /// Every code this version knows, in header order.
+    public static var allCases: [DC1Code] { Base.allCases.map(DC1Code.init) }
+
+    public var description: String { name }
 
     /// The symbolic name, as in the header.
     public var name: String {
-        switch self {
+        switch base {
         case .ok: return "DC1_OK"
         case .invalidArgument: return "DC1_E_INVALID_ARGUMENT"
         case .network: return "DC1_E_NETWORK"
@@ -48,6 +90,7 @@ public enum DC1Code: Int32, Sendable, CaseIterable {
         case .noMemory: return "DC1_E_NO_MEMORY"
         case .io: return "DC1_E_IO"
         case .badSignature: return "DC1_E_BAD_SIGNATURE"
+        case .waitTimeout: return "DC1_E_WAIT_TIMEOUT"
         case .internal: return "DC1_E_INTERNAL"
         }
     }

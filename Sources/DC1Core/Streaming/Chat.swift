@@ -20,8 +20,14 @@ extension CoreClient {
             guard let v = t.intValue, v > 0 else { throw .invalid("chat: timeout_ms must be a positive integer") }
             timeout = Int64(v)
         }
+        var tickMs: Int64? = nil
+        if let t = body["tick_ms"] {
+            guard let v = t.intValue, (50...60_000).contains(v) else { throw .invalid("chat: tick_ms must be an integer 50–60000") }
+            tickMs = Int64(v)
+        }
         body.remove("endpoint_url")
         body.remove("timeout_ms")
+        body.remove("tick_ms")
         let streaming = body.bool("stream") ?? false
         if streaming && onToken == nil { body.set("stream", false) }
 
@@ -55,6 +61,8 @@ extension CoreClient {
 
         // Streaming: relay each chunk's delta; a chat stream cannot resume, so no reconnects.
         req.idempotency = .unsafe
+        let onToken = onToken!
+        return try withTicks(tickMs, onToken) { (hook) throws(DC1Error) -> JSON in
         var content = ""
         var chunks = 0
         var finish: String? = nil
@@ -62,7 +70,9 @@ extension CoreClient {
         var routedModel: String? = nil
         var sawDone = false
         let token = interruptToken()
-        let end = try sseConnection(req, deadline: Deadline(afterMs: timeout), idleMs: timeout, token: token) { ev in
+        let end: ConnectionEnd
+        do throws(DC1Error) {
+        end = try sseConnection(req, deadline: Deadline(afterMs: timeout), idleMs: timeout, token: token) { ev in
             if ev.data == "[DONE]" { sawDone = true; return .end }
             guard let chunk = try? JSON.parse(ev.data), chunk.isObject else { return .more }
             chunks += 1
@@ -77,7 +87,10 @@ extension CoreClient {
             t.set("type", "token")
             t.set("content", piece)
             t.set("chunk", chunk)
-            return onToken!(t) ? .more : .stop
+            return onToken(t) ? .more : .stop
+        }
+        } catch where error.code == .interrupted && hook?.stopped == true {
+            end = .finished(stopped: true)
         }
         let out = JSON.object()
         out.set("content", content)
@@ -94,5 +107,6 @@ extension CoreClient {
         }
         out.set("complete", sawDone)
         return out
+        }
     }
 }

@@ -6,15 +6,25 @@ extension CoreClient {
         public var idleTimeoutMs: Int64 = 60_000
         public var since: Int = 0
         public var maxReconnects = 10
+        /// When set, the consumer also gets {"type":"tick","elapsed_ms"} this often, so it can
+        /// stop the stream while no data flows.
+        public var tickMs: Int64? = nil
+        /// Logs: follow by polling GET /logs when the server has no stream (default true).
+        public var pollFallback = true
+        /// Logs, polling fallback: how long to pause between reads.
+        public var pollIntervalMs: Int64 = 1_000
         public init() {}
 
         public static func from(_ json: JSON?) throws(DC1Error) -> StreamOptions {
-            let o = try Opts(json, "options", allowed: ["timeout_ms", "idle_timeout_ms", "since", "max_reconnects"])
+            let o = try Opts(json, "options", allowed: ["timeout_ms", "idle_timeout_ms", "since", "max_reconnects", "tick_ms", "poll_fallback", "poll_interval_ms"])
             var s = StreamOptions()
             if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { s.timeoutMs = Int64(v) }
             if let v = try o.int("idle_timeout_ms", 10...86_400_000) { s.idleTimeoutMs = Int64(v) }
             if let v = try o.int("since", 0...Int(Int32.max)) { s.since = v }
             if let v = try o.int("max_reconnects", 0...1000) { s.maxReconnects = v }
+            if let v = try o.int("tick_ms", 50...60_000) { s.tickMs = Int64(v) }
+            s.pollFallback = try o.bool("poll_fallback") ?? true
+            if let v = try o.int("poll_interval_ms", 10...3_600_000) { s.pollIntervalMs = Int64(v) }
             return s
         }
     }
@@ -80,7 +90,7 @@ extension CoreClient {
             switch error.kind {
             case .interrupted:
                 if idleFired && !token.isInterrupted { return .dropped("no event for \(idleMs) ms (idle timeout)") }
-                throw DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
+                throw token.error()
             case .timeout:
                 throw DC1Error(.timeout, "\(route): the stream's deadline passed")
             case .broken, .truncated, .notSent:
@@ -109,13 +119,21 @@ extension CoreClient {
 
     /// Runs connections until the consumer finishes, reconnecting within the deadline.
     /// `path` is asked anew before each connection (to carry a resume point).
-    func streamLoop(path: () throws(DC1Error) -> String, options o: StreamOptions, token: InterruptToken,
+    /// A stop asked by the consumer's tick (`hook`) ends the loop like a stop asked on an event.
+    func streamLoop(path: () throws(DC1Error) -> String, options o: StreamOptions, hook: TickHook? = nil,
                     onEvent: (SSEEvent) -> StreamControl) throws(DC1Error) -> (stopped: Bool, reconnects: Int) {
+        let token = interruptToken()
         let deadline = Deadline(afterMs: o.timeoutMs)
         var reconnects = 0
         while true {
             let req = HTTPRequest(method: "GET", path: try path())
-            switch try sseConnection(req, deadline: deadline, idleMs: o.idleTimeoutMs, token: token, onEvent: onEvent) {
+            let end: ConnectionEnd
+            do throws(DC1Error) {
+                end = try sseConnection(req, deadline: deadline, idleMs: o.idleTimeoutMs, token: token, onEvent: onEvent)
+            } catch where error.code == .interrupted && hook?.stopped == true {
+                return (true, reconnects)
+            }
+            switch end {
             case .finished(let stopped):
                 return (stopped, reconnects)
             case .dropped(let why):
@@ -126,11 +144,34 @@ extension CoreClient {
                 let wait = Swift.min(backoff(reconnects), Swift.max(deadline.remainingMs - 1, 0))
                 log(.info, "stream dropped (\(why)); reconnect \(reconnects) in \(wait) ms")
                 guard Clock.sleep(ms: wait, stop: { token.isInterrupted }) else {
-                    throw DC1Error(.interrupted, "the call was interrupted by dc1_client_interrupt()")
+                    if hook?.stopped == true { return (true, reconnects) }
+                    throw token.error()
                 }
                 if deadline.expired { throw DC1Error(.timeout, "the stream's deadline passed while reconnecting") }
             }
         }
+    }
+
+    /// Runs `body` with a tick hook that hands {"type":"tick","elapsed_ms"} to `consumer`
+    /// every `tickMs` (when set), on this thread, while the stream waits for data.
+    func withTicks(_ tickMs: Int64?, _ consumer: (JSON) -> Bool,
+                   _ body: (TickHook?) throws(DC1Error) -> JSON) throws(DC1Error) -> JSON {
+        guard let tickMs else { return try body(nil) }
+        let result: Result<JSON, DC1Error> = withoutActuallyEscaping(consumer) { consumer in
+            let started = Clock.nowMs()
+            let hook = TickHook(intervalMs: tickMs) {
+                let t = JSON.object()
+                t.set("type", "tick")
+                t.set("elapsed_ms", Int(Clock.nowMs() - started))
+                return consumer(t)
+            }
+            do throws(DC1Error) {
+                return .success(try hook.run { () throws(DC1Error) -> JSON in try body(hook) })
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     /// GET /api/jobs/{id}/logs/stream (§8.6): every log line, then the end event. Resumes with
@@ -140,12 +181,12 @@ extension CoreClient {
                            onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         try requireKey("logs stream")
-        let token = interruptToken()
+        return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
         var last = o.since
         var lines = 0
         var finalStatus: String? = nil
         let r = try streamLoop(path: { () throws(DC1Error) -> String in try Paths.job(jobID, "/logs/stream?since=\(last)") },
-                               options: o, token: token) { ev in
+                               options: o, hook: hook) { ev in
             guard let doc = try? JSON.parse(ev.data), doc.isObject else { return .more }
             if doc.string("type") == "end" {
                 finalStatus = doc.string("status")
@@ -166,6 +207,7 @@ extension CoreClient {
         out.set("ended", r.stopped ? "stopped" : "end")
         if let finalStatus { out.set("status", finalStatus) }
         return out
+        }
     }
 
     /// GET /api/jobs/{id}/stream (§8.7): status events until `end` or a terminal status.
@@ -173,11 +215,11 @@ extension CoreClient {
     public func streamStatus(_ id: String?, options o: StreamOptions,
                              onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
-        let token = interruptToken()
+        return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
         var events = 0
         var status: String? = nil
         let r = try streamLoop(path: { () throws(DC1Error) -> String in try Paths.job(jobID, "/stream") },
-                               options: o, token: token) { ev in
+                               options: o, hook: hook) { ev in
             let doc = (try? JSON.parse(ev.data)).flatMap { $0.isObject ? $0 : nil } ?? JSON.object()
             let name = ev.event ?? doc.string("event") ?? "message"
             doc.set("event", name)
@@ -194,5 +236,6 @@ extension CoreClient {
         out.set("ended", r.stopped ? "stopped" : "end")
         if let status { out.set("status", status); out.set("terminal", JobStatus.isTerminal(status)) }
         return out
+        }
     }
 }

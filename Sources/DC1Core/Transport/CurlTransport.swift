@@ -131,7 +131,7 @@ final class HandlePool: @unchecked Sendable {
 /// longest an interrupt waits).
 let pollSliceMs: Int32 = 25
 
-/// One HTTP exchange over libcurl, with no retries (those are in RetryingSender).
+/// One HTTP exchange over libcurl, with no retries (CoreClient.send retries).
 final class CurlTransport: @unchecked Sendable {
     let options: ClientOptions
     let pool: HandlePool
@@ -146,7 +146,7 @@ final class CurlTransport: @unchecked Sendable {
     }
 
     /// Performs one attempt. `deadline` bounds the whole exchange; `shouldAbort` is polled
-    /// by libcurl's progress callback (at least once a second, more often while data flows).
+    /// every poll slice (`pollSliceMs`) while the transfer runs.
     func perform(_ req: HTTPRequest, requestID: String, deadline: Deadline,
                  fresh: Bool, shouldAbort: @escaping () -> Bool,
                  onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
@@ -231,7 +231,7 @@ final class CurlTransport: @unchecked Sendable {
                     message: "response body exceeds max_response_bytes (\(options.maxResponseBytes))", requestSent: true)
             }
             if ctx.abortedByCaller {
-                throw TransportFailure(kind: .interrupted, message: "interrupted by dc1_client_interrupt", requestSent: sent)
+                throw TransportFailure(kind: .interrupted, message: "interrupted", requestSent: sent)
             }
             if ctx.stoppedByConsumer, onData != nil {
                 return HTTPResponse(status: responseCode(h), headers: ctx.headers, body: [], requestID: requestID)

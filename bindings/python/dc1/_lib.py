@@ -24,15 +24,17 @@ Loading order (first hit wins):
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import json
 import os
+import signal
 import sys
 import threading
 from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_size_t, c_void_p
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from .errors import LibraryError, code_for_rc, error_from_document
 
@@ -47,6 +49,7 @@ DC1_OK = 0
 DC1_E_INVALID_ARGUMENT = -1
 DC1_E_INTERRUPTED = -15
 DC1_E_BAD_SIGNATURE = -20
+DC1_E_WAIT_TIMEOUT = -21
 DC1_E_INTERNAL = -99
 
 DC1_LOG_DEBUG = 0
@@ -87,6 +90,16 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     # int dc1_client_set_logger(dc1_client *client, dc1_log_fn fn, void *user_data,
     #                           int min_level);
     ("dc1_client_set_logger", [ClientHandle, LOG_FN, c_void_p, c_int], c_int),
+    # int dc1_stop_new(dc1_stop **out);
+    ("dc1_stop_new", [POINTER(c_void_p)], c_int),
+    # int dc1_stop_trigger(dc1_stop *stop);
+    ("dc1_stop_trigger", [c_void_p], c_int),
+    # int dc1_stop_is_triggered(const dc1_stop *stop);
+    ("dc1_stop_is_triggered", [c_void_p], c_int),
+    # int dc1_stop_bind(dc1_stop *stop);
+    ("dc1_stop_bind", [c_void_p], c_int),
+    # void dc1_stop_free(dc1_stop *stop);
+    ("dc1_stop_free", [c_void_p], None),
     # int dc1_balance(dc1_client *client, char **out_json);
     ("dc1_balance", [ClientHandle, _OUT], c_int),
     # int dc1_me(dc1_client *client, char **out_json);
@@ -102,6 +115,9 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     # int dc1_job_wait(dc1_client *client, const char *job_id, const char *options_json,
     #                  char **out_json);
     ("dc1_job_wait", [ClientHandle, c_char_p, c_char_p, _OUT], c_int),
+    # int dc1_job_watch(dc1_client *client, const char *job_id, const char *options_json,
+    #                   dc1_event_fn on_event, void *user_data, char **out_json);
+    ("dc1_job_watch", [ClientHandle, c_char_p, c_char_p, EVENT_FN, c_void_p, _OUT], c_int),
     # int dc1_job_output(dc1_client *client, const char *job_id, char **out_json);
     ("dc1_job_output", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_save_image(dc1_client *client, const char *job_id, const char *path,
@@ -350,20 +366,34 @@ def call(fn: Any, *args: Any) -> Dict[str, Any]:
 
 class _EventSink:
     """A dc1_event_fn around a Python handler. The handler gets each event as a
-    dict; returning ``False`` stops the stream (the C call then returns with
-    "ended": "stopped"). An exception in the handler stops the stream too and is
-    re-raised once the C call has returned (it cannot cross into C)."""
+    dict; returning ``False`` stops the call (a stream then returns with
+    "ended": "stopped", a watch fails DC1_E_INTERRUPTED). An exception in the
+    handler stops the call too and is re-raised once the C call has returned (it
+    cannot cross into C).
 
-    def __init__(self, handler: Optional[Callable[[Dict[str, Any]], Any]]) -> None:
+    Ctrl-C: on the main thread, a SIGINT that arrives during the call is only
+    noted (see :func:`_deferred_sigint`); the callback runs Python code at its
+    next event or tick (calls given ``tick_ms`` get one every 250 ms), sees the
+    note and ends the call; the original handler (KeyboardInterrupt) then runs
+    once the C call has returned — never inside the callback, where an exception
+    could not cross into C."""
+
+    def __init__(self, handler: Optional[Callable[[Dict[str, Any]], Any]], ticks: bool = False) -> None:
         self.handler = handler
+        self.ticks = ticks  # whether the handler wants the "tick" events too
         self.error: Optional[BaseException] = None
+        self.signalled: Optional[Tuple[int, Any]] = None  # a SIGINT seen during the call
         self.cfunc = EVENT_FN(self._trampoline)  # kept alive by self for the call
 
     def _trampoline(self, _user_data, event_json):  # runs on the calling thread, GIL taken
         try:
+            if self.signalled is not None:
+                return 1  # Ctrl-C arrived: end the call; it is re-raised afterwards
             text = event_json.decode("utf-8", "replace") if event_json else "{}"
             event = json.loads(text)
-            if self.handler is not None and self.handler(event) is False:
+            if self.handler is None or (not self.ticks and event.get("type") == "tick"):
+                return 0  # a tick still ran Python code: a pending Ctrl-C was raised here
+            if self.handler(event) is False:
                 return 1
             return 0
         except BaseException as exc:  # noqa: BLE001 - re-raised after the call
@@ -372,18 +402,20 @@ class _EventSink:
 
 
 def call_streaming(fn_name: str, args: List[Any], handler: Optional[Callable[[Dict[str, Any]], Any]],
-                   allow_null: bool = False) -> Dict[str, Any]:
+                   allow_null: bool = False, ticks: bool = False) -> Dict[str, Any]:
     """Calls a streaming function ``fn_name(*args, on_event, NULL, &out_json)``
     with ``handler`` as the event callback (NULL when ``handler`` is None and
-    ``allow_null``). Returns the final document like :func:`call`."""
+    ``allow_null``; ``ticks``: the handler also gets "tick" events). Returns the
+    final document like :func:`call`."""
     if handler is None and allow_null:
         callback: Any = EVENT_FN()  # NULL function pointer
         sink = None
     else:
-        sink = _EventSink(handler)
+        sink = _EventSink(handler, ticks)
         callback = sink.cfunc
     try:
-        result = call(fn_name, *args, callback, None)
+        with _deferred_sigint(sink):
+            result = call(fn_name, *args, callback, None)
     except BaseException:
         if sink is not None and sink.error is not None:
             raise sink.error
@@ -391,6 +423,33 @@ def call_streaming(fn_name: str, args: List[Any], handler: Optional[Callable[[Di
     if sink is not None and sink.error is not None:
         raise sink.error
     return result
+
+
+@contextlib.contextmanager
+def _deferred_sigint(sink: Optional[_EventSink]) -> Iterator[None]:
+    """While a callback call runs on the main thread, SIGINT only marks ``sink``;
+    afterwards the previous handler runs with it (by default: KeyboardInterrupt),
+    whether the call ended because of it or not."""
+    previous: Any = None
+    if sink is not None and threading.current_thread() is threading.main_thread():
+        try:
+            previous = signal.getsignal(signal.SIGINT)
+        except (ValueError, OSError):  # pragma: no cover - no signal support here
+            previous = None
+    if not callable(previous):
+        yield  # SIG_IGN / SIG_DFL / not Python's: nothing to defer
+        return
+
+    def note(signum: int, frame: Any) -> None:
+        sink.signalled = (signum, frame)
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if sink.signalled is not None:
+            previous(*sink.signalled)
 
 
 def webhook_verify(secret: Any, signature_header: Any, body: bytes) -> int:
@@ -452,3 +511,51 @@ def client_set_logger(handle: c_void_p, callback: Any, min_level: int) -> None:
     """dc1_client_set_logger; ``callback`` None removes the sink."""
     fn = callback if callback is not None else LOG_FN()
     check(lib().dc1_client_set_logger(handle, fn, None, int(min_level)), "dc1_client_set_logger")
+
+
+# ---------------------------------------------------------------------------
+# Per-call stop (dc1_stop_*)
+# ---------------------------------------------------------------------------
+
+
+class Stop:
+    """A dc1_stop: :meth:`bound` binds it to the calling thread for a block, so
+    :meth:`trigger` (from any thread) ends the libdc1 calls made in that block."""
+
+    def __init__(self) -> None:
+        handle = c_void_p()
+        check(lib().dc1_stop_new(byref(handle)), "dc1_stop_new")
+        self._handle = handle
+
+    def trigger(self) -> None:
+        if self._handle is not None:
+            lib().dc1_stop_trigger(self._handle)
+
+    @property
+    def triggered(self) -> bool:
+        return bool(self._handle is not None and lib().dc1_stop_is_triggered(self._handle))
+
+    def bound(self) -> "_Binding":
+        return _Binding(self._handle)
+
+    def close(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            lib().dc1_stop_free(handle)
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass
+
+
+class _Binding:
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+
+    def __enter__(self) -> None:
+        lib().dc1_stop_bind(self._handle)
+
+    def __exit__(self, *exc: Any) -> None:
+        lib().dc1_stop_bind(None)

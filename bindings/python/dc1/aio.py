@@ -2,9 +2,10 @@
 
 Every blocking libdc1 call runs in a thread pool owned by the client (ctypes
 releases the GIL, so they run in parallel and the event loop never blocks).
-Waiting (``jobs.wait``, ``jobs.wait_ready``, ``jobs.iter_logs``) is an asyncio
-loop of short polls with ``asyncio.sleep`` between them, so cancelling the
-awaiting task stops it promptly.
+Waiting (``jobs.wait``, ``jobs.wait_ready``, ``jobs.watch``, ``jobs.iter_logs``)
+is the core's own watch or log follower on a worker thread; cancelling the
+awaiting task ends that C call at its next tick (a quarter of a second), so
+nothing keeps polling the server.
 
     async with dc1.AsyncDC1Client() as client:
         job = await client.jobs.submit("llm_inference", {"prompt": "Hi"},
@@ -20,12 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, TypeVar
 
-from .client import DC1Client, _job_id, _LogFollower
-from .errors import JobTimeoutError, NotReadyError, RateLimitError
-from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, openai_base_url
+from .client import DC1Client, _job_id, _LogFollow
+from .models import Balance, Endpoint, Job, Provider
 
 __all__ = ["AsyncDC1Client"]
 
@@ -107,10 +108,7 @@ class AsyncProvidersResource(_AsyncResource):
 
 class AsyncWalletResource(_AsyncResource):
     async def balance(self) -> Balance:
-        balance = await self._client._run(self._client.sync.wallet.balance)
-        # Fetch name/email now: reading them later must not block the loop.
-        await self._client._run(balance._renter)
-        return balance
+        return await self._client._run(self._client.sync.wallet.balance)
 
     async def me(self) -> Dict[str, Any]:
         return await self._client._run(self._client.sync.wallet.me)
@@ -176,66 +174,47 @@ class AsyncJobsResource(_AsyncResource):
         worker thread."""
         return await self._client._run(self._sync.stream_status, job_id, on_event, **kwargs)
 
-    async def _poll(self, jid: str, timeout: float, poll_interval: float,
-                    max_poll_interval: Optional[float], ready: bool,
-                    cancel_on_timeout: bool) -> Job:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        interval = max(0.001, poll_interval)
-        cap = max(interval, max_poll_interval if max_poll_interval is not None else 10.0)
-        while True:
-            try:
-                if ready:
-                    job = await self.get(jid)
-                    if job.endpoint_url and job.status in ("running", "pulling", "assigned"):
-                        return job
-                    if job.is_done:
-                        return job
-                else:
-                    st = await self.status(jid)
-                    terminal = st.get("terminal")
-                    if terminal is True or (terminal is None
-                                            and st.get("status") in TERMINAL_STATUSES):
-                        return await self.get(jid)
-                pause = interval
-            except RateLimitError as exc:  # wait the limiter out, like dc1_job_wait does
-                pause = exc.retry_after or interval
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                last = await self.get(jid)
-                if cancel_on_timeout:
-                    await self.cancel(jid)
-                raise JobTimeoutError(jid, timeout, job=last)
-            await asyncio.sleep(min(pause, remaining))
-            interval = min(interval * 1.5, cap)
+    async def _stoppable(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs a libdc1 call that takes an event callback (``on_event``) on a worker
+        thread; cancelling the awaiting task ends that C call at its next tick (the
+        callback answers "stop"), so the server sees no more requests from it."""
+        stop = threading.Event()
+        user = kwargs.pop("on_event", None)
+
+        def on_event(ev: Dict[str, Any]) -> bool:
+            if stop.is_set():
+                return False
+            if user is not None:
+                return user(ev) is not False
+            return True
+
+        try:
+            return await self._client._run(fn, *args, on_event=on_event, **kwargs)
+        finally:
+            stop.set()  # cancelled (or done): a call still running ends within a tick
+
+    async def watch(self, job_id: Any, on_event: Any = None, **kwargs: Any) -> Dict[str, Any]:
+        """See :meth:`dc1.client.JobsResource.watch`; ``on_event`` runs on a worker
+        thread. Cancelling the task ends the underlying call."""
+        return await self._stoppable(self._sync.watch, job_id, on_event=on_event, **kwargs)
 
     async def wait(self, job_id: Any, timeout: float = 300, poll_interval: float = 5, *,
                    max_poll_interval: Optional[float] = None, cancel_on_timeout: bool = False,
-                   ready: Optional[bool] = None) -> Job:
-        """See :meth:`dc1.client.JobsResource.wait` (same semantics; polls
-        with ``asyncio.sleep`` so the task can be cancelled)."""
-        jid = _job_id(job_id)
-        if ready is None:
-            ready = (await self._client._run(self._sync._job_type, jid)) == "vllm_serve"
-        return await self._poll(jid, timeout, poll_interval, max_poll_interval, ready,
-                                cancel_on_timeout)
+                   ready: Optional[bool] = None, on_event: Any = None) -> Job:
+        """See :meth:`dc1.client.JobsResource.wait` (the same core watch, on a worker
+        thread). Cancelling the task ends the underlying call."""
+        return await self._stoppable(self._sync.wait, job_id, timeout, poll_interval,
+                                     max_poll_interval=max_poll_interval,
+                                     cancel_on_timeout=cancel_on_timeout, ready=ready,
+                                     on_event=on_event)
 
     async def wait_ready(self, job_id: Any, timeout: float = 600, poll_interval: float = 2, *,
                          max_poll_interval: Optional[float] = None,
-                         cancel_on_timeout: bool = False) -> Endpoint:
+                         cancel_on_timeout: bool = False, on_event: Any = None) -> Endpoint:
         """See :meth:`dc1.client.JobsResource.wait_ready`."""
-        jid = _job_id(job_id)
-        job = await self._poll(jid, timeout, poll_interval, max_poll_interval, True,
-                               cancel_on_timeout)
-        if not job.endpoint_url or job.is_done:
-            job.raise_for_status()  # failed / cancelled
-            raise NotReadyError(  # completed without serving: what libdc1's wait reports
-                f"job {jid} is {job.status} without an endpoint_url",
-                document={"code": "DC1_E_NOT_READY", "job": job.raw,
-                          "message": f"job {jid} is {job.status} without an endpoint_url"},
-            )
-        return Endpoint(job=job, endpoint_url=job.endpoint_url,
-                        base_url=openai_base_url(job.endpoint_url), model=job.model)
+        return await self._stoppable(self._sync.wait_ready, job_id, timeout, poll_interval,
+                                     max_poll_interval=max_poll_interval,
+                                     cancel_on_timeout=cancel_on_timeout, on_event=on_event)
 
     async def run(self, job_type: str, params: Optional[Dict[str, Any]] = None, *,
                   duration_minutes: float, timeout: float = 300, poll_interval: float = 2,
@@ -249,16 +228,17 @@ class AsyncJobsResource(_AsyncResource):
     async def iter_logs(self, job_id: Any, *, since: int = 0, poll_interval: float = 1.0,
                         timeout: Optional[float] = None,
                         limit: int = 200) -> AsyncIterator[Dict[str, Any]]:
-        """Async version of :meth:`dc1.client.JobsResource.iter_logs`."""
-        jid = _job_id(job_id)
-        follower = _LogFollower(jid, since, poll_interval, timeout)
-        while True:
-            page = await self.get_logs(jid, since=follower.cursor, limit=limit)
-            lines = page.get("logs") or []
-            for line in lines:
-                yield line
-            pause = follower.after(page, lines)
-            if pause is None:
-                return
-            if pause:
-                await asyncio.sleep(pause)
+        """Async version of :meth:`dc1.client.JobsResource.iter_logs`: the same core
+        follower on a helper thread; leaving the loop or cancelling the task ends it."""
+        del limit
+        follow = _LogFollow(self._sync, _job_id(job_id), since, poll_interval, timeout)
+        follow.start()
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                got = follow.item(await loop.run_in_executor(self._client._executor, follow.queue.get))
+                if got is follow._END:
+                    return
+                yield got
+        finally:
+            follow.stop()

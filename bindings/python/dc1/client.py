@@ -12,17 +12,19 @@ the C client.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import queue
 import sys
 import threading
-import time
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 from . import _lib
 from .errors import (
     ClientClosedError,
+    InterruptedCallError,
     InvalidArgumentError,
     JobFailedError,
     JobTimeoutError,
@@ -30,7 +32,7 @@ from .errors import (
     NotReadyError,
     RequestTimeoutError,
 )
-from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, openai_base_url
+from .models import Balance, Endpoint, Job, Provider, openai_base_url
 
 __all__ = ["DC1Client", "DEFAULT_BASE_URL"]
 
@@ -38,6 +40,10 @@ __all__ = ["DC1Client", "DEFAULT_BASE_URL"]
 DEFAULT_BASE_URL = "https://api.dcp.sa"
 
 _BINDING_VERSION = "0.1.0"
+
+#: How often the core hands a waiting call back to Python (watch ticks), so a
+#: pending Ctrl-C or a stop request is acted on within this many milliseconds.
+_TICK_MS = 250
 
 # Python logging level -> libdc1 DC1_LOG_* and back.
 _TO_PY_LEVEL = {
@@ -182,44 +188,24 @@ class DC1Client:
             if self._inflight == 0:
                 self._cv.notify_all()
 
-    def _call(self, fn_name: str, *args: Any) -> Dict[str, Any]:
+    @contextlib.contextmanager
+    def _borrow(self) -> Iterator[Any]:
+        """The C handle for the duration of one call (close() waits for it)."""
         handle = self._acquire()
         try:
-            return _lib.call(fn_name, handle, *args)
+            yield handle
         finally:
             self._release()
 
-    def _call_long(self, fn_name: str, *args: Any) -> Dict[str, Any]:
-        """For calls that may block for minutes (dc1_job_wait). A blocking ctypes
-        call holds off signals, so in the main thread Ctrl-C would only act once
-        the wait ends. There the call runs on a helper thread while the main
-        thread waits interruptibly; on KeyboardInterrupt the client's calls are
-        interrupted (dc1_client_interrupt) and the KeyboardInterrupt propagates."""
-        if threading.current_thread() is not threading.main_thread():
-            return self._call(fn_name, *args)
-        box: Dict[str, Any] = {}
+    def _call(self, fn_name: str, *args: Any) -> Dict[str, Any]:
+        with self._borrow() as handle:
+            return _lib.call(fn_name, handle, *args)
 
-        def runner() -> None:
-            try:
-                box["value"] = self._call(fn_name, *args)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                box["error"] = exc
-
-        worker = threading.Thread(target=runner, name=f"dc1-{fn_name}", daemon=True)
-        worker.start()
-        try:
-            while worker.is_alive():
-                worker.join(0.1)
-        except KeyboardInterrupt:
-            try:
-                self.interrupt()
-            except Exception:
-                pass
-            worker.join()
-            raise
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
+    def _call_events(self, fn_name: str, args: List[Any], handler: Optional[Callable[[Dict[str, Any]], Any]],
+                     *, allow_null: bool = False, ticks: bool = False) -> Dict[str, Any]:
+        """A call with a dc1_event_fn (watch, streams, chat) on this thread."""
+        with self._borrow() as handle:
+            return _lib.call_streaming(fn_name, [handle, *args], handler, allow_null=allow_null, ticks=ticks)
 
     def close(self, *, interrupt: bool = False) -> None:
         """Frees the C client (its connections are closed and its key wiped).
@@ -300,19 +286,13 @@ class DC1Client:
         # Kept alive until the C client is freed: a call running on another
         # thread may still be inside the previous sink.
         self._log_callbacks.append(callback)
-        handle = self._acquire()
-        try:
+        with self._borrow() as handle:
             _lib.client_set_logger(handle, callback, _c_level(level))
-        finally:
-            self._release()
 
     def remove_logger(self) -> None:
         """Stops the libdc1 → Python logging bridge."""
-        handle = self._acquire()
-        try:
+        with self._borrow() as handle:
             _lib.client_set_logger(handle, None, _lib.DC1_LOG_ERROR)
-        finally:
-            self._release()
 
     # -- generic ---------------------------------------------------------------
 
@@ -320,11 +300,8 @@ class DC1Client:
         """Ends every blocking call running on this client, from any thread:
         each raises :class:`InterruptedCallError` promptly. Calls started
         afterwards are not affected."""
-        handle = self._acquire()
-        try:
+        with self._borrow() as handle:
             _lib.client_interrupt(handle)
-        finally:
-            self._release()
 
     def request(self, method: str, path: str, body: Any = None) -> Dict[str, Any]:
         """Sends one request to any route, with the client's auth, retries
@@ -371,11 +348,9 @@ class DC1Client:
             request["endpoint_url"] = endpoint_url
         if timeout is not None:
             request["timeout_ms"] = _ms(timeout, "timeout")
-        handle = self._acquire()
-        try:
-            return _lib.call_streaming("dc1_chat", [handle, request], on_token, allow_null=True)
-        finally:
-            self._release()
+        if on_token is not None:
+            request["tick_ms"] = _TICK_MS  # lets a pending Ctrl-C end the stream
+        return self._call_events("dc1_chat", [request], on_token, allow_null=True)
 
 
 # ---------------------------------------------------------------------------
@@ -428,9 +403,15 @@ class WalletResource(_Resource):
     """``client.wallet``."""
 
     def balance(self) -> Balance:
-        """``GET /api/renters/balance`` as a :class:`Balance`."""
-        out = self._call("dc1_balance")
-        return Balance(out, client=self._client, api_key=self._client.api_key)
+        """The wallet as a :class:`Balance`. Requests: ``GET /api/renters/balance``
+        and ``GET /api/renters/me`` (for ``name`` and ``email``, which the
+        official SDK's Wallet had), so reading the result never makes a request."""
+        with self._client._borrow() as handle:
+            out = _lib.call("dc1_balance", handle)
+            me = _lib.call("dc1_me", handle)
+        renter = me.get("renter")
+        return Balance(out, renter=renter if isinstance(renter, dict) else {},
+                       api_key=self._client.api_key)
 
     def me(self) -> Dict[str, Any]:
         """``GET /api/renters/me``: ``{"renter": {…}, "recent_jobs": […], …}``."""
@@ -446,19 +427,8 @@ class JobsResource(_Resource):
         super().__init__(client)
         self._lock = threading.Lock()
         self._outputs: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
-        self._types: "OrderedDict[str, str]" = OrderedDict()
 
     # -- caches -----------------------------------------------------------------
-
-    def _remember_type(self, job: Job) -> None:
-        if job.job_type:
-            with self._lock:
-                for key in (job.id, str(job.row_id) if job.row_id is not None else None):
-                    if key:
-                        self._types[key] = job.job_type
-                        self._types.move_to_end(key)
-                while len(self._types) > 1024:
-                    self._types.popitem(last=False)
 
     def _cached_output(self, job_id: str) -> Optional[Dict[str, Any]]:
         with self._lock:
@@ -491,9 +461,7 @@ class JobsResource(_Resource):
                 else:
                     keys = [key] + ([str(doc["id"])] if doc.get("id") is not None else [])
                     self._store_output(keys, output)
-        job = Job.from_api(doc, output=output, client=self._client)
-        self._remember_type(job)
-        return job
+        return Job.from_api(doc, output=output, client=self._client)
 
     # -- submit ---------------------------------------------------------------
 
@@ -560,8 +528,10 @@ class JobsResource(_Resource):
     # -- reads ------------------------------------------------------------------
 
     def get(self, job_id: Any) -> Job:
-        """The job now (``GET /api/jobs/{id}``). For a completed job ``result``
-        holds the output (fetched once, then cached)."""
+        """The job now. Requests: ``GET /api/jobs/{id}``; when the job is
+        completed, also ``GET /api/jobs/{id}/output`` the first time (the output
+        of a completed job never changes, so it is cached per client: later
+        calls make the first request only). ``result`` then holds the output."""
         jid = _job_id(job_id)
         return self._job(self._call("dc1_job_get", jid))
 
@@ -602,7 +572,7 @@ class JobsResource(_Resource):
         timeout_ms = _ms(timeout, "timeout")
         if not timeout_ms:
             raise InvalidArgumentError("timeout must be positive")
-        first = max(1, _ms(poll_interval, "poll_interval") or 1)
+        first = max(10, _ms(poll_interval, "poll_interval") or 10)
         if max_poll_interval is None:
             max_ms = max(first, 10000)
         else:
@@ -612,17 +582,44 @@ class JobsResource(_Resource):
             "poll_interval_ms": first,
             "max_poll_interval_ms": max_ms,
             "mode": mode,
+            "tick_ms": _TICK_MS,
         }
         if cancel_on_timeout:
             opts["cancel_on_timeout"] = True
         return opts
 
-    def _job_type(self, jid: str) -> str:
-        with self._lock:
-            known = self._types.get(jid)
-        if known is not None:
-            return known
-        return self._job(self._call("dc1_job_get", jid), fetch_output=False).job_type
+    def watch(
+        self,
+        job_id: Any,
+        on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        *,
+        timeout: float = 300,
+        poll_interval: float = 5,
+        max_poll_interval: Optional[float] = None,
+        mode: str = "auto",
+        cancel_on_timeout: bool = False,
+    ) -> Dict[str, Any]:
+        """``dc1_job_watch``: waits like :meth:`wait` and calls ``on_event`` (on
+        this thread) with each event — ``{"type":"status",…}`` on every status
+        change, ``{"type":"retry",…}`` for a transient failure ridden out and
+        ``{"type":"tick","elapsed_ms","remaining_ms","attempts",…}`` every 250 ms.
+        Returning False ends the wait (:class:`InterruptedCallError`). Returns the
+        raw job document. ``mode``: "auto" (ready for vllm_serve, terminal
+        otherwise), "terminal" or "ready"."""
+        opts = self._wait_options(timeout, poll_interval, max_poll_interval, mode, cancel_on_timeout)
+        return self._watch(_job_id(job_id), opts, on_event, timeout)
+
+    def _watch(self, jid: str, opts: Dict[str, Any], on_event: Optional[Callable[[Dict[str, Any]], Any]],
+               timeout: float) -> Dict[str, Any]:
+        """The one wait: the core's watch, on this thread. Its ticks hand control back
+        to Python, so Ctrl-C ends it within a tick even while the server hangs."""
+        try:
+            return self._client._call_events("dc1_job_watch", [jid, opts], on_event, ticks=True)
+        except JobTimeoutError as exc:
+            if isinstance(exc.job, dict):
+                exc.job = Job.from_api(exc.job, client=self._client)
+            exc.timeout = timeout  # as the caller gave it
+            raise
 
     def wait(
         self,
@@ -633,47 +630,37 @@ class JobsResource(_Resource):
         max_poll_interval: Optional[float] = None,
         cancel_on_timeout: bool = False,
         ready: Optional[bool] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
     ) -> Job:
         """Blocks until the job ends and returns it, whatever its final status
         (completed, failed, cancelled, …): check ``job.status`` or call
         ``job.raise_for_status()``.
 
-        Polls the light status route, first every ``poll_interval`` seconds,
-        the interval growing ×1.5 up to ``max_poll_interval`` (default
-        max(poll_interval, 10)). Raises :class:`JobTimeoutError` after
-        ``timeout`` seconds (``cancel_on_timeout=True`` cancels the job then).
+        The core follows the job's status stream (polling where the server has
+        none: first every ``poll_interval`` seconds, the interval growing ×1.5 up
+        to ``max_poll_interval``, default max(poll_interval, 10)) and rides out
+        transient failures. Raises :class:`JobTimeoutError` after ``timeout``
+        seconds (``cancel_on_timeout=True`` cancels the job then). Ctrl-C raises
+        ``KeyboardInterrupt`` within a quarter of a second.
 
         ``vllm_serve`` jobs keep running while they serve, so for them (when
         ``ready`` is None) the wait returns as soon as the endpoint is up, as
-        code written for the official SDK expects; ``ready=False`` waits for
-        the end instead. See also :meth:`wait_ready`.
+        code written for the official SDK expects — the core reads the job type
+        itself; ``ready=False`` waits for the end instead, ``ready=True`` for the
+        endpoint. See also :meth:`wait_ready`. ``on_event`` as in :meth:`watch`.
         """
         jid = _job_id(job_id)
-        if ready is None:
-            ready = self._job_type(jid) == "vllm_serve"
-        opts = self._wait_options(timeout, poll_interval, max_poll_interval,
-                                  "ready" if ready else "terminal", cancel_on_timeout)
+        mode = "auto" if ready is None else ("ready" if ready else "terminal")
+        opts = self._wait_options(timeout, poll_interval, max_poll_interval, mode, cancel_on_timeout)
         try:
-            return self._job(self._wait(jid, opts, timeout))
-        except (JobFailedError, NotReadyError):
-            if not ready:
+            return self._job(self._watch(jid, opts, on_event, timeout))
+        except (JobFailedError, NotReadyError) as exc:
+            # Ready mode: the job ended without serving (failed, cancelled, or completed,
+            # which libdc1 reports as NOT_READY): hand back the final state it carries.
+            last = exc.document.get("job")
+            if not isinstance(last, dict):
                 raise
-            # ready mode: the job ended without serving (failed, cancelled, or
-            # completed: libdc1 reports that as NOT_READY); hand back its final state.
-            return self.get(jid)
-
-    def _wait(self, jid: str, opts: Dict[str, Any], timeout: float) -> Dict[str, Any]:
-        started = time.monotonic()
-        try:
-            return self._client._call_long("dc1_job_wait", jid, opts)
-        except RequestTimeoutError as exc:
-            elapsed = time.monotonic() - started
-            if exc.job is None and elapsed < timeout * 0.9:
-                raise  # one HTTP request timed out persistently, not the wait
-            last = None
-            if isinstance(exc.job, dict):
-                last = Job.from_api(exc.job, client=self._client)
-            raise JobTimeoutError(jid, timeout, job=last, document=exc.document) from None
+            return self._job(last)
 
     def wait_ready(
         self,
@@ -683,6 +670,7 @@ class JobsResource(_Resource):
         *,
         max_poll_interval: Optional[float] = None,
         cancel_on_timeout: bool = False,
+        on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
     ) -> Endpoint:
         """Waits until a ``vllm_serve`` job is serving and returns its
         :class:`Endpoint` (``endpoint_url`` and the OpenAI-compatible
@@ -692,17 +680,7 @@ class JobsResource(_Resource):
         jid = _job_id(job_id)
         opts = self._wait_options(timeout, poll_interval, max_poll_interval, "ready",
                                   cancel_on_timeout)
-        job = self._job(self._wait(jid, opts, timeout), fetch_output=False)
-        url = job.endpoint_url
-        if not url:
-            raise JobFailedError(
-                f"job {jid} is {job.status} without an endpoint_url",
-                document={"code": "DC1_E_JOB_FAILED", "job": job.raw,
-                          "message": f"job {jid} is {job.status} without an endpoint_url"},
-            )
-        params = job.raw.get("params")
-        model = job.model or (params.get("model") if isinstance(params, dict) else None)
-        return Endpoint(job=job, endpoint_url=url, base_url=openai_base_url(url), model=model)
+        return _endpoint(self._job(self._watch(jid, opts, on_event, timeout), fetch_output=False))
 
     # -- control -------------------------------------------------------------------
 
@@ -741,20 +719,18 @@ class JobsResource(_Resource):
         timeout: Optional[float] = None,
         limit: int = 200,
     ) -> Iterator[Dict[str, Any]]:
-        """Yields the job's log lines (dicts) as they appear, polling every
-        ``poll_interval`` seconds, until the job is terminal and every line has
-        been read. ``timeout`` (seconds) raises :class:`JobTimeoutError`."""
-        jid = _job_id(job_id)
-        follower = _LogFollower(jid, since, poll_interval, timeout)
-        while True:
-            page = self.get_logs(jid, since=follower.cursor, limit=limit)
-            lines = page.get("logs") or []
-            yield from lines
-            pause = follower.after(page, lines)
-            if pause is None:
-                return
-            if pause:
-                time.sleep(pause)
+        """Yields the job's log lines as they appear, until the job is terminal
+        and every line has been read: the core's log follower
+        (``dc1_job_logs_stream``: the log stream, or polling every
+        ``poll_interval`` seconds where the server has none) runs on a helper
+        thread and hands the lines over. Lines are the page's dicts
+        (``line_no``, ``level``, ``message``, ``logged_at``). ``timeout``
+        (seconds) raises :class:`JobTimeoutError`. Leaving the loop early ends
+        the underlying call. ``limit`` is kept for compatibility (the follower
+        reads up to 1000 lines a page)."""
+        del limit
+        follow = _LogFollow(self, _job_id(job_id), since, poll_interval, timeout)
+        return follow.lines()
 
     # -- server-sent event streams ------------------------------------------------------
 
@@ -770,6 +746,7 @@ class JobsResource(_Resource):
             opts["idle_timeout_ms"] = _ms(idle_timeout, "idle_timeout")
         if max_reconnects is not None:
             opts["max_reconnects"] = max_reconnects
+        opts["tick_ms"] = _TICK_MS  # lets a pending Ctrl-C end the stream
         return opts
 
     def stream_logs(
@@ -788,15 +765,10 @@ class JobsResource(_Resource):
         ``{"type":"end","status":…}``; return False to stop early. A dropped
         connection is resumed without repeating lines. Returns
         ``{"job_id","lines","last_line_no","reconnects","ended","status"}``."""
-        handle = self._client._acquire()
-        try:
-            return _lib.call_streaming(
-                "dc1_job_logs_stream",
-                [handle, _job_id(job_id),
-                 self._stream_options(since, timeout, idle_timeout, max_reconnects)],
-                on_line)
-        finally:
-            self._client._release()
+        return self._client._call_events(
+            "dc1_job_logs_stream",
+            [_job_id(job_id), self._stream_options(since, timeout, idle_timeout, max_reconnects)],
+            on_line)
 
     def stream_status(
         self,
@@ -812,15 +784,10 @@ class JobsResource(_Resource):
         ``event`` name (job_queued, provider_assigned, job_starting, job_running,
         job_completed, job_failed, end); return False to stop early. Returns
         ``{"job_id","events","reconnects","ended","status","terminal"}``."""
-        handle = self._client._acquire()
-        try:
-            return _lib.call_streaming(
-                "dc1_job_status_stream",
-                [handle, _job_id(job_id),
-                 self._stream_options(None, timeout, idle_timeout, max_reconnects)],
-                on_event)
-        finally:
-            self._client._release()
+        return self._client._call_events(
+            "dc1_job_status_stream",
+            [_job_id(job_id), self._stream_options(None, timeout, idle_timeout, max_reconnects)],
+            on_event)
 
     # -- files -----------------------------------------------------------------------
 
@@ -862,44 +829,82 @@ class WebhooksResource(_Resource):
         return self._call("dc1_webhook_delete", str(webhook_id))
 
 
-class _LogFollower:
-    """The decisions of following logs by polling, shared by the sync and async clients:
-    where to read next, and after each page whether to stop (None), read again at once (0)
-    or pause (seconds). Terminal jobs get one more read for lines that landed with the
-    status; the deadline raises :class:`JobTimeoutError`."""
+class _LogFollow:
+    """Turns the core's pushed log events into a pulled iterator: the follower runs
+    on a helper thread, lines cross through a queue, and closing the iterator (or
+    Ctrl-C while waiting for a line) stops the C call through the event callback.
+    Shared by the sync and async clients (the async one reads the same queue)."""
 
-    def __init__(self, job_id: str, since: int, poll_interval: float, timeout: Optional[float]) -> None:
+    _END = object()
+
+    def __init__(self, jobs: "JobsResource", job_id: str, since: int, poll_interval: float,
+                 timeout: Optional[float]) -> None:
+        self.jobs = jobs
         self.job_id = job_id
-        self.cursor = since
-        self.poll_interval = poll_interval
         self.timeout = timeout
-        self.deadline = None if timeout is None else time.monotonic() + timeout
-        self.finishing = False
+        self.opts: Dict[str, Any] = {"since": int(since),
+                                     "poll_interval_ms": max(10, _ms(poll_interval, "poll_interval") or 10),
+                                     "tick_ms": _TICK_MS}
+        if timeout is not None:
+            self.opts["timeout_ms"] = max(1, _ms(timeout, "timeout") or 1)
+        self.queue: "queue.Queue[Any]" = queue.Queue()
+        self.stopped = threading.Event()
+        self.thread: Optional[threading.Thread] = None
 
-    def after(self, page: Dict[str, Any], lines: List[Dict[str, Any]]) -> Optional[float]:
-        self.cursor = _next_cursor(page, lines, self.cursor)
-        if page.get("has_more") and lines:
-            return 0.0
-        if self.finishing:
-            return None
-        if page.get("status") in TERMINAL_STATUSES:
-            self.finishing = True
-            return 0.0
-        if self.deadline is not None and time.monotonic() >= self.deadline:
-            raise JobTimeoutError(self.job_id, self.timeout or 0)
-        pause = self.poll_interval
-        if self.deadline is not None:
-            pause = max(0.0, min(pause, self.deadline - time.monotonic()))
-        return pause
+    def _on_event(self, ev: Dict[str, Any]) -> bool:
+        if self.stopped.is_set():
+            return False
+        if ev.get("type") == "log":
+            line = {k: v for k, v in ev.items() if k not in ("type", "line")}
+            line.setdefault("message", ev.get("line"))
+            self.queue.put(line)
+        return True
+
+    def _run(self) -> None:
+        try:
+            self.jobs._client._call_events("dc1_job_logs_stream", [self.job_id, self.opts], self._on_event)
+            self.queue.put(self._END)
+        except RequestTimeoutError as exc:
+            self.queue.put(JobTimeoutError(self.job_id, self.timeout or 0, document=exc.document))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader
+            self.queue.put(exc)
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="dc1-logs", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def item(self, got: Any) -> Any:
+        """A queue item as the reader sees it: a line, the end marker, or raised."""
+        if isinstance(got, BaseException):
+            if isinstance(got, InterruptedCallError) and self.stopped.is_set():
+                return self._END
+            raise got
+        return got
+
+    def lines(self) -> Iterator[Dict[str, Any]]:
+        self.start()
+        try:
+            while True:
+                got = self.item(self.queue.get())
+                if got is self._END:
+                    return
+                yield got
+        finally:
+            self.stop()
 
 
-def _next_cursor(page: Dict[str, Any], lines: List[Dict[str, Any]], cursor: int) -> int:
-    nxt = page.get("next_since")
-    if isinstance(nxt, int) and nxt >= cursor:
-        return nxt
-    if lines:
-        last = lines[-1].get("line_no")
-        if isinstance(last, int):
-            return max(cursor, last)
-    return cursor
-
+def _endpoint(job: Job) -> Endpoint:
+    """A serving vllm_serve job as an Endpoint (JobFailedError when it has no URL)."""
+    url = job.endpoint_url
+    if not url:
+        raise JobFailedError(
+            f"job {job.id} is {job.status} without an endpoint_url",
+            document={"code": "DC1_E_JOB_FAILED", "job": job.raw,
+                      "message": f"job {job.id} is {job.status} without an endpoint_url"},
+        )
+    params = job.raw.get("params")
+    model = job.model or (params.get("model") if isinstance(params, dict) else None)
+    return Endpoint(job=job, endpoint_url=url, base_url=openai_base_url(url), model=model)

@@ -18,12 +18,12 @@ official SDK keep working. Finer classes subclass them::
     │   ├── ProtocolError             HTML, malformed or truncated JSON, oversize body
     │   ├── HTTPError                 any other unexpected status (409, 422, …)
     │   ├── NetworkError              connection refused/reset, DNS, TLS
-    │   │   └── RequestTimeoutError   the call's deadline passed
+    │   │   └── RequestTimeoutError   one HTTP request ran out of its deadline (DC1_E_TIMEOUT)
     │   ├── JobFailedError            the job failed (reason, refunded)
     │   │   └── JobCancelledError     the job was cancelled
     │   ├── NotReadyError             the job has no output yet (202)
     │   └── SubmitUnknownError        the submit's answer was lost (candidates)
-    ├── JobTimeoutError               jobs.wait() ran out of time (job_id, timeout, job)
+    ├── JobTimeoutError               a wait ran out of time (DC1_E_WAIT_TIMEOUT; job_id, timeout, job)
     ├── InterruptedCallError          ended by client.interrupt()
     ├── InvalidArgumentError          a bad argument; nothing was sent (also a ValueError)
     ├── FileWriteError                job.save_image() could not write the file (also an OSError)
@@ -311,7 +311,7 @@ class JobTimeoutError(DC1Error, builtins.TimeoutError):
     """``jobs.wait()`` did not see the job finish within ``timeout`` seconds.
     ``job`` holds the last state seen (a :class:`dc1.Job`, or None)."""
 
-    default_code = "DC1_E_TIMEOUT"
+    default_code = "DC1_E_WAIT_TIMEOUT"
 
     def __init__(
         self,
@@ -320,8 +320,9 @@ class JobTimeoutError(DC1Error, builtins.TimeoutError):
         *,
         job: Any = None,
         document: Optional[Dict[str, Any]] = None,
+        message: Optional[str] = None,
     ) -> None:
-        super().__init__(f"Job {job_id} did not complete within {timeout}s", document=document)
+        super().__init__(message or f"Job {job_id} did not complete within {timeout}s", document=document)
         self.job_id = job_id
         self.timeout = timeout
         if job is not None:
@@ -395,6 +396,7 @@ _BY_CODE = {
     "DC1_E_NO_MEMORY": LibraryError,
     "DC1_E_IO": FileWriteError,
     "DC1_E_BAD_SIGNATURE": BadSignatureError,
+    "DC1_E_WAIT_TIMEOUT": JobTimeoutError,
     "DC1_E_INTERNAL": LibraryError,
 }
 
@@ -406,7 +408,7 @@ _BY_RC = {
     -11: "DC1_E_PROTOCOL", -12: "DC1_E_JOB_FAILED", -13: "DC1_E_JOB_CANCELLED",
     -14: "DC1_E_NOT_READY", -15: "DC1_E_INTERRUPTED", -16: "DC1_E_SUBMIT_UNKNOWN",
     -17: "DC1_E_HTTP", -18: "DC1_E_NO_MEMORY", -19: "DC1_E_IO", -20: "DC1_E_BAD_SIGNATURE",
-    -99: "DC1_E_INTERNAL",
+    -21: "DC1_E_WAIT_TIMEOUT", -99: "DC1_E_INTERNAL",
 }
 
 
@@ -431,4 +433,9 @@ def error_from_document(doc: Dict[str, Any]) -> DC1Error:
     if cls is None:
         cls = APIError if doc.get("http_status") else LibraryError
     message = str(doc.get("message") or code or "libdc1 error")
+    if cls is JobTimeoutError:
+        timeout_ms = doc.get("timeout_ms")
+        return JobTimeoutError(str(doc.get("job_id") or ""),
+                               timeout_ms / 1000 if isinstance(timeout_ms, (int, float)) else 0,
+                               job=doc.get("job"), document=doc, message=message)
     return cls(message, document=doc)

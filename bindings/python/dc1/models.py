@@ -141,15 +141,14 @@ class Balance(_RawFallback):
 
     Money is kept in integer halala (1 SAR = 100 halala); the ``*_sar``
     attributes are floats. ``name`` and ``email`` (the official SDK's Wallet
-    had them) are read from ``/api/renters/me`` on first access — that one
-    access makes a blocking request."""
+    had them) come from ``/api/renters/me``, read together with the balance:
+    a Balance is plain data, reading it never makes a request."""
 
-    def __init__(self, data: Dict[str, Any], client: Optional["DC1Client"] = None,
+    def __init__(self, data: Dict[str, Any], renter: Optional[Dict[str, Any]] = None,
                  api_key: Optional[str] = None) -> None:
         self.raw: Dict[str, Any] = dict(data)
-        self._client = client
         self._api_key = api_key
-        self._me: Optional[Dict[str, Any]] = None
+        self._renter_info: Dict[str, Any] = dict(renter or {})
         self.balance_halala: int = _num(data.get("balance_halala"), 0)
         self.held_halala: int = _num(data.get("held_halala"), 0)
         self.available_halala: int = _num(data.get("available_halala"), self.balance_halala)
@@ -176,23 +175,13 @@ class Balance(_RawFallback):
     def total_spent_sar(self) -> float:
         return self.total_spent_halala / 100
 
-    def _renter(self) -> Dict[str, Any]:
-        if self._me is None:
-            renter: Dict[str, Any] = {}
-            if self._client is not None:
-                me = self._client.wallet.me()
-                found = me.get("renter")
-                renter = found if isinstance(found, dict) else me
-            self._me = renter
-        return self._me
-
     @property
     def name(self) -> str:
-        return self._renter().get("name") or ""
+        return self._renter_info.get("name") or ""
 
     @property
     def email(self) -> str:
-        return self._renter().get("email") or ""
+        return self._renter_info.get("email") or ""
 
     @property
     def api_key(self) -> str:
