@@ -14,7 +14,7 @@ const { verifyWebhook, parseWebhook } = require('./lib/webhooks');
 const { TERMINAL_STATUSES } = require('./lib/models');
 const native = require('./lib/native');
 
-/** The libdc1 in use (loads it): { path, version, watch, stop }. */
+/** The libdc1 in use (loads it): { path, version }. */
 function libraryInfo() {
   return { ...native.load().info };
 }

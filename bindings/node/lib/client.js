@@ -85,7 +85,7 @@ class DC1RenterClient {
     this.baseUrl = baseUrl;
   }
 
-  /** The libdc1 in use: { path, version, watch, stop }. */
+  /** The libdc1 in use: { path, version }. */
   get library() {
     return { ...this._core.info };
   }
@@ -221,24 +221,12 @@ class DC1RenterClient {
     const core = this._core;
     const { timeoutMs, opts } = this._waitOptions(o, mode);
     const onProgress = typeof o.onProgress === 'function' ? o.onProgress : null;
-    let onEvent;
-    if (core.info.watch) {
-      opts.tick_ms = 250;
-      onEvent = onProgress ? (ev) => { if (ev.type === 'status') onProgress(ev.status, ev); } : undefined;
-    } else {
-      // ── Older libdc1 without dc1_job_watch: dc1_job_wait, no events, no "auto" mode. ──
-      if (mode === 'auto') {
-        const first = await this._call('job_get', jid, null, null, o);
-        opts.mode = first.job_type === 'vllm_serve' ? 'ready' : 'terminal';
-      }
-      onEvent = undefined;
-    }
+    opts.tick_ms = 250; // how soon the core's callback sees an abort while nothing happens
+    const onEvent = onProgress ? (ev) => { if (ev.type === 'status') onProgress(ev.status, ev); } : undefined;
     try {
-      const doc = await core.start(core.kind.watch, jid, JSON.stringify(opts), sig(o), onEvent);
-      if (onProgress && !core.info.watch) onProgress(doc.status, { type: 'status', status: doc.status, job: doc });
-      return doc;
+      return await core.start(core.kind.watch, jid, JSON.stringify(opts), sig(o), onEvent);
     } catch (e) {
-      if (e.code === 'DC1_E_WAIT_TIMEOUT' || (!core.info.watch && e instanceof E.RequestTimeoutError && e.job)) {
+      if (e.code === 'DC1_E_WAIT_TIMEOUT') {
         const last = e.job && typeof e.job === 'object' ? M.toJob(e.job) : null;
         throw new E.JobTimeoutError(jid, timeoutMs, { job: last, document: e.document });
       }
@@ -333,7 +321,7 @@ class DC1RenterClient {
       max_reconnects: o.maxReconnects,
       since: since ? o.since : undefined,
     });
-    if (this._core.info.watch) q.tick_ms = 250;
+    q.tick_ms = 250;
     return q;
   }
 
@@ -384,7 +372,7 @@ class DC1RenterClient {
       stream: stream ? true : undefined,
       endpoint_url: endpointUrl,
       timeout_ms: ms(timeout, 'timeout'),
-      tick_ms: stream && this._core.info.watch ? 250 : undefined,
+      tick_ms: stream ? 250 : undefined,
     }));
   }
 

@@ -69,7 +69,7 @@ class Core {
     if (signal.aborted) return Promise.reject(abortError(signal));
     const stop = this.addon.stopNew();
     const p = this.addon.call(this.handle, fn, a, b, c, stop).then(parse, (r) => { throw toError(r); });
-    return this._bind(p, signal, stop, false);
+    return this._bind(p, signal, stop);
   }
 
   /** One long call on its own thread; onEvent(object) for each event it reports. */
@@ -95,42 +95,25 @@ class Core {
       if (handlerError) throw handlerError;
       throw toError(r);
     });
-    // With the issue-11 core, callback calls also receive ticks, so the callback reading the
-    // stop flag ends them promptly even while no data flows.
-    const viaCallback = this.info.watch && (kind !== this.kind.chat || Boolean(onEvent));
-    return signal ? this._bind(p, signal, stop, viaCallback) : p;
+    return signal ? this._bind(p, signal, stop) : p;
   }
 
-  /** Ties a call to its AbortSignal: the abort listener triggers the call's stop; the call
-   * then ends with DC1_E_INTERRUPTED (or, for a stream, "ended": "stopped"), which is
-   * reported as an AbortError. A call that finished anyway keeps its result. With a libdc1
-   * that has no dc1_stop and a call without a callback, the Promise rejects at once and the
-   * core's call runs to its own end in the background (its result is dropped). */
-  _bind(p, signal, stop, viaCallback = false) {
+  /** Ties a call to its AbortSignal: the abort listener triggers the call's stop (bound to
+   * the worker thread around the call, and read by its event callback); the core then ends
+   * that call with DC1_E_INTERRUPTED (a stream: "ended": "stopped"), which is reported as an
+   * AbortError. A call that finished anyway keeps its result. */
+  _bind(p, signal, stop) {
     const addon = this.addon;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const onAbort = () => {
-        const coreStops = addon.stopTrigger(stop);
-        if (!coreStops && !viaCallback && !settled) {
-          settled = true;
-          reject(abortError(signal));
-        }
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      p.then((v) => {
-        signal.removeEventListener('abort', onAbort);
-        if (settled) return;
-        settled = true;
-        if (signal.aborted && v && v.ended === 'stopped') reject(abortError(signal));
-        else resolve(v);
-      }, (e) => {
-        signal.removeEventListener('abort', onAbort);
-        if (settled) return;
-        settled = true;
-        if (signal.aborted && e instanceof E.InterruptedCallError) reject(abortError(signal, e));
-        else reject(e);
-      });
+    const onAbort = () => addon.stopTrigger(stop);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return p.then((v) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted && v && v.ended === 'stopped') throw abortError(signal);
+      return v;
+    }, (e) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted && e instanceof E.InterruptedCallError) throw abortError(signal, e);
+      throw e;
     });
   }
 

@@ -6,9 +6,8 @@
  * AbortSignal, async iterators, error classes).
  *
  * libdc1 is loaded at run time with dlopen (load(path), from JavaScript), not linked:
- * that is what lets DC1_LIBRARY point at another libdc1.so, gives a clear error when no
- * library is found, and lets one addon use the newer entry points (dc1_job_watch,
- * dc1_stop_*) when the loaded library has them.
+ * that is what lets DC1_LIBRARY point at another libdc1.so and gives a clear error (what
+ * was tried, what is missing) when no compatible library is found.
  *
  * Threads. Short calls run as napi async work on libuv's pool. Calls that may last
  * (waits, event streams, chat) run on a thread of their own and report through a
@@ -39,21 +38,6 @@
 #ifndef NODE_GYP_MODULE_NAME
 #define NODE_GYP_MODULE_NAME dc1_node
 #endif
-
-/* ---------------------------------------------------------------------------------------
- * The planned ABI of issue 11 (dc1_job_watch, dc1_stop_*, DC1_E_WAIT_TIMEOUT). Declared
- * here until dc1.h carries it; resolved with dlsym, so an older libdc1 still works (see
- * USE_WATCH / USE_STOP below: the only places that choose the older path).
- * ------------------------------------------------------------------------------------- */
-#ifndef DC1_E_WAIT_TIMEOUT
-#define DC1_E_WAIT_TIMEOUT -21
-typedef struct dc1_stop dc1_stop;
-#endif
-typedef int (*fn_job_watch)(dc1_client *, const char *, const char *, dc1_event_fn, void *, char **);
-typedef int (*fn_stop_new)(dc1_stop **);
-typedef int (*fn_stop_trigger)(dc1_stop *);
-typedef void (*fn_stop_free)(dc1_stop *);
-typedef int (*fn_stop_bind)(dc1_stop *);
 
 /* ---------------------------------------------------------------------------------------
  * The function table
@@ -90,16 +74,12 @@ static struct {
     __typeof__(dc1_webhooks_list) *webhooks_list;
     __typeof__(dc1_webhook_register) *webhook_register;
     __typeof__(dc1_webhook_delete) *webhook_delete;
-    /* optional (issue 11) */
-    fn_job_watch job_watch;
-    fn_stop_new stop_new;
-    fn_stop_trigger stop_trigger;
-    fn_stop_free stop_free;
-    fn_stop_bind stop_bind;
+    __typeof__(dc1_job_watch) *job_watch;
+    __typeof__(dc1_stop_new) *stop_new;
+    __typeof__(dc1_stop_trigger) *stop_trigger;
+    __typeof__(dc1_stop_free) *stop_free;
+    __typeof__(dc1_stop_bind) *stop_bind;
 } L;
-
-#define USE_WATCH (L.job_watch != NULL)
-#define USE_STOP (L.stop_new != NULL && L.stop_bind != NULL && L.stop_trigger != NULL && L.stop_free != NULL)
 
 /* ---------------------------------------------------------------------------------------
  * Helpers
@@ -234,11 +214,11 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(webhooks_list, "dc1_webhooks_list", 1);
     SYM(webhook_register, "dc1_webhook_register", 1);
     SYM(webhook_delete, "dc1_webhook_delete", 1);
-    SYM(job_watch, "dc1_job_watch", 0);
-    SYM(stop_new, "dc1_stop_new", 0);
-    SYM(stop_trigger, "dc1_stop_trigger", 0);
-    SYM(stop_free, "dc1_stop_free", 0);
-    SYM(stop_bind, "dc1_stop_bind", 0);
+    SYM(job_watch, "dc1_job_watch", 1);
+    SYM(stop_new, "dc1_stop_new", 1);
+    SYM(stop_trigger, "dc1_stop_trigger", 1);
+    SYM(stop_free, "dc1_stop_free", 1);
+    SYM(stop_bind, "dc1_stop_bind", 1);
     {
         const char *v = L.version();
         if (!v || atoi(v) != DC1_VERSION_MAJOR || v[0] < '0' || v[0] > '9') {
@@ -254,13 +234,6 @@ describe:
     NAPI_OK(napi_create_object(env, &result));
     napi_set_named_property(env, result, "path", make_str(env, L.path));
     napi_set_named_property(env, result, "version", make_str(env, L.version()));
-    {
-        napi_value b;
-        napi_get_boolean(env, USE_WATCH, &b);
-        napi_set_named_property(env, result, "watch", b);
-        napi_get_boolean(env, USE_STOP, &b);
-        napi_set_named_property(env, result, "stop", b);
-    }
     return result;
 fail:
     dlclose(h);
@@ -407,7 +380,11 @@ static napi_value js_stop_new(napi_env env, napi_callback_info info) {
     if (!s) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
     atomic_init(&s->stopped, 0);
     s->refs = 1;
-    if (USE_STOP && L.stop_new(&s->stop) != DC1_OK) s->stop = NULL;
+    if (L.stop_new(&s->stop) != DC1_OK) {
+        free(s);
+        napi_throw_error(env, "DC1_E_NO_MEMORY", "dc1_stop_new failed");
+        return NULL;
+    }
     if (napi_create_external(env, s, stop_finalize, NULL, &ext) != napi_ok) {
         stop_unref(s);
         throw_last(env, "napi_create_external");
@@ -424,7 +401,7 @@ static stop_box *get_stop(napi_env env, napi_value v) {
     return s;
 }
 
-/* stopTrigger(box) → true when the call can be ended in the core (dc1_stop present). */
+/* stopTrigger(box): sets the flag event callbacks read and triggers the bound dc1_stop. */
 static napi_value js_stop_trigger(napi_env env, napi_callback_info info) {
     size_t argc = 1;
     napi_value argv[1], r;
@@ -580,7 +557,7 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
  * Long calls: a thread per call, events and the end through a threadsafe function.
  *   start(client, kind, a, b, stop, onEvent) → Promise<string>
  * ------------------------------------------------------------------------------------- */
-enum { K_WATCH = 0, K_LOGS_STREAM, K_STATUS_STREAM, K_CHAT, K_WAIT, K_COUNT };
+enum { K_WATCH = 0, K_LOGS_STREAM, K_STATUS_STREAM, K_CHAT, K_COUNT };
 
 typedef struct {
     napi_threadsafe_function tsfn;
@@ -624,10 +601,8 @@ static void *long_thread(void *data) {
     bind_stop(k->stop);
     switch (k->kind) {
     case K_WATCH:
-        if (USE_WATCH) k->r.rc = L.job_watch(c, k->a, k->b, on_event, k, out);
-        else k->r.rc = L.job_wait(c, k->a, k->b, out); /* older libdc1: no events */
+        k->r.rc = L.job_watch(c, k->a, k->b, on_event, k, out);
         break;
-    case K_WAIT: k->r.rc = L.job_wait(c, k->a, k->b, out); break;
     case K_LOGS_STREAM: k->r.rc = L.job_logs_stream(c, k->a, k->b, on_event, k, out); break;
     case K_STATUS_STREAM: k->r.rc = L.job_status_stream(c, k->a, k->b, on_event, k, out); break;
     case K_CHAT: k->r.rc = L.chat(c, k->a, k->forward ? on_event : NULL, k, out); break;
@@ -825,7 +800,7 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_set_named_property(env, exports, "fn", fns);
     napi_value kinds;
     napi_create_object(env, &kinds);
-    static const char *const knames[K_COUNT] = {"watch", "logs_stream", "status_stream", "chat", "wait"};
+    static const char *const knames[K_COUNT] = {"watch", "logs_stream", "status_stream", "chat"};
     for (int i = 0; i < K_COUNT; i++) napi_set_named_property(env, kinds, knames[i], make_int(env, i));
     napi_set_named_property(env, exports, "kind", kinds);
     return exports;
