@@ -7,8 +7,10 @@
 #   make check-memory / check-threads / fuzz / bench
 
 PREFIX      ?= /usr/local
-VERSION     := 0.1.0
-SOVERSION   := 0
+# The version is written once, in include/dc1.h; everything else reads it from there or is
+# tested equal to it (Tests/python/test_one_source.py).
+VERSION     := $(shell sed -n 's/^\#define DC1_VERSION_STRING "\(.*\)"/\1/p' include/dc1.h)
+SOVERSION   := $(shell sed -n 's/^\#define DC1_VERSION_MAJOR \([0-9]*\)/\1/p' include/dc1.h)
 BUILD       := build
 CC          ?= cc
 PYTHON      ?= python3

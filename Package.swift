@@ -19,10 +19,12 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         // include/dc1.h itself: the C API the exports must match, the version, the codes.
         .systemLibrary(name: "CDC1"),
         // The core: transport, JSON, errors, retries, resources. Imports Glibc only.
-        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson", "CDC1"]),
+        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson", "CCrypto", "CDC1"]),
         // Typed Swift API over the core.
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.

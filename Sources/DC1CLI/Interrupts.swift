@@ -65,18 +65,5 @@ final class Interrupts: @unchecked Sendable {
         }
     }
 
-    /// Sleeps up to `ms` in 100 ms slices, calling `tick` after each; false when interrupted.
-    func sleep(ms: Int64, tick: () -> Void = {}) -> Bool {
-        let end = Clock.nowMs() + ms
-        while true {
-            if isInterrupted { return false }
-            let left = end - Clock.nowMs()
-            if left <= 0 { return true }
-            let ok = Clock.sleep(ms: min(left, 100), stop: { self.isInterrupted })
-            if !ok { return false }
-            tick()
-        }
-    }
-
     static func error() -> DC1Error { DC1Error(.interrupted, "interrupted") }
 }

@@ -13,6 +13,7 @@ public typealias LogSink = @Sendable (LogLevel, String) -> Void
 public final class CoreClient: @unchecked Sendable {
     public let options: ClientOptions
     let transport: CurlTransport
+    let retryPolicy: RetryPolicy
 
     private let stateLock = Lock()
     /// Bumped by interrupt(); read lock-free on every poll slice of every transfer.
@@ -23,6 +24,7 @@ public final class CoreClient: @unchecked Sendable {
     public init(options: ClientOptions) {
         self.options = options
         self.transport = CurlTransport(options: options)
+        self.retryPolicy = RetryPolicy(options)
     }
 
     /// Parses the options document of dc1_client_new (nil: environment only).
@@ -75,9 +77,9 @@ public final class CoreClient: @unchecked Sendable {
 
     // MARK: sending with retries
 
-    /// Sends a request under the client's deadline (or `timeoutMs`), retrying as its
-    /// idempotency allows. Returns 2xx responses and the statuses in `accept`; anything else
-    /// becomes a DC1Error.
+    /// Sends a request under the client's deadline (or `timeoutMs`), retrying as the
+    /// retry policy (Transport/RetryPolicy.swift) allows for its idempotency. Returns 2xx
+    /// responses and the statuses in `accept`; anything else becomes a DC1Error.
     public func send(_ req: HTTPRequest, timeoutMs: Int64? = nil, accept: Set<Int> = [],
                      token: InterruptToken? = nil) throws(DC1Error) -> HTTPResponse {
         let token = token ?? interruptToken()
@@ -87,7 +89,6 @@ public final class CoreClient: @unchecked Sendable {
         while true {
             if token.isInterrupted { throw token.error(attempts: attempt) }   // a stop that came first
             attempt += 1
-            let canRetry = attempt <= options.maxRetries
             let requestID = Random.requestID()
             let started = Clock.nowMs()
             let outcome: Result<HTTPResponse, TransportFailure>
@@ -99,6 +100,7 @@ public final class CoreClient: @unchecked Sendable {
             } catch {
                 outcome = .failure(error)
             }
+            let decision: RetryPolicy.Decision
             switch outcome {
             case .success(var resp):
                 resp.attempts = attempt
@@ -110,78 +112,38 @@ public final class CoreClient: @unchecked Sendable {
                     err.setDetail("body", .string("[withheld: the server's body contained the API key]"))
                     err.message = "\(route): HTTP \(resp.status) (body withheld: it contained the API key)"
                 }
-                let retryable: Bool
-                var waitMs: Int64
-                switch resp.status {
-                case 429 where err.code == .rateLimited:
-                    // Limiters reject before the handler runs (§7.1 order), so even a submit may retry.
-                    retryable = true
-                    waitMs = Int64(err.retryAfterMs ?? 0)
-                    if waitMs > options.maxRetryAfterMs {
-                        err.message += " (Retry-After \(waitMs) ms exceeds max_retry_after_ms)"
-                        throw err
-                    }
-                case 503:
-                    retryable = true
-                    waitMs = Int64(ErrorMapping.retryAfterMs(resp, resp.json()) ?? 0)
-                    waitMs = Swift.min(Swift.max(waitMs, backoff(attempt)), options.maxRetryAfterMs)
-                case 502, 504:
-                    if req.idempotency == .unsafe { err.fateUnknown = true; throw err }
-                    retryable = true
-                    waitMs = backoff(attempt)
-                default:
-                    throw err
+                decision = retryPolicy.afterResponse(resp, err, req, attempt: attempt, deadline: deadline)
+                if case .retry(let ms) = decision {
+                    log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(ms) ms")
                 }
-                guard retryable, canRetry else { throw err }
-                if waitMs >= deadline.remainingMs {
-                    err.message += " (no time left in the call's deadline to retry)"
-                    throw err
-                }
-                log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
-                guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
 
             case .failure(let f):
-                var err = DC1Error(.network, "\(route): \(f.message)")
-                err.attempts = attempt
-                switch f.kind {
-                case .interrupted:
+                if f.kind == .interrupted {
                     var e = token.error(attempts: attempt)
                     if req.idempotency == .unsafe && f.requestSent {
                         e.message += "; the request had been sent, so it may have taken effect (for a submit: the job may exist)"
                         e.setDetail("fate_unknown", .bool(true))
                     }
                     throw e
-                case .tooLarge:
-                    err.code = .protocolError
-                    if req.idempotency == .unsafe { err.fateUnknown = true }
-                    throw err
-                case .fatal: throw err
-                case .timeout:
-                    err.code = .timeout
-                    err.message = "\(route): \(f.message) (\(timeoutMs ?? options.timeoutMs) ms)"
-                    if req.idempotency == .unsafe && f.requestSent { err.fateUnknown = true }
-                    throw err
-                case .notSent, .broken, .truncated:
-                    if f.kind == .truncated { err.code = .protocolError }
-                    if f.kind != .notSent && req.idempotency == .unsafe {
-                        err.fateUnknown = true
-                        throw err
-                    }
-                    guard canRetry else { throw err }
-                    let waitMs = backoff(attempt)
-                    if waitMs >= deadline.remainingMs { throw err }
-                    log(.info, "\(route): \(f.message); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
-                    guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
                 }
+                var err = DC1Error(.network, "\(route): \(f.message)")
+                if f.kind == .timeout { err.message = "\(route): \(f.message) (\(timeoutMs ?? options.timeoutMs) ms)" }
+                err.attempts = attempt
+                decision = retryPolicy.afterFailure(f, err, req, attempt: attempt, deadline: deadline)
+                if case .retry(let ms) = decision {
+                    log(.info, "\(route): \(f.message); retry \(attempt)/\(options.maxRetries) in \(ms) ms")
+                }
+            }
+            switch decision {
+            case .fail(let err): throw err
+            case .retry(let waitMs):
+                guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
             }
         }
     }
 
-    /// Exponential backoff with equal jitter: half fixed, half random, capped at 8 s.
-    func backoff(_ attempt: Int) -> Int64 {
-        let exp = Swift.min(options.retryBaseMs << Int64(Swift.min(attempt - 1, 10)), 8_000)
-        return exp / 2 + Random.uniform(exp / 2)
-    }
+    /// Exponential backoff with equal jitter (the retry policy's), also for stream reconnects.
+    func backoff(_ attempt: Int) -> Int64 { retryPolicy.backoff(attempt) }
 
     /// Sends and parses a JSON body (a 2xx with no body gives an empty object).
     public func sendJSON(_ req: HTTPRequest, timeoutMs: Int64? = nil,

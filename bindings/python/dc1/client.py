@@ -39,7 +39,7 @@ __all__ = ["DC1Client", "DEFAULT_BASE_URL"]
 #: Where the client goes when neither ``base_url`` nor ``$DC1_BASE_URL`` is set.
 DEFAULT_BASE_URL = "https://api.dcp.sa"
 
-_BINDING_VERSION = "0.1.0"
+from . import __version__ as _BINDING_VERSION  # noqa: E402  (written once, tested equal to dc1.h)
 
 #: How often the core hands a waiting call back to Python (watch ticks), so a
 #: pending Ctrl-C or a stop request is acted on within this many milliseconds.
