@@ -2,10 +2,11 @@
 """`make test`: runs every suite and ends with one line 'N passed, N failed'.
 
 Suites: Swift (swift test), ABI, C (against the emulator), emulator (pytest), Python bindings
-(pytest), CLI. Each suite's own output is shown; counts come from its closing line or its
-JUnit XML. Exits non-zero if anything failed."""
+(pytest), CLI, examples, install, Node.js (node --test; skipped, visibly, without node). Each
+suite's own output is shown; counts come from its closing line, its JUnit XML or node's summary. Exits non-zero if anything failed."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -63,6 +64,27 @@ def swift_counter(out, rc):
     return (total - failed, failed)
 
 
+def node_counter(out, rc):
+    """node --test ends with its summary: '# pass N' and '# fail N' (the last ones printed)."""
+    p = re.findall(r"^# pass (\d+)$", out, re.M)
+    f = re.findall(r"^# fail (\d+)$", out, re.M)
+    if not p:
+        return (0, 1)
+    return (int(p[-1]), int(f[-1]) if f else 0)
+
+
+def node_suite(env):
+    """The Node.js package (bindings/node) with Node's own runner; skipped, visibly, without node."""
+    node = shutil.which(os.environ.get("NODE", "node"))
+    if not node:
+        print("\n=== node: SKIPPED: no `node` on PATH, the Node.js package (bindings/node) is not tested", flush=True)
+        return None
+    addon = os.path.join(ROOT, "bindings", "node", "build", "dc1_node.node")
+    if not os.path.exists(addon):
+        subprocess.run([node, os.path.join(ROOT, "bindings", "node", "scripts", "build.js")], cwd=ROOT, env=env)
+    return run("node", [node, "--expose-gc", "--test", "Tests/node/"], node_counter, env=env)
+
+
 def main():
     results = []
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"),
@@ -80,6 +102,9 @@ def main():
             xml = os.path.join(BUILD, "junit-%s.xml" % suite)
             results.append(run(suite, [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", xml, d],
                                junit(xml), env=env))
+    node = node_suite(env)
+    if node is not None:
+        results.append(node)
     passed = sum(p for p, _ in results)
     failed = sum(f for _, f in results)
     print("\n%d passed, %d failed" % (passed, failed))

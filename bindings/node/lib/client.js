@@ -8,7 +8,7 @@ const E = require('./errors');
 const M = require('./models');
 
 const DEFAULT_BASE_URL = 'https://api.dcp.sa';
-const VERSION = '0.1.0';
+const VERSION = require('../package.json').version; // = DC1_VERSION_STRING (tested)
 const OUTPUT_CACHE_SIZE = 32;
 
 function opt(o) {

@@ -200,6 +200,7 @@ const BY_CODE = {
   DC1_E_NO_MEMORY: LibraryError,
   DC1_E_IO: FileWriteError,
   DC1_E_BAD_SIGNATURE: BadSignatureError,
+  DC1_E_WAIT_TIMEOUT: JobTimeoutError,
   DC1_E_INTERNAL: LibraryError,
 };
 
@@ -213,8 +214,8 @@ const BY_RC = {
   '-21': 'DC1_E_WAIT_TIMEOUT', '-99': 'DC1_E_INTERNAL',
 };
 
-/** The error for an error document of the C core. DC1_E_WAIT_TIMEOUT is turned into a
- * JobTimeoutError by the caller, which knows the job id and the timeout. Unknown codes are
+/** The error for an error document of the C core. (waitForJob builds its JobTimeoutError
+ * itself: it knows the timeout.) Unknown codes are
  * treated like DC1_E_INTERNAL, except that one with an HTTP status is a plain APIError. */
 function errorFromDocument(doc) {
   if (!doc || typeof doc !== 'object') doc = { message: String(doc) };
@@ -222,6 +223,7 @@ function errorFromDocument(doc) {
   let Cls = BY_CODE[doc.code];
   if (!Cls) Cls = doc.http_status ? APIError : LibraryError;
   const message = String(doc.message || doc.code || 'libdc1 error');
+  if (Cls === JobTimeoutError) return new JobTimeoutError(String(doc.job_id || ''), 0, { document: doc });
   if (Cls.prototype instanceof APIError || Cls === APIError) {
     return new Cls(message, 0, undefined, { document: doc });
   }
@@ -233,5 +235,5 @@ module.exports = {
   QuotaExceededError, ValidationError, ServerError, ProtocolError, HTTPError, NetworkError,
   RequestTimeoutError, JobFailedError, JobCancelledError, NotReadyError, SubmitUnknownError,
   JobTimeoutError, InterruptedCallError, AbortError, InvalidArgumentError, FileWriteError,
-  BadSignatureError, ClientClosedError, LibraryError, errorFromDocument, codeForRc: (rc) => BY_RC[String(rc)] || 'DC1_E_UNKNOWN',
+  BadSignatureError, ClientClosedError, LibraryError, errorFromDocument, BY_CODE, BY_RC, codeForRc: (rc) => BY_RC[String(rc)] || 'DC1_E_UNKNOWN',
 };
