@@ -4,7 +4,8 @@
 //
 // libdc1 is looked for in this order: $DC1_LIBRARY (an absolute path; nothing else is
 // tried then), next to the package (lib/libdc1.so*), the repository's build/ (a checkout),
-// then the system's search path (libdc1.so.0, as installed by `make install`).
+// then the system's search path (libdc1.so.0, as installed by `make install`; /usr/local/lib
+// also when ldconfig has not run).
 const fs = require('fs');
 const path = require('path');
 const { LibraryError } = require('./errors');
@@ -27,7 +28,7 @@ function libraryCandidates() {
   for (const dir of [path.join(PKG, 'lib'), path.resolve(PKG, '..', '..', 'build')]) {
     for (const n of names) out.push(path.join(dir, n));
   }
-  out.push('libdc1.so.0', 'libdc1.so');
+  out.push('libdc1.so.0', 'libdc1.so', '/usr/local/lib/libdc1.so.0');
   return out;
 }
 

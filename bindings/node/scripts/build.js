@@ -41,10 +41,13 @@ if (!nodeInc) {
   fail(`node_api.h not found (looked in ${nodeDirs.filter(Boolean).join(', ')}). ` +
     'Install Node\'s headers (Debian: apt-get install libnode-dev) or set NODE_INCLUDE_DIR.');
 }
+// In the libdc1 repository its include/ wins over a copy packed earlier (npm pack).
+const REPO = path.resolve(PKG, '..', '..');
+const inRepo = fs.existsSync(path.join(REPO, 'include', 'dc1.h')) && fs.existsSync(path.join(REPO, 'Package.swift'));
 const dc1Dirs = [
   process.env.DC1_INCLUDE_DIR,
+  inRepo ? path.join(REPO, 'include') : null,
   path.join(PKG, 'include'),
-  path.resolve(PKG, '..', '..', 'include'),
   '/usr/local/include',
   '/usr/include',
 ];
