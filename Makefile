@@ -155,6 +155,9 @@ fuzz: deps
 		rc=$$?; echo "fuzz_$$h: $$(grep -E '^Done' $(BUILD)/fuzz/log-$$h.txt) exit $$rc" | tee -a $(BUILD)/fuzz/report.txt; \
 		[ $$rc -eq 0 ] || { tail -40 $(BUILD)/fuzz/log-$$h.txt; exit 1; }; done
 
-# Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only).
-bench: lib cli
+# Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only);
+# bench/node_run.py then adds the Node.js section.
+bench: lib cli node-if-available
 	$(PYTHON) bench/run.py
+	@if command -v $(NODE) >/dev/null 2>&1; then $(PYTHON) bench/node_run.py; \
+	else echo "node not found: the Node.js section of BENCHMARKS.md is not measured"; fi

@@ -9,8 +9,8 @@
  * that is what lets DC1_LIBRARY point at another libdc1.so and gives a clear error (what
  * was tried, what is missing) when no compatible library is found.
  *
- * Threads. Short calls run as napi async work on libuv's pool. Calls that may last
- * (waits, event streams, chat) run on a thread of their own and report through a
+ * Threads. Short calls run on the addon's worker pool (see "Short calls"). Calls that may
+ * last (waits, event streams, chat) run on a thread of their own and report through a
  * napi_threadsafe_function: each event, then the end. No JavaScript runs off the main
  * thread; the worker threads only call libdc1 and copy strings.
  *
@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dc1.h"
 
@@ -454,7 +455,12 @@ static void capture(call_result *r) {
 }
 
 /* ---------------------------------------------------------------------------------------
- * Short calls: async work on libuv's pool.
+ * Short calls: the addon's own worker threads, not libuv's pool. libuv has 4 threads by
+ * default and shares them with fs and dns; a call that waits on the network for 20 ms would
+ * hold one, so 20 calls at once would run 4 at a time. The pool grows to what is in flight
+ * (at most DC1_NODE_THREADS, default 128), reuses idle threads, and lets them go after 60 s
+ * idle. Completions come back to the main thread through one threadsafe function per Node
+ * environment, referenced only while calls are in flight (so it never keeps a process alive).
  *   call(client, fn, a, b, c, stop) → Promise<string>
  * ------------------------------------------------------------------------------------- */
 enum {
@@ -463,8 +469,14 @@ enum {
     F_WEBHOOKS_LIST, F_WEBHOOK_REGISTER, F_WEBHOOK_DELETE, F_COUNT
 };
 
-typedef struct {
-    napi_async_work work;
+typedef struct env_state {
+    napi_threadsafe_function done; /* completes short calls on the main thread */
+    int inflight;                  /* main thread only */
+} env_state;
+
+typedef struct short_call {
+    struct short_call *next;
+    env_state *es;
     napi_deferred deferred;
     client_box *client;
     stop_box *stop;
@@ -473,9 +485,14 @@ typedef struct {
     call_result r;
 } short_call;
 
-static void short_execute(napi_env env, void *data) {
-    (void)env;
-    short_call *k = data;
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    short_call *head, *tail;
+    int queued, threads, idle, max;
+} P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, 0, 0};
+
+static void short_execute(short_call *k) {
     dc1_client *c = k->client->client;
     char **out = &k->r.out;
     bind_stop(k->stop);
@@ -502,27 +519,115 @@ static void short_execute(napi_env env, void *data) {
     unbind_stop(k->stop);
 }
 
-static void short_complete(napi_env env, napi_status status, void *data) {
-    short_call *k = data;
-    if (status == napi_cancelled) {
-        k->r.rc = DC1_E_INTERRUPTED;
-        if (!k->r.last_error) k->r.last_error = strdup("the call was cancelled before it started");
+static void *pool_worker(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&P.mu);
+    for (;;) {
+        while (!P.head) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 60;
+            P.idle++;
+            int e = pthread_cond_timedwait(&P.cv, &P.mu, &until);
+            P.idle--;
+            if (e != 0 && !P.head) { /* idle for a minute: this thread goes */
+                P.threads--;
+                pthread_mutex_unlock(&P.mu);
+                return NULL;
+            }
+        }
+        short_call *k = P.head;
+        P.head = k->next;
+        if (!P.head) P.tail = NULL;
+        P.queued--;
+        pthread_mutex_unlock(&P.mu);
+        short_execute(k);
+        if (napi_call_threadsafe_function(k->es->done, k, napi_tsfn_nonblocking) != napi_ok) {
+            /* the environment is going away: nobody to answer; the client box goes with it */
+            if (k->r.out) L.free_(k->r.out);
+            free(k->r.last_error);
+            free(k->a); free(k->b); free(k->c);
+            free(k);
+        }
+        pthread_mutex_lock(&P.mu);
     }
-    finish_call(env, k->deferred, &k->r);
-    napi_delete_async_work(env, k->work);
+}
+
+/* Queues a call; starts a thread when none is idle for it. Returns false when no thread
+ * exists and none could be started. */
+static bool pool_submit(short_call *k) {
+    pthread_mutex_lock(&P.mu);
+    if (!P.max) {
+        const char *m = getenv("DC1_NODE_THREADS");
+        P.max = m && atoi(m) > 0 ? atoi(m) : 128;
+    }
+    k->next = NULL;
+    if (P.tail) P.tail->next = k; else P.head = k;
+    P.tail = k;
+    P.queued++;
+    bool ok = true;
+    if (P.queued > P.idle && P.threads < P.max) {
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&t, &attr, pool_worker, NULL) == 0) P.threads++;
+        else if (P.threads == 0) ok = false;
+        pthread_attr_destroy(&attr);
+    }
+    if (!ok) { /* no thread at all: take it back (it is the only one queued) */
+        P.head = P.tail = NULL;
+        P.queued = 0;
+    }
+    pthread_cond_signal(&P.cv);
+    pthread_mutex_unlock(&P.mu);
+    return ok;
+}
+
+static void short_free(napi_env env, short_call *k) {
+    env_state *es = k->es;
     client_unref(k->client);
     stop_unref(k->stop);
     free(k->a); free(k->b); free(k->c);
     free(k);
+    if (--es->inflight == 0) napi_unref_threadsafe_function(env, es->done);
+}
+
+static void short_done_js(napi_env env, napi_value js_cb, void *context, void *data) {
+    (void)js_cb; (void)context;
+    short_call *k = data;
+    if (!k) return;
+    if (!env) { /* teardown */
+        if (k->r.out) L.free_(k->r.out);
+        free(k->r.last_error);
+        free(k->a); free(k->b); free(k->c);
+        free(k);
+        return;
+    }
+    finish_call(env, k->deferred, &k->r);
+    short_free(env, k);
+}
+
+static void env_state_free(napi_env env, void *data, void *hint) {
+    (void)env; (void)hint;
+    free(data); /* the threadsafe function is finalized with the environment */
+}
+
+static env_state *get_env_state(napi_env env) {
+    env_state *es = NULL;
+    napi_get_instance_data(env, (void **)&es);
+    return es;
 }
 
 static napi_value js_call(napi_env env, napi_callback_info info) {
     size_t argc = 6;
-    napi_value argv[6], promise, name;
+    napi_value argv[6], promise;
     int32_t fn = -1;
     bool ok = true;
     NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
     if (argc < 2) { napi_throw_type_error(env, NULL, "call(client, fn, …)"); return NULL; }
+    env_state *es = get_env_state(env);
+    if (!es) { napi_throw_error(env, NULL, "dc1 addon: not initialised"); return NULL; }
     client_box *cb = get_client(env, argv[0]);
     if (!cb) return NULL;
     napi_get_value_int32(env, argv[1], &fn);
@@ -530,25 +635,26 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
     short_call *k = calloc(1, sizeof *k);
     if (!k) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
     k->fn = fn;
+    k->es = es;
     if (argc > 2) k->a = get_str(env, argv[2], &ok);
     if (ok && argc > 3) k->b = get_str(env, argv[3], &ok);
     if (ok && argc > 4) k->c = get_str(env, argv[4], &ok);
     if (!ok) { free(k->a); free(k->b); free(k->c); free(k); return NULL; }
     k->stop = argc > 5 ? get_stop(env, argv[5]) : NULL;
-    napi_create_string_utf8(env, "dc1", 3, &name);
-    if (napi_create_promise(env, &k->deferred, &promise) != napi_ok ||
-        napi_create_async_work(env, NULL, name, short_execute, short_complete, k, &k->work) != napi_ok) {
+    if (napi_create_promise(env, &k->deferred, &promise) != napi_ok) {
         free(k->a); free(k->b); free(k->c); free(k);
-        throw_last(env, "napi_create_async_work");
+        throw_last(env, "napi_create_promise");
         return NULL;
     }
     k->client = cb;
     cb->calls++;
     if (k->stop) k->stop->refs++;
-    if (napi_queue_async_work(env, k->work) != napi_ok) {
-        /* cannot happen short of a broken env; undo */
-        throw_last(env, "napi_queue_async_work");
-        return NULL;
+    if (es->inflight++ == 0) napi_ref_threadsafe_function(env, es->done);
+    if (!pool_submit(k)) {
+        k->r.rc = DC1_E_NO_MEMORY;
+        k->r.last_error = strdup("could not start a thread for the call");
+        finish_call(env, k->deferred, &k->r);
+        short_free(env, k);
     }
     return promise;
 }
@@ -698,11 +804,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
         throw_last(env, "napi_create_threadsafe_function");
         return NULL;
     }
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 1 << 20); /* Swift's calls are shallow; 1 MiB is plenty */
-    int e = pthread_create(&k->thread, &attr, long_thread, k);
-    pthread_attr_destroy(&attr);
+    int e = pthread_create(&k->thread, NULL, long_thread, k);
     k->has_thread = e == 0;
     if (e != 0) {
         /* No thread: end the call here (the finalizer must not join). */
@@ -777,6 +879,17 @@ static napi_value js_webhook_parse(napi_env env, napi_callback_info info) {
  * Module
  * ------------------------------------------------------------------------------------- */
 static napi_value init(napi_env env, napi_value exports) {
+    env_state *es = calloc(1, sizeof *es);
+    napi_value name;
+    if (!es) return NULL;
+    napi_create_string_utf8(env, "dc1-call", NAPI_AUTO_LENGTH, &name);
+    if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, short_done_js,
+                                        &es->done) != napi_ok) {
+        free(es);
+        return NULL;
+    }
+    napi_unref_threadsafe_function(env, es->done);
+    napi_set_instance_data(env, es, env_state_free, NULL);
     napi_property_descriptor props[] = {
         {"load", NULL, js_load, NULL, NULL, NULL, napi_default, NULL},
         {"strerror", NULL, js_strerror, NULL, NULL, NULL, napi_default, NULL},
