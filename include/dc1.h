@@ -386,8 +386,12 @@ DC1_EXPORT int dc1_job_submit(dc1_client *client, const char *request_json, char
  * out: the job document — the server's row with JSON-string columns
  * (container_spec, gpu_rate_snapshot) parsed, the bulky `result`, `logs_jsonl`
  * `task_spec` and `task_spec_hmac` removed (use dc1_job_output / dc1_job_logs),
- * gpu_requirements parsed when it is a string, and added: "terminal": bool,
- * "cost_sar": "0.09". Always present: "status" (and "job_id" on this server).
+ * gpu_requirements parsed when it is a string, and added: "terminal": bool.
+ * Cost, one meaning in every document (job, submit, history, wait): "cost_halala" (int) /
+ * "cost_sar" (number) are what the renter is charged — the settled cost once the job is
+ * terminal (0 for a refunded failure or cancellation), the held quote before that;
+ * "quoted_cost_halala" / "quoted_cost_sar" are always the quoted, prepaid price. Every *_sar
+ * is a JSON number with at most two decimals. Always present: "status" (and "job_id").
  */
 DC1_EXPORT int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
 

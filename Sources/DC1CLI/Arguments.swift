@@ -26,7 +26,10 @@ struct Token {
 struct GlobalOptions {
     var apiKey: String? = nil
     var baseURL: String? = nil
+    /// --timeout: the command's deadline — a waiting command's wait, otherwise each request's.
     var timeoutSeconds: Double? = nil
+    /// --request-timeout: each request's deadline, also inside waiting commands.
+    var requestTimeoutSeconds: Double? = nil
     var json = false
     var verbose = false
     var help = false
@@ -62,12 +65,12 @@ struct GlobalOptions {
             let v = try value()
             guard !v.isEmpty else { throw UsageError("--base-url is empty", invalidValue: true) }
             baseURL = v
-        case "--timeout":
+        case "--timeout", "--request-timeout":
             let v = try value()
             guard let s = Double(v), s.isFinite, s > 0, s <= 86_400 else {
-                throw UsageError("--timeout must be a number of seconds in (0, 86400]", invalidValue: true)
+                throw UsageError("\(name) must be a number of seconds in (0, 86400], not \"\(v)\"", invalidValue: true)
             }
-            timeoutSeconds = s
+            if name == "--timeout" { timeoutSeconds = s } else { requestTimeoutSeconds = s }
         default:
             return false
         }

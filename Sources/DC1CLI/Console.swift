@@ -162,10 +162,10 @@ enum Format {
         return v.dump()
     }
 
-    /// The cost of a job document: the settled amount when known, else the quote.
+    /// The cost of a job document: what was charged (the core's `cost_halala`: settled once
+    /// terminal, the held quote before, marked so).
     static func cost(_ job: JSON) -> String? {
-        if let a = job.int("actual_cost_halala") { return money(halala: a) }
-        if let q = job.int("cost_halala") { return money(halala: q) + " quoted" }
-        return nil
+        guard let h = job.int("cost_halala") else { return nil }
+        return money(halala: h) + (job.bool("terminal") == false ? " held (quoted)" : "")
     }
 }

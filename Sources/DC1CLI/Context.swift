@@ -15,15 +15,17 @@ final class Context {
     var json: Bool { globals.json }
 
     /// The client for the DC1 API: DC1_API_KEY / DC1_BASE_URL from the environment, overridden
-    /// by --api-key / --base-url / --timeout. `defaultTimeoutMs` replaces the core's 30 s
-    /// per-call deadline for commands whose calls are slow by nature (chat) unless --timeout is given.
-    func client(defaultTimeoutMs: Int64? = nil) throws -> CoreClient {
+    /// by --api-key / --base-url. Each request's deadline: --request-timeout; else --timeout,
+    /// unless the command `waits` (then --timeout is the wait's, see `commandTimeoutMs`); else
+    /// `defaultTimeoutMs` for commands whose calls are slow by nature (chat); else the core's 30 s.
+    func client(defaultTimeoutMs: Int64? = nil, waits: Bool = false) throws -> CoreClient {
         if let mainClient { return mainClient }
         let o = JSON.object()
         if let k = globals.apiKey { o.set("api_key", k) }
         if let b = globals.baseURL { o.set("base_url", b) }
-        if let t = globals.timeoutSeconds { o.set("timeout_ms", max(1, Int(t * 1000))) }
-        else if let d = defaultTimeoutMs { o.set("timeout_ms", Int(d)) }
+        if let t = globals.requestTimeoutSeconds ?? (waits ? nil : globals.timeoutSeconds) {
+            o.set("timeout_ms", max(1, Int(t * 1000)))
+        } else if let d = defaultTimeoutMs { o.set("timeout_ms", Int(d)) }
         let c = try CoreClient(optionsJSON: o)
         install(c)
         mainClient = c
@@ -37,10 +39,16 @@ final class Context {
         o.set("base_url", baseURL)
         o.set("api_key", JSON.null())
         o.set("allow_insecure_http", true)
-        o.set("timeout_ms", max(1, Int(globals.timeoutSeconds.map { $0 * 1000 } ?? Double(timeoutMs))))
+        o.set("timeout_ms", max(1, Int(globals.requestTimeoutSeconds.map { $0 * 1000 } ?? Double(timeoutMs))))
         let c = try CoreClient(optionsJSON: o)
         install(c)
         return c
+    }
+
+    /// --timeout of a waiting command, wherever it stands (after the command name or before).
+    func commandTimeoutMs(_ a: ParsedArgs) throws -> Int64? {
+        if let t = try a.milliseconds("--timeout") { return t }
+        return globals.timeoutSeconds.map { max(1, Int64($0 * 1000)) }
     }
 
     private func install(_ c: CoreClient) {

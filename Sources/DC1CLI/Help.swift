@@ -21,8 +21,10 @@ enum Help {
           --api-key KEY     the renter key; prefer the DC1_API_KEY environment variable, since
                             arguments are visible to other users of the machine. Never printed.
           --base-url URL    the API (default $DC1_BASE_URL, else https://api.dcp.sa)
-          --timeout S       deadline of each API call in seconds, retries included (default 30);
-                            after wait/submit/chat the same flag is the wait deadline instead
+          --timeout S       the command's deadline in seconds, before or after the command name:
+                            for wait, submit --wait and chat --job the wait (default 600),
+                            for every other command each API call, retries included (default 30)
+          --request-timeout S  each API call's deadline, also inside a wait (default 30)
           --json            machine output: each result as one JSON document per line on stdout;
                             on failure the error document goes to stdout too
           -v, --verbose     the core's log messages (each HTTP exchange, retries) on stderr

@@ -221,3 +221,45 @@ def test_submit_wait_timeout_names_the_job(dc1):
     job_id = r.out.split()[1]
     assert f"dc1 wait {job_id}" in r.err
     assert dc1("cancel", job_id).rc == 0
+
+
+def test_timeout_means_the_wait_wherever_it_stands(dc1):
+    import time
+    job_id = slow_job(dc1)
+    try:
+        for args in (("--timeout", "1", "wait", job_id), ("wait", job_id, "--timeout", "1")):
+            t0 = time.monotonic()
+            r = dc1(*args)
+            took = time.monotonic() - t0
+            assert r.rc == 7, r                      # the wait's deadline: exit 7
+            assert took < 8, f"{args}: {took:.1f} s"
+            assert "did not finish within" in r.err
+    finally:
+        dc1("cancel", job_id)
+
+
+def test_request_timeout_is_each_call(dc1):
+    r = dc1("--request-timeout", "0", "balance")
+    assert r.rc == 2 and "--request-timeout" in r.err and "\"0\"" in r.err   # names the bad value
+    r = dc1("--request-timeout", "5", "balance")
+    assert r.rc == 0, r
+
+
+def test_submit_without_its_input_is_refused_before_paying(dc1, emu):
+    before = emu.counters()["jobs_created"]
+    r = dc1("submit", "llm_inference")
+    assert r.rc == 1 and "--prompt" in r.err and "nothing was submitted" in r.err, r
+    r = dc1("submit", "custom_container")
+    assert r.rc == 1 and "--script" in r.err, r
+    assert emu.counters()["jobs_created"] == before
+
+
+def test_output_reports_the_bytes_save_writes(dc1, tmp_path):
+    job_id = submit_json(dc1, "image_generation", "--prompt", "a camel", "width=64", "height=64")
+    wait_status(dc1, job_id, {"completed"}, timeout=60)
+    shown = dc1("output", job_id)
+    assert shown.rc == 0, shown
+    n = int(shown.out.split("(")[1].split(" bytes")[0])
+    saved = dc1("output", job_id, "--save", str(tmp_path / "x.png"))
+    assert saved.rc == 0, saved
+    assert (tmp_path / "x.png").stat().st_size == n

@@ -199,15 +199,16 @@ def test_list_history(client):
 def test_logs(client):
     job = llm(client, "log me")
     client.jobs.wait(job.id, timeout=60, poll_interval=0.2)
-    page = client.jobs.get_logs(job.id)
+    page = client.jobs.get_logs_page(job.id)
     assert page["job_id"] == job.id
     lines = page["logs"]
     assert lines, "a completed job has log lines"
     assert {"line_no", "level", "message"} <= set(lines[0])
+    assert client.jobs.get_logs(job.id) == lines          # the official SDK's shape: the lines
     rest = client.jobs.get_logs(job.id, since=lines[0]["line_no"], limit=1)
-    assert all(l["line_no"] > lines[0]["line_no"] for l in rest["logs"])
-    assert len(rest["logs"]) <= 1
-    assert job.refresh().logs()["logs"] == lines
+    assert all(l["line_no"] > lines[0]["line_no"] for l in rest)
+    assert len(rest) <= 1
+    assert job.refresh().logs() == lines
 
 
 def test_iter_logs_follows_until_terminal(client):
@@ -217,7 +218,7 @@ def test_iter_logs_follows_until_terminal(client):
     numbers = [l["line_no"] for l in seen]
     assert numbers == sorted(set(numbers)), "lines repeated or out of order"
     assert client.jobs.status(job.id)["terminal"]
-    full = client.jobs.get_logs(job.id, limit=1000)["logs"]
+    full = client.jobs.get_logs(job.id, limit=1000)
     assert numbers == [l["line_no"] for l in full]
 
 
@@ -327,7 +328,13 @@ def test_wait_on_vllm_job_that_ended_without_serving(client):
 
 def test_job_cancel_and_logs_methods(client):
     job = llm(client, "SLOW bound cancel")
-    assert "logs" in job.logs()
+    assert isinstance(job.logs(), list)
     out = job.cancel()
     assert out["success"] and out["job_id"] == job.id
     assert job.refresh().status == "cancelled"
+
+
+def test_non_dict_params_is_a_type_error_that_says_what_to_pass(client):
+    with pytest.raises(TypeError) as info:
+        client.jobs.submit("llm_inference", "just a prompt", duration_minutes=1)
+    assert "params must be a dict" in str(info.value) and "'prompt'" in str(info.value)

@@ -27,19 +27,16 @@ enum ChatCommand {
         guard (viaJob != nil) != a.has("--v1") else {
             throw UsageError("chat needs exactly one of --job JOB_ID and --v1", command: "chat")
         }
-        if a.value("--timeout") != nil && viaJob == nil {
-            throw UsageError("--timeout after \"chat\" is the wait for a --job endpoint; put the per-request "
-                             + "--timeout before the command", command: "chat")
-        }
         let message = a.positionals[0]
         var model = a.value("--model")
-        let client = try ctx.client(defaultTimeoutMs: chatTimeoutMs)
+        let client = try ctx.client(defaultTimeoutMs: viaJob == nil ? (try ctx.commandTimeoutMs(a)) ?? chatTimeoutMs : chatTimeoutMs,
+                                    waits: viaJob != nil)
 
         let result: JSON
         if let jobID = viaJob {
             var waiter = JobWaiter(ctx: ctx, client: client)
             waiter.ready = true
-            if let t = try a.milliseconds("--timeout") { waiter.timeoutMs = t }
+            if let t = try ctx.commandTimeoutMs(a) { waiter.timeoutMs = t }
             let job = try waiter.wait(jobID)
             guard let url = job.string("endpoint_url"), let ep = Endpoint.parse(url) else {
                 throw DC1Error(.protocolError, "job \(jobID) has an endpoint_url that is not an http(s) URL")

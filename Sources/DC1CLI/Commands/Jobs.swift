@@ -37,10 +37,10 @@ enum JobCommands {
         """,
         spec: CommandSpec(valueFlags: [["--timeout"]], boolFlags: [["--ready"]], minPositionals: 1, maxPositionals: 1)
     ) { ctx, a in
-        let client = try ctx.client()
+        let client = try ctx.client(waits: true)
         var waiter = JobWaiter(ctx: ctx, client: client)
         waiter.ready = a.has("--ready")
-        if let t = try a.milliseconds("--timeout") { waiter.timeoutMs = t }
+        if let t = try ctx.commandTimeoutMs(a) { waiter.timeoutMs = t }
         let started = Clock.nowMs()
         let doc = try waiter.wait(a.positionals[0])
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
@@ -79,7 +79,7 @@ enum JobCommands {
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let job = doc["job"]
         var line = "Cancelled \(job?.string("job_id") ?? a.positionals[0])"
-        if let job, let h = job.int("cost_halala"), job.string("refunded_at") != nil {
+        if let job, let h = job.int("quoted_cost_halala"), job.string("refunded_at") != nil {
             line += " · refunded " + Format.money(halala: h)
         }
         ctx.console.out(line)
@@ -101,8 +101,7 @@ enum JobCommands {
         else {
             var rows: [[String]] = []
             for j in jobs {
-                let cost = (j.int("actual_cost_halala") ?? j.int("cost_halala")).map { Format.sar(halala: $0) }
-                    ?? j.string("cost_sar").map { $0 + " SAR" } ?? "-"
+                let cost = j.int("cost_halala").map { Format.sar(halala: $0) } ?? "-"
                 rows.append([j.string("job_id") ?? Format.scalar(j["id"]), j.string("job_type") ?? "-",
                              j.string("status") ?? "-",
                              cost + (j.string("refunded_at") != nil || (j.bool("refunded") ?? false) ? " (refunded)" : ""),

@@ -58,7 +58,8 @@ enum Results {
         case "image":
             var what = "image"
             if let w = out.int("width"), let h = out.int("height") { what += " \(w)×\(h)" }
-            let n = out.int("image_bytes") ?? out.string("image_base64").map { $0.utf8.count * 3 / 4 } ?? 0
+            // The size --save will write: the decoded length, not the server's estimate.
+            let n = out.string("image_base64").map(decodedLength) ?? out.int("image_bytes") ?? 0
             c.out("Job \(jobID) produced an \(what) \(out.string("format") ?? "png") (\(n) bytes); "
                   + "save it with: dc1 output \(jobID) --save FILE.png")
         case "endpoint":
@@ -85,5 +86,16 @@ enum Results {
         if let h = output?.int("actual_cost_halala") { return Format.money(halala: h) }
         if let job { return Format.cost(job) }
         return nil
+    }
+
+    /// How many bytes a base64 text decodes to (whitespace ignored, padding subtracted).
+    static func decodedLength(_ b64: String) -> Int {
+        var chars = 0
+        var pad = 0
+        for c in b64.utf8 where c != 32 && c != 10 && c != 13 && c != 9 {
+            chars += 1
+            if c == UInt8(ascii: "=") { pad += 1 }
+        }
+        return chars / 4 * 3 - pad
     }
 }

@@ -20,7 +20,8 @@ enum SubmitCommand {
           --provider ID   pin a provider; "auto" (the default) lets the server choose
           --priority N    0–10, higher runs first
           --wait          wait for the result and print it (vllm_serve: until the endpoint is ready)
-          --timeout S     with --wait: how long to wait (default 600)
+          --timeout S     the command's deadline: with --wait how long to wait (default 600),
+                          without it the submit request's (before or after the command name)
           --save FILE     with --wait: write the output to FILE (images: the decoded PNG)
         """,
         spec: CommandSpec(valueFlags: [["--model"], ["--prompt"], ["--script"], ["--duration"], ["--provider"],
@@ -32,11 +33,9 @@ enum SubmitCommand {
         if a.value("--save") != nil && !a.has("--wait") {
             throw UsageError("--save needs --wait (or use: dc1 output <job_id> --save FILE)", command: "submit")
         }
-        if a.value("--timeout") != nil && !a.has("--wait") {
-            throw UsageError("--timeout after \"submit\" is the --wait deadline; put the per-request "
-                             + "--timeout before the command", command: "submit")
-        }
-        let client = try ctx.client()
+        // --timeout is the command's deadline: with --wait the wait's, without it the submit's.
+        let client = try ctx.client(defaultTimeoutMs: a.has("--wait") ? nil : try a.milliseconds("--timeout"),
+                                    waits: a.has("--wait"))
         let c = ctx.console
         let result: JSON
         do {
@@ -54,7 +53,7 @@ enum SubmitCommand {
         if ctx.json { c.outJSON(result) }
         else {
             var line = "Submitted \(jobID) (\(jobType)) · \(job.string("status") ?? "?")"
-            if let q = job.int("cost_halala") { line += " · quoted " + Format.money(halala: q) }
+            if let q = job.int("quoted_cost_halala") { line += " · quoted " + Format.money(halala: q) }
             c.out(line)
             if result.bool("reconciled") ?? false {
                 c.err("dc1: the submit answer was lost; this job was found in the history instead of resubmitting")
@@ -66,7 +65,7 @@ enum SubmitCommand {
         let serving = jobType == "vllm_serve"
         var waiter = JobWaiter(ctx: ctx, client: client)
         waiter.ready = serving
-        if let t = try a.milliseconds("--timeout") { waiter.timeoutMs = t }
+        if let t = try ctx.commandTimeoutMs(a) { waiter.timeoutMs = t }
         let started = Clock.nowMs()
         let done: JSON
         do {
@@ -95,6 +94,13 @@ enum SubmitCommand {
         return ExitCode.ok
     }
 
+    /// The input each job type of the guide cannot run without: (param, the flag that sets it).
+    static let requiredInput: [String: (String, String)] = [
+        "llm_inference": ("prompt", "--prompt TEXT"),
+        "image_generation": ("prompt", "--prompt TEXT"),
+        "custom_container": ("script", "--script FILE"),
+    ]
+
     /// The submit body from the arguments. The core checks it against the server's schema.
     static func buildRequest(_ a: ParsedArgs) throws -> JSON {
         let body = JSON.object()
@@ -117,6 +123,12 @@ enum SubmitCommand {
                 script.removeLast()
             }
             params.set("script", script)
+        }
+        // The server accepts these jobs without their input and charges for a run that can do
+        // nothing; refuse before anything is paid.
+        let jobType = a.positionals[0]
+        if let (param, flag) = requiredInput[jobType], !params.has(param) {
+            throw UsageError("\(jobType) needs its \(param): pass \(flag) (nothing was submitted)", command: "submit")
         }
         body.set("params", params)
         body.set("duration_minutes", try a.double("--duration") ?? 5)

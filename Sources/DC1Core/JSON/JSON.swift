@@ -83,14 +83,19 @@ public final class JSON: @unchecked Sendable {
         return try parse(bytes: UnsafeRawBufferPointer(start: cString, count: n), rejectDuplicates: true)
     }
 
+    /// Compact, any value, reals with 15 significant digits (JSON_REAL_PRECISION(15), a
+    /// function-like macro Swift cannot import): a double parsed from "999.99" or computed as
+    /// 99999 / 100 prints as 999.99, never 999.99000000000001.
+    static let dumpFlags = Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY) | ((15 & 0x1F) << 11)
+
     /// Compact serialisation into a malloc'd, NUL-terminated buffer owned by the caller
     /// (freed with free()). json_dumps is used when jansson allocates with malloc (the
     /// default); if the host process installed its own allocator, the text is written through
     /// json_dump_callback into our own buffer, so dc1_free() always matches.
     public func dumpMalloc() -> UnsafeMutablePointer<CChar>? {
-        if JSON.janssonUsesMalloc { return json_dumps(raw, Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)) }
+        if JSON.janssonUsesMalloc { return json_dumps(raw, JSON.dumpFlags) }
         var sink = MallocSink()
-        let flags = Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)
+        let flags = JSON.dumpFlags
         let rc = withUnsafeMutablePointer(to: &sink) { p in
             json_dump_callback(raw, { buffer, size, data in
                 let s = data!.assumingMemoryBound(to: MallocSink.self)

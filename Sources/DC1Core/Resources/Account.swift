@@ -13,7 +13,7 @@ extension CoreClient {
         // SAR values are numbers here (§1.5); derive them when absent so the shape is fixed.
         for (h, s) in [("balance_halala", "balance_sar"), ("held_halala", "held_sar"),
                        ("total_spent_halala", "total_spent_sar")] {
-            if let v = body.int(h), !body.has(s) { body.set(s, Money.sar(v)) }
+            if let v = body.int(h) { body.set(s, Money.sar(v)) }   // always a number, never float noise
         }
         if !body.has("available_halala"), let v = body.int("balance_halala") { body.set("available_halala", v) }
         return body

@@ -16,10 +16,31 @@ enum JobDocuments {
             if let s = j.string(k), let parsed = try? JSON.parse(s), parsed.isObject || parsed.isArray { j.set(k, parsed) }
         }
         j.set("terminal", JobStatus.isTerminal(j.string("status")))
-        if let c = j.int("actual_cost_halala") ?? j.int("cost_halala"), !j.has("cost_sar") || j["cost_sar"]!.isNull {
-            j.set("cost_sar", Money.sarString(c))
-        }
+        normaliseCost(j)
         return j
+    }
+
+    /// One meaning for cost in every document: `cost_halala`/`cost_sar` are what the renter is
+    /// charged — the settled actual cost once the job is terminal (0 for a refunded failure or
+    /// cancellation), the held quote before that — and `quoted_cost_halala`/`quoted_cost_sar`
+    /// always the quote (the server's `cost_halala` column). SAR values are numbers.
+    static func normaliseCost(_ j: JSON) {
+        let quote = j.int("quoted_cost_halala") ?? j.int("cost_halala")
+        guard let quote else { return }
+        let status = j.string("status")
+        let charged: Int
+        if !JobStatus.isTerminal(status) {
+            charged = quote
+        } else if let actual = j.int("actual_cost_halala") {
+            charged = actual
+        } else {
+            charged = (status == "completed" || status == "done") ? quote : 0
+        }
+        j.set("quoted_cost_halala", quote)
+        j.set("quoted_cost_sar", Money.sar(quote))
+        j.set("cost_halala", charged)
+        j.set("cost_sar", Money.sar(charged))
+        if let a = j.int("actual_cost_halala") { j.set("actual_cost_sar", Money.sar(a)) }
     }
 }
 
@@ -98,9 +119,11 @@ extension CoreClient {
         let limit = try o.int("limit", 1...100) ?? 20
         try requireKey("history")
         let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/jobs/history?limit=\(limit)"))
-        guard body["jobs"]?.isArray ?? false else {
+        guard let jobs = body["jobs"], jobs.isArray else {
             throw DC1Error(.protocolError, "GET /api/jobs/history: the response has no jobs array")
         }
+        for row in jobs.elements where row.isObject { JobDocuments.normaliseCost(row) }
+        if let b = body.int("balance_halala") { body.set("balance_sar", Money.sar(b)) }
         return body
     }
 

@@ -180,8 +180,10 @@ enum OutputShape {
         out.set("truncated", truncated)
         if let billing = doc["billing"], billing.isObject {
             out.set("billing", billing)
-            if let v = billing["actual_cost_halala"] { out.set("actual_cost_halala", v) }
-            if let v = billing["actual_cost_sar"] { out.set("actual_cost_sar", v) }
+            if let a = billing.int("actual_cost_halala") {
+                out.set("actual_cost_halala", a)
+                out.set("actual_cost_sar", Money.sar(a))    // a number, as every *_sar
+            }
         }
         let type = doc.string("type")
         if type == "image" || doc.has("image_base64") {

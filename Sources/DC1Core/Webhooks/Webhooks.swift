@@ -16,7 +16,10 @@ public enum WebhookEvents {
         out.set("status", status)
         if let c = body.int("cost_halala") { out.set("cost_halala", c) }
         if let b = body["billing"], b.isObject, let c = b.int("actual_cost_halala") { out.set("cost_halala", c) }
-        if let s = body["cost_sar"] { out.set("cost_sar", s) }
+        if let c = out.int("cost_halala") { out.set("cost_sar", Money.sar(c)) }
+        else if let s = body["cost_sar"], let d = s.doubleValue ?? s.stringValue.flatMap(Double.init) {
+            out.set("cost_sar", d)
+        }
         // Deliveries repeat in different shapes; job id plus status identifies one (§12.3).
         out.set("dedupe_key", "\(jobID ?? "?"):\(status ?? event ?? "?")")
         out.set("raw", body)

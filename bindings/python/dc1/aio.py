@@ -160,6 +160,10 @@ class AsyncJobsResource(_AsyncResource):
                        limit: int = 200) -> Dict[str, Any]:
         return await self._client._run(self._sync.get_logs, job_id, since, limit)
 
+    async def get_logs_page(self, job_id: Any, since: Optional[int] = None,
+                            limit: int = 200) -> Dict[str, Any]:
+        return await self._client._run(self._sync.get_logs_page, job_id, since, limit)
+
     async def save_image(self, job_id: Any, path: Any) -> Dict[str, Any]:
         return await self._client._run(self._sync.save_image, job_id, path)
 

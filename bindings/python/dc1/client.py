@@ -489,6 +489,10 @@ class JobsResource(_Resource):
         for the job in the history: one match is returned (``job.reconciled``
         is True); otherwise :class:`SubmitUnknownError` lists the candidates.
         """
+        if params is not None and not isinstance(params, dict):
+            raise TypeError(
+                f"params must be a dict of scalar values, e.g. {{'prompt': 'Hello'}}, not "
+                f"{type(params).__name__}: jobs.submit({job_type!r}, {{'prompt': ...}}, duration_minutes=…)")
         body: Dict[str, Any] = {
             "job_type": job_type,
             "duration_minutes": duration_minutes,
@@ -701,7 +705,15 @@ class JobsResource(_Resource):
 
     # -- logs --------------------------------------------------------------------------
 
-    def get_logs(self, job_id: Any, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
+    def get_logs(self, job_id: Any, since: Optional[int] = None, limit: int = 200) -> List[Dict[str, Any]]:
+        """The job's log lines, as the official SDK returns them: a list of
+        ``{"line_no","level","message","logged_at"}`` dicts (one page: at most
+        ``limit``, after line ``since``, exclusive). The whole page — with
+        ``has_more``, ``next_since``, ``total_lines`` and the job's ``status`` —
+        is :meth:`get_logs_page`."""
+        return list(self.get_logs_page(job_id, since=since, limit=limit).get("logs") or [])
+
+    def get_logs_page(self, job_id: Any, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
         """One page of the job's log: ``{"job_id","status","logs":[{"line_no",
         "level","message","logged_at"}],"total_lines","has_more","next_since"}``.
         ``since`` is the last line number already seen (exclusive)."""

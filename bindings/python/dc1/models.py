@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, List
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
@@ -238,6 +238,8 @@ class Job(_RawFallback):
     provider_name: Optional[str] = None
     model: Optional[str] = None
     actual_cost_halala: Optional[int] = None
+    #: The quoted (prepaid, held) price; ``cost_halala`` is what was charged.
+    quoted_cost_halala: int = 0
     endpoint_url: Optional[str] = None
     row_id: Optional[int] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -274,6 +276,7 @@ class Job(_RawFallback):
             provider_name=data.get("provider_name"),
             model=data.get("model"),
             actual_cost_halala=_num(data.get("actual_cost_halala")),
+            quoted_cost_halala=_num(data.get("quoted_cost_halala"), _num(data.get("cost_halala"), 0)),
             endpoint_url=data.get("endpoint_url"),
             row_id=row_id,
             raw=dict(data),
@@ -330,8 +333,15 @@ class Job(_RawFallback):
 
     @property
     def cost_sar(self) -> float:
-        """The quoted (prepaid) cost in SAR: ``cost_halala / 100``."""
+        """What the renter is charged, in SAR (``cost_halala / 100``): the settled cost once
+        the job is terminal (0 for a refunded failure or cancellation), the held quote
+        before — the same meaning as ``cost_sar`` in libdc1's job document."""
         return self.cost_halala / 100
+
+    @property
+    def quoted_cost_sar(self) -> float:
+        """The quoted (prepaid) price in SAR."""
+        return self.quoted_cost_halala / 100
 
     @property
     def actual_cost_sar(self) -> Optional[float]:
@@ -411,8 +421,8 @@ class Job(_RawFallback):
         """``jobs.cancel(self.id)``."""
         return self._need_client().jobs.cancel(self.id)
 
-    def logs(self, since: Optional[int] = None, limit: int = 200) -> Dict[str, Any]:
-        """``jobs.get_logs(self.id, …)``."""
+    def logs(self, since: Optional[int] = None, limit: int = 200) -> List[Dict[str, Any]]:
+        """``jobs.get_logs(self.id, …)``: the log lines."""
         return self._need_client().jobs.get_logs(self.id, since=since, limit=limit)
 
     def iter_logs(self, **kwargs: Any) -> Iterator[Dict[str, Any]]:
