@@ -78,7 +78,7 @@ test('no leak over 20,000 calls: RSS growth bounded', async () => {
     }
   };
   // (Run with --expose-gc, as Tests/run_all.py does, for the tightest figures.)
-  await run(2000); // warm-up: pools, caches, JIT
+  await run(4000); // warm-up: pools, caches, JIT, malloc arenas
   if (global.gc) global.gc();
   const start = rssMiB();
   await run(8000);

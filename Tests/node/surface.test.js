@@ -266,3 +266,28 @@ test('close(): later calls reject with ClientClosedError', async () => {
   assert.ok((await pending).balanceHalala >= 0, 'a call in flight finishes');
   await assert.rejects(c.getBalance(), dc1.ClientClosedError);
 });
+
+test('cost: costHalala is what was charged (= the balance change), quotedCostHalala the quote', async () => {
+  const c = new dc1.DC1RenterClient({ apiKey: (await emu.renter(50000)).api_key, baseUrl: emu.baseUrl });
+  const before = (await c.getBalance()).balanceHalala;
+  const job = await llm(c);
+  assert.ok(job.quotedCostHalala > 0);
+  assert.equal(job.costHalala, job.quotedCostHalala); // the held quote before the end
+  const done = await c.waitForJob(job.id, { timeout: 30000 });
+  assert.equal(done.status, 'completed');
+  const after = (await c.getBalance()).balanceHalala;
+  assert.equal(done.costHalala, before - after);
+  assert.equal(done.costSar, (before - after) / 100);
+  assert.equal(done.quotedCostHalala, job.quotedCostHalala);
+  const row = (await c.getPaymentHistory(5)).jobs.find((j) => j.jobId === job.id);
+  assert.equal(row.costHalala, done.costHalala);
+  assert.equal(typeof row.costSar, 'number');
+  const slow = await llm(c, { params: { prompt: 'SLOW cost' } });
+  await c.cancelJob(slow.id);
+  const cancelled = await c.getJob(slow.id);
+  assert.equal(cancelled.status, 'cancelled');
+  assert.equal(cancelled.costHalala, 0);
+  assert.ok(cancelled.quotedCostHalala > 0);
+  assert.equal((await c.getBalance()).balanceHalala, after);
+  c.close();
+});

@@ -50,10 +50,14 @@ export interface Job {
   jobType: JobType;
   providerId: number | null;
   durationMinutes: number;
-  /** The quoted (prepaid) cost in halala (1 SAR = 100 halala). */
+  /** What the renter is charged, in halala (1 SAR = 100 halala): the settled cost once the job
+   * is terminal (0 for a refunded failure or cancellation), the held quote before that. */
   costHalala: number;
   /** costHalala / 100 */
   costSar: number;
+  /** The quoted, prepaid price. */
+  quotedCostHalala: number;
+  quotedCostSar: number;
   actualCostHalala: number | null;
   actualCostSar: number | null;
   submittedAt: string;
@@ -151,7 +155,7 @@ export interface PaymentHistoryItem {
   submittedAt: string;
   completedAt: string | null;
   costHalala: number;
-  costSar: string;
+  costSar: number;
   providerName: string | null;
   providerGpu: string | null;
   refunded: boolean;
@@ -159,7 +163,7 @@ export interface PaymentHistoryItem {
 
 export interface PaymentHistory {
   balanceHalala: number;
-  balanceSar: string | number;
+  balanceSar: number;
   totalJobs: number;
   jobs: PaymentHistoryItem[];
 }

@@ -49,7 +49,10 @@ function executionTime(doc, status) {
 function toJob(doc, output = null) {
   doc = doc || {};
   const status = String(doc.status || 'unknown');
+  // libdc1's one meaning of cost: cost_* is what the renter is charged (settled once the job is
+  // terminal, the held quote before); quoted_cost_* is always the quote.
   const costHalala = num(doc.cost_halala, 0);
+  const quoted = num(doc.quoted_cost_halala, costHalala);
   const actual = num(doc.actual_cost_halala);
   const job = {
     id: String(doc.job_id ?? doc.id ?? ''),
@@ -59,7 +62,9 @@ function toJob(doc, output = null) {
     providerId: num(doc.provider_id),
     durationMinutes: num(doc.duration_minutes, 0),
     costHalala,
-    costSar: costHalala / 100,
+    costSar: num(doc.cost_sar, costHalala / 100),
+    quotedCostHalala: quoted,
+    quotedCostSar: num(doc.quoted_cost_sar, quoted / 100),
     actualCostHalala: actual,
     actualCostSar: actual === null ? null : actual / 100,
     submittedAt: doc.submitted_at || doc.created_at || '',
@@ -174,15 +179,15 @@ function toHistory(d) {
     status: j.status || '',
     submittedAt: j.submitted_at || '',
     completedAt: j.completed_at ?? null,
-    costHalala: num(j.actual_cost_halala) ?? num(j.cost_halala, 0),
-    costSar: j.cost_sar != null ? String(j.cost_sar) : '0.00',
+    costHalala: num(j.cost_halala, 0),
+    costSar: num(j.cost_sar, num(j.cost_halala, 0) / 100),
     providerName: j.provider_name ?? null,
     providerGpu: j.provider_gpu ?? null,
     refunded: Boolean(j.refunded),
   }, 'raw', j));
   return hidden({
     balanceHalala: num(d.balance_halala, 0),
-    balanceSar: d.balance_sar != null ? d.balance_sar : '0.00',
+    balanceSar: num(d.balance_sar, num(d.balance_halala, 0) / 100),
     totalJobs: num(d.total_jobs, jobs.length),
     jobs,
   }, 'raw', d);
