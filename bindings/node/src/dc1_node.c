@@ -745,6 +745,10 @@ static void long_call_js(napi_env env, napi_value js_cb, void *context, void *da
 static void long_finalize(napi_env env, void *data, void *hint) {
     (void)env; (void)hint;
     long_call *k = data;
+    /* Normally the thread has ended (it released the function last). At an environment's
+     * teardown (a Worker terminated) it may still run: stop it, then wait for it. */
+    atomic_store(&k->stop->stopped, 1);
+    if (k->stop->stop) L.stop_trigger(k->stop->stop);
     if (k->has_thread) pthread_join(k->thread, NULL);
     if (k->r.out) L.free_(k->r.out);
     free(k->r.last_error);
