@@ -273,12 +273,12 @@ def library_path() -> Optional[str]:
 
 def version() -> str:
     """dc1_version() of the loaded library."""
-    return lib().dc1_version().decode("utf-8")
+    return str(lib().dc1_version().decode("utf-8"))
 
 
 def strerror(rc: int) -> str:
     """dc1_strerror(rc)."""
-    return lib().dc1_strerror(rc).decode("utf-8")
+    return str(lib().dc1_strerror(rc).decode("utf-8"))
 
 
 def last_error() -> str:
@@ -385,7 +385,7 @@ class _EventSink:
         self.signalled: Optional[Tuple[int, Any]] = None  # a SIGINT seen during the call
         self.cfunc = EVENT_FN(self._trampoline)  # kept alive by self for the call
 
-    def _trampoline(self, _user_data, event_json):  # runs on the calling thread, GIL taken
+    def _trampoline(self, _user_data: Any, event_json: Optional[bytes]) -> int:  # calling thread, GIL taken
         try:
             if self.signalled is not None:
                 return 1  # Ctrl-C arrived: end the call; it is re-raised afterwards
@@ -436,25 +436,26 @@ def _deferred_sigint(sink: Optional[_EventSink]) -> Iterator[None]:
             previous = signal.getsignal(signal.SIGINT)
         except (ValueError, OSError):  # pragma: no cover - no signal support here
             previous = None
-    if not callable(previous):
+    if sink is None or not callable(previous):
         yield  # SIG_IGN / SIG_DFL / not Python's: nothing to defer
         return
+    noted = sink
 
     def note(signum: int, frame: Any) -> None:
-        sink.signalled = (signum, frame)
+        noted.signalled = (signum, frame)
 
     signal.signal(signal.SIGINT, note)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        if sink.signalled is not None:
-            previous(*sink.signalled)
+        if noted.signalled is not None:
+            previous(*noted.signalled)
 
 
 def webhook_verify(secret: Any, signature_header: Any, body: bytes) -> int:
     """dc1_webhook_verify; returns the rc (0 valid, DC1_E_BAD_SIGNATURE, …)."""
-    return lib().dc1_webhook_verify(_arg(secret), _arg(signature_header), body, len(body))
+    return int(lib().dc1_webhook_verify(_arg(secret), _arg(signature_header), body, len(body)))
 
 
 def webhook_parse(body: bytes) -> Dict[str, Any]:
@@ -498,7 +499,7 @@ def make_log_callback(sink: Callable[[int, str], None]) -> Any:
     returned object alive as long as the library may call it. Exceptions raised
     by the sink are swallowed: they cannot cross into C."""
 
-    def _trampoline(_user_data, level, message):  # runs on the calling thread, GIL taken
+    def _trampoline(_user_data: Any, level: int, message: Optional[bytes]) -> None:  # calling thread, GIL taken
         try:
             sink(int(level), message.decode("utf-8", "replace") if message else "")
         except Exception:  # pragma: no cover - a logging failure must not reach C
@@ -525,7 +526,7 @@ class Stop:
     def __init__(self) -> None:
         handle = c_void_p()
         check(lib().dc1_stop_new(byref(handle)), "dc1_stop_new")
-        self._handle = handle
+        self._handle: Optional[c_void_p] = handle
 
     def trigger(self) -> None:
         if self._handle is not None:

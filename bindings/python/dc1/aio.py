@@ -25,7 +25,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, TypeVar
 
-from .client import DC1Client, _job_id, _LogFollow
+from .client import DC1Client, JobsResource, _job_id, _LogFollow
 from .models import Balance, Endpoint, Job, Provider
 
 __all__ = ["AsyncDC1Client"]
@@ -131,7 +131,7 @@ class AsyncWebhooksResource(_AsyncResource):
 
 class AsyncJobsResource(_AsyncResource):
     @property
-    def _sync(self):
+    def _sync(self) -> "JobsResource":
         return self._client.sync.jobs
 
     async def submit(self, job_type: str, params: Optional[Dict[str, Any]] = None,
@@ -157,7 +157,7 @@ class AsyncJobsResource(_AsyncResource):
         return await self._client._run(self._sync.cancel, job_id)
 
     async def get_logs(self, job_id: Any, since: Optional[int] = None,
-                       limit: int = 200) -> Dict[str, Any]:
+                       limit: int = 200) -> List[Dict[str, Any]]:
         return await self._client._run(self._sync.get_logs, job_id, since, limit)
 
     async def get_logs_page(self, job_id: Any, since: Optional[int] = None,

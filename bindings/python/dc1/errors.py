@@ -42,7 +42,7 @@ document and :func:`error_from_document` picks the class.
 from __future__ import annotations
 
 import builtins
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = [
     "DC1Error",
@@ -117,15 +117,15 @@ class DC1Error(Exception):
             text = f"{text} ({', '.join(extras)})"
         return text
 
-    def __reduce__(self):  # keep exceptions picklable (multiprocessing, concurrent.futures)
+    def __reduce__(self) -> Tuple[Any, ...]:  # keep exceptions picklable (multiprocessing, concurrent.futures)
         return (_rebuild, (type(self), self.message, self.document, self._extra_state()))
 
     def _extra_state(self) -> Dict[str, Any]:
         return {}
 
 
-def _rebuild(cls, message, document, extra):
-    exc = cls.__new__(cls)
+def _rebuild(cls: Any, message: str, document: Dict[str, Any], extra: Dict[str, Any]) -> "DC1Error":
+    exc: DC1Error = cls.__new__(cls)
     DC1Error.__init__(exc, message, document=document)
     for key, value in extra.items():
         setattr(exc, key, value)
@@ -438,4 +438,5 @@ def error_from_document(doc: Dict[str, Any]) -> DC1Error:
         return JobTimeoutError(str(doc.get("job_id") or ""),
                                timeout_ms / 1000 if isinstance(timeout_ms, (int, float)) else 0,
                                job=doc.get("job"), document=doc, message=message)
-    return cls(message, document=doc)
+    built: DC1Error = cls(message, document=doc)
+    return built

@@ -84,7 +84,8 @@ class _RawFallback:
     @property
     def _raw(self) -> Dict[str, Any]:
         """The official SDK's name for :attr:`raw`."""
-        return self.raw
+        raw: Dict[str, Any] = self.raw
+        return raw
 
 
 # ---------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class Provider(_RawFallback):
     is_live: bool = False
     gpu_count: int = 1
     location: Optional[str] = None
-    cached_models: list = field(default_factory=list)
+    cached_models: List[Any] = field(default_factory=list)
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
