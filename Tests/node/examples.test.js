@@ -28,7 +28,7 @@ test('examples/node/quickstart.js', () => {
   assert.match(out, /Balance: \d+\.\d\d SAR/);
   assert.match(out, /status: completed/);
   assert.match(out, /Response: \[emulated\]/);
-  assert.match(out, /Cost: [\d.]+ SAR quoted/);
+  assert.match(out, /Cost: [\d.]+ SAR charged \(quoted [\d.]+ SAR\)/);
 });
 
 test('examples/node/image.js writes output.png', () => {

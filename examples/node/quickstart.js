@@ -34,7 +34,7 @@ async function main() {
       durationMinutes: 5,
       priority: 2,
     });
-    console.log(`Job submitted: ${job.id} (cost: ${job.costHalala} halala)`);
+    console.log(`Job submitted: ${job.id} (quoted: ${job.quotedCostHalala} halala, held until it ends)`);
 
     // 4. Wait for it: libdc1 follows the job's status stream (or polls), off the event loop
     const result = await client.waitForJob(job.id, {
@@ -48,7 +48,7 @@ async function main() {
       return 1;
     }
     console.log('\nResponse:', result.result?.output);
-    console.log(`Cost: ${result.costSar} SAR quoted, ${result.actualCostHalala ?? '?'} halala charged`);
+    console.log(`Cost: ${result.costSar} SAR charged (quoted ${result.quotedCostSar} SAR)`);
     return 0;
   } finally {
     client.close();
