@@ -102,6 +102,15 @@ install: lib cli
 	install -m 0755 $(BUILD)/dc1 $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
+	# The emulator (pure Python, standard library only) as the dc1-emulator command.
+	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
+	install -d $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator
+	echo '"""Only the emulator is installed here (dc1-emulator); the bindings come with pip."""' \
+		> $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/__init__.py
+	install -m 0644 bindings/python/dc1/emulator/*.py $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator/
+	sed -e 's|@EMULATOR_DIR@|$(PREFIX)/share/dc1/emulator|g' build-support/dc1-emulator.in \
+		> $(DESTDIR)$(PREFIX)/bin/dc1-emulator
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/dc1-emulator
 
 # Memory: the C suites under valgrind (definite leaks and invalid accesses fail), then built with
 # AddressSanitizer/LeakSanitizer, then the long-run check (flat RSS over many calls).

@@ -3,7 +3,8 @@
 
 Usage: run_c_tests.py [--wrap "valgrind …"] BINARY…
 Each program prints one line per check and ends with its own 'N passed, N failed' line.
-The emulator is reset between programs so each starts from the seeded state.
+The emulator is reset between programs so each starts from the seeded state. Each program
+gets DC1_BASE_URL, DC1_API_KEY and DC1_EMULATOR_TOKEN (the control API's token).
 """
 import os
 import re
@@ -23,10 +24,12 @@ def start_emulator():
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
     base = proc.stdout.readline().strip()
     key = proc.stdout.readline().strip()
-    if not base.startswith("DC1_BASE_URL=") or not key.startswith("DC1_API_KEY="):
+    token = proc.stdout.readline().strip()
+    if not base.startswith("DC1_BASE_URL=") or not key.startswith("DC1_API_KEY=") \
+            or not token.startswith("DC1_EMULATOR_TOKEN="):
         proc.kill()
-        raise SystemExit("emulator did not start: %r %r" % (base, key))
-    return proc, base.split("=", 1)[1], key.split("=", 1)[1]
+        raise SystemExit("emulator did not start: %r %r %r" % (base, key, token))
+    return proc, base.split("=", 1)[1], key.split("=", 1)[1], token.split("=", 1)[1]
 
 
 def main(argv):
@@ -34,13 +37,14 @@ def main(argv):
     if argv and argv[0] == "--wrap":
         wrap = shlex.split(argv[1])
         argv = argv[2:]
-    proc, base, key = start_emulator()
+    proc, base, key, token = start_emulator()
     passed = failed = 0
     try:
         for binary in argv:
             urllib.request.urlopen(urllib.request.Request(base + "/__emulator/reset", data=b"{}", method="POST",
-                                                          headers={"Content-Type": "application/json"})).read()
-            env = dict(os.environ, DC1_BASE_URL=base, DC1_API_KEY=key)
+                                                          headers={"Content-Type": "application/json",
+                                                                   "x-emulator-token": token})).read()
+            env = dict(os.environ, DC1_BASE_URL=base, DC1_API_KEY=key, DC1_EMULATOR_TOKEN=token)
             print("# " + os.path.basename(binary), flush=True)
             r = subprocess.run(wrap + [binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, timeout=600)

@@ -669,15 +669,17 @@ def bench_streaming(progs):
     try:
         base = emu.stdout.readline().decode().strip().split("=", 1)[1]
         key = emu.stdout.readline().decode().strip().split("=", 1)[1]
+        token = emu.stdout.readline().decode().strip().split("=", 1)[1]     # DC1_EMULATOR_TOKEN
         req = urllib.request.Request(f"{base}/__emulator/ratelimit", data=b'{"enabled":false}',
-                                     headers={"Content-Type": "application/json"}, method="POST")
+                                     headers={"Content-Type": "application/json",
+                                              "x-emulator-token": token}, method="POST")
         urllib.request.urlopen(req, timeout=10).read()
         n = scaled(6, 2)
         out = {"jobs": n}
         for mode in ("poll", "stream"):
-            before = counters(base)
+            before = counters(base, token)
             res = run_child([progs["dc1bench"], "wait", base, key, str(n), mode], timeout=300).json()
-            after = counters(base)
+            after = counters(base, token)
             diff = {k: after.get(k, 0) - before.get(k, 0) for k in after}
             out[mode] = {"result": res, "requests": {k: v for k, v in diff.items() if v}}
             log(f"wait ({mode}): {res} requests {out[mode]['requests']}")
@@ -686,8 +688,9 @@ def bench_streaming(progs):
         stop_daemon(emu)
 
 
-def counters(base):
-    with urllib.request.urlopen(f"{base}/__emulator/counters", timeout=10) as r:
+def counters(base, token):
+    req = urllib.request.Request(f"{base}/__emulator/counters", headers={"x-emulator-token": token})
+    with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())["requests"]
 
 

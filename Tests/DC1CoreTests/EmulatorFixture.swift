@@ -6,6 +6,8 @@ final class EmulatorProcess: @unchecked Sendable {
     let process = Process()
     let baseURL: String
     let apiKey: String
+    /// The control API's token (`x-emulator-token` header or `?token=` on `/__emulator/…`).
+    let controlToken: String
 
     init() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -20,18 +22,20 @@ final class EmulatorProcess: @unchecked Sendable {
         try process.run()
         var text = ""
         let handle = pipe.fileHandleForReading
-        while text.components(separatedBy: "\n").count < 3 {
+        while text.components(separatedBy: "\n").count < 4 {     // three lines: URL, key, control token
             let d = handle.availableData
             if d.isEmpty { break }
             text += String(decoding: d, as: UTF8.self)
         }
         let lines = text.split(separator: "\n").map(String.init)
-        guard lines.count >= 2, lines[0].hasPrefix("DC1_BASE_URL="), lines[1].hasPrefix("DC1_API_KEY=") else {
+        guard lines.count >= 3, lines[0].hasPrefix("DC1_BASE_URL="), lines[1].hasPrefix("DC1_API_KEY="),
+              lines[2].hasPrefix("DC1_EMULATOR_TOKEN=") else {
             process.terminate()
             throw NSError(domain: "emulator", code: 1, userInfo: [NSLocalizedDescriptionKey: "emulator did not start: \(text)"])
         }
         baseURL = String(lines[0].dropFirst("DC1_BASE_URL=".count))
         apiKey = String(lines[1].dropFirst("DC1_API_KEY=".count))
+        controlToken = String(lines[2].dropFirst("DC1_EMULATOR_TOKEN=".count))
     }
 
     deinit {

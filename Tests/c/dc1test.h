@@ -42,10 +42,20 @@ static inline dc1_client *test_client(const char *extra_options) {
     return c;
 }
 
+/* The control-API path with the emulator's token (env DC1_EMULATOR_TOKEN, set by
+ * Tests/run_c_tests.py) as a token query parameter: dc1_request sends no custom headers. */
+static inline const char *control_path(const char *path, char *buf, size_t size) {
+    const char *token = getenv("DC1_EMULATOR_TOKEN");
+    if (!token || !*token) return path;
+    snprintf(buf, size, "%s%ctoken=%s", path, strchr(path, '?') ? '&' : '?', token);
+    return buf;
+}
+
 /* Calls the emulator's control API; aborts the test program on failure. */
 static inline json_t *control(dc1_client *c, const char *method, const char *path, const char *body) {
     char *out = NULL;
-    int rc = dc1_request(c, method, path, body, &out);
+    char buf[1024];
+    int rc = dc1_request(c, method, control_path(path, buf, sizeof buf), body, &out);
     if (rc != DC1_OK) { fprintf(stderr, "control %s %s: %s\n", method, path, out ? out : dc1_last_error()); exit(2); }
     json_t *j = take_json(out);
     json_t *b = json_incref(json_object_get(j, "body"));

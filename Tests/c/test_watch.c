@@ -123,6 +123,7 @@ int main(void) {
     rc = CALL(&d, dc1_job_get(tc, slow, &out));
     CHECK(rc == DC1_E_TIMEOUT, "a hung request → DC1_E_TIMEOUT (%s)", dc1_strerror(rc));
     json_decref(d);
+    dc1_client_free(tc);
     control_ok(c, "DELETE", "/__emulator/faults", NULL);
 
     /* A dc1_stop ends the call of the thread it is bound to, within a poll slice. */

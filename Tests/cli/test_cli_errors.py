@@ -42,7 +42,7 @@ def test_unknown_job_exits_4(dc1):
 def test_validation_exits_2(dc1):
     r = dc1("submit", "no_such_type")
     assert r.rc == 2 and "job_type" in r.err, r
-    r = dc1("--json", "submit", "llm_inference", "--duration", "5000")
+    r = dc1("--json", "submit", "llm_inference", "--prompt", "hi", "--duration", "5000")
     assert r.rc == 2, r
     doc = r.json()
     assert doc["code"] == "DC1_E_VALIDATION" and doc["fields"][0]["field"] == "duration_minutes"

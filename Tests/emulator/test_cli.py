@@ -19,10 +19,16 @@ def start(*args):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line1 = proc.stdout.readline().rstrip("\n")
     line2 = proc.stdout.readline().rstrip("\n")
+    line3 = proc.stdout.readline().rstrip("\n")
     assert re.fullmatch(r"DC1_BASE_URL=http://127\.0\.0\.1:\d+", line1), line1
     assert re.fullmatch(r"DC1_API_KEY=dcp-renter-[0-9a-f]{32}", line2), line2
+    assert re.fullmatch(r"DC1_EMULATOR_TOKEN=\S*", line3), line3
     port = int(line1.rsplit(":", 1)[1])
+    TOKENS[port] = line3.split("=", 1)[1]
     return proc, port, line2.split("=", 1)[1]
+
+
+TOKENS: dict = {}          # port -> the control token that emulator printed
 
 
 def call(port, method, path, body=None, key=None):
@@ -30,6 +36,8 @@ def call(port, method, path, body=None, key=None):
     headers = {"Content-Type": "application/json"}
     if key:
         headers["x-renter-key"] = key
+    if path.startswith("/__emulator") and TOKENS.get(port):
+        headers["x-emulator-token"] = TOKENS[port]
     conn.request(method, path, json.dumps(body) if body is not None else None, headers)
     r = conn.getresponse()
     data = r.read()

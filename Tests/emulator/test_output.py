@@ -107,9 +107,12 @@ def test_vllm_serve_endpoint(emu, api):
             break
         assert time.monotonic() < deadline
         time.sleep(0.03)
-    assert j["status"] == "running" and j["progress_phase"] == "serving"
+    # the real daemon reports "generating" once the endpoint is ready (issue 18), not "serving"
+    assert j["status"] == "running" and j["progress_phase"] == "generating"
     assert j["endpoint_url"].startswith("http://127.0.0.1:") and j["endpoint_url"].endswith("/v1")
-    assert api.get(f"/api/jobs/{job['job_id']}/output").status == 202           # stays 202 while serving
+    out = api.get(f"/api/jobs/{job['job_id']}/output")                          # stays 202 while serving
+    assert out.status == 202 and out.json()["message"] == "Generating response..."
+    assert out.json()["progress_phase"] == "generating"
     req = urllib.request.Request(j["endpoint_url"] + "/chat/completions", method="POST",
                                  data=json.dumps({"model": "m", "messages": [
                                      {"role": "user", "content": "Tell me about Vision 2030"}]}).encode(),

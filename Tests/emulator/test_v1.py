@@ -62,7 +62,8 @@ def test_chat_errors(emu, api):
     assert err({"messages": CHAT["messages"]}, 400, "invalid_request_model_required")["type"] == \
         "invalid_request_error"
     err({"model": "qwen3:8b"}, 400, "invalid_request_messages_required")
-    err({"model": "qwen3:8b", "messages": []}, 400, "invalid_request_messages_empty")
+    err({"model": "qwen3:8b", "messages": []}, 400, "invalid_request_messages_required")   # as on the server
+    err({"model": "qwen3:8b", "messages": [1, "x"]}, 400, "invalid_request_messages_empty")
     assert err(dict(CHAT, model="gpt-9"), 404, "model_not_found")["retryable"] is False
     poor = emu.add_renter(1)
     r = api.post("/v1/chat/completions", dict(CHAT, max_tokens=2000), key=poor["api_key"])

@@ -57,3 +57,30 @@ def test_installed_cli_runs(prefix):
                            stderr=subprocess.STDOUT, text=True, timeout=60)
     assert r.returncode == 0, r.stdout
     assert "SAR" in r.stdout
+
+
+def test_installed_emulator_command(prefix):
+    """`make install` gives a dc1-emulator command that runs without the checkout (issue 16)."""
+    import re
+    import signal
+    exe = prefix / "bin" / "dc1-emulator"
+    assert os.access(exe, os.X_OK)
+    env = {"PATH": "/usr/bin:/bin"}
+    p = subprocess.Popen([str(exe), "--port", "0", "--quiet"], env=env, cwd=str(prefix),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [p.stdout.readline().strip() for _ in range(3)]
+        assert re.fullmatch(r"DC1_BASE_URL=http://127\.0\.0\.1:\d+", lines[0]), (lines, p.stderr.read())
+        assert lines[1].startswith("DC1_API_KEY=dcp-renter-") and lines[2].startswith("DC1_EMULATOR_TOKEN=")
+        import urllib.request
+        with urllib.request.urlopen(lines[0].split("=", 1)[1] + "/api/health", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=10)
+    assert p.returncode == 0
+
+
+def test_pyproject_declares_emulator_console_script():
+    text = open(os.path.join(ROOT, "bindings", "python", "pyproject.toml")).read()
+    assert 'dc1-emulator = "dc1.emulator.__main__:main"' in text

@@ -23,7 +23,12 @@ int main(int argc, char **argv) {
     if (dc1_client_new(&c, NULL) != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 2; }
     char *out = NULL;
     /* The emulator's limiters (300/min per IP) would answer most of these with 429. */
-    if (dc1_request(c, "POST", "/__emulator/ratelimit", "{\"enabled\":false}", &out) != DC1_OK) {
+    /* The control API wants the emulator's token; dc1_request sends no custom header, so ?token=. */
+    char control_path[256];
+    const char *token = getenv("DC1_EMULATOR_TOKEN");
+    snprintf(control_path, sizeof control_path, "/__emulator/ratelimit%s%s", token && *token ? "?token=" : "",
+             token && *token ? token : "");
+    if (dc1_request(c, "POST", control_path, "{\"enabled\":false}", &out) != DC1_OK) {
         fprintf(stderr, "emulator control: %s\n", dc1_last_error());
         return 2;
     }

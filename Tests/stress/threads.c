@@ -60,7 +60,12 @@ int main(void) {
     if (dc1_client_new(&client, "{\"timeout_ms\":60000}") != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 2; }
     /* 48 submits in a second would trip the 20/min submit limiter; this test is about threads. */
     char *out = NULL;
-    if (dc1_request(client, "POST", "/__emulator/ratelimit", "{\"enabled\":false}", &out) != DC1_OK) {
+    /* The control API wants the emulator's token; dc1_request sends no custom header, so ?token=. */
+    char control_path[256];
+    const char *token = getenv("DC1_EMULATOR_TOKEN");
+    snprintf(control_path, sizeof control_path, "/__emulator/ratelimit%s%s", token && *token ? "?token=" : "",
+             token && *token ? token : "");
+    if (dc1_request(client, "POST", control_path, "{\"enabled\":false}", &out) != DC1_OK) {
         fprintf(stderr, "emulator control: %s\n", dc1_last_error());
         return 2;
     }

@@ -124,12 +124,6 @@ enum SubmitCommand {
             }
             params.set("script", script)
         }
-        // The server accepts these jobs without their input and charges for a run that can do
-        // nothing; refuse before anything is paid.
-        let jobType = a.positionals[0]
-        if let (param, flag) = requiredInput[jobType], !params.has(param) {
-            throw UsageError("\(jobType) needs its \(param): pass \(flag) (nothing was submitted)", command: "submit")
-        }
         body.set("params", params)
         body.set("duration_minutes", try a.double("--duration") ?? 5)
         if let p = a.value("--provider"), p != "auto" {
@@ -140,6 +134,12 @@ enum SubmitCommand {
             body.set("provider_id", id)
         }
         if let n = try a.int("--priority", 0...10) { body.set("priority", n) }
+        // Last, so a bad flag value is reported first. The server accepts these jobs without their input and charges for a run that can do
+        // nothing; refuse before anything is paid.
+        let jobType = a.positionals[0]
+        if let (param, flag) = requiredInput[jobType], !params.has(param) {
+            throw UsageError("\(jobType) needs its \(param): pass \(flag) (nothing was submitted)", command: "submit")
+        }
         return body
     }
 

@@ -100,7 +100,7 @@ public final class CoreClient: @unchecked Sendable {
             } catch {
                 outcome = .failure(error)
             }
-            let decision: RetryPolicy.Decision
+            let waitMs: Int64
             switch outcome {
             case .success(var resp):
                 resp.attempts = attempt
@@ -112,10 +112,8 @@ public final class CoreClient: @unchecked Sendable {
                     err.setDetail("body", .string("[withheld: the server's body contained the API key]"))
                     err.message = "\(route): HTTP \(resp.status) (body withheld: it contained the API key)"
                 }
-                decision = retryPolicy.afterResponse(resp, err, req, attempt: attempt, deadline: deadline)
-                if case .retry(let ms) = decision {
-                    log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(ms) ms")
-                }
+                waitMs = try retryPolicy.afterResponse(resp, err, req, attempt: attempt, deadline: deadline)
+                log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
 
             case .failure(let f):
                 if f.kind == .interrupted {
@@ -129,16 +127,10 @@ public final class CoreClient: @unchecked Sendable {
                 var err = DC1Error(.network, "\(route): \(f.message)")
                 if f.kind == .timeout { err.message = "\(route): \(f.message) (\(timeoutMs ?? options.timeoutMs) ms)" }
                 err.attempts = attempt
-                decision = retryPolicy.afterFailure(f, err, req, attempt: attempt, deadline: deadline)
-                if case .retry(let ms) = decision {
-                    log(.info, "\(route): \(f.message); retry \(attempt)/\(options.maxRetries) in \(ms) ms")
-                }
+                waitMs = try retryPolicy.afterFailure(f, err, req, attempt: attempt, deadline: deadline)
+                log(.info, "\(route): \(f.message); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
             }
-            switch decision {
-            case .fail(let err): throw err
-            case .retry(let waitMs):
-                guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
-            }
+            guard Clock.sleep(ms: waitMs, stop: { token.isInterrupted }) else { throw token.error(attempts: attempt) }
         }
     }
 

@@ -12,14 +12,10 @@ struct RetryPolicy: Sendable {
         maxRetryAfterMs = o.maxRetryAfterMs
     }
 
-    enum Decision {
-        case retry(afterMs: Int64)
-        case fail(DC1Error)
-    }
-
-    /// After an HTTP error response (`err` is its mapped error).
+    /// After an HTTP error response (`err` is its mapped error): how long to wait before the
+    /// next attempt, or the error to report.
     func afterResponse(_ resp: HTTPResponse, _ err: DC1Error, _ req: HTTPRequest, attempt: Int,
-                       deadline: Deadline) -> Decision {
+                       deadline: Deadline) throws(DC1Error) -> Int64 {
         var err = err
         let waitMs: Int64
         switch resp.status {
@@ -28,50 +24,51 @@ struct RetryPolicy: Sendable {
             waitMs = Int64(err.retryAfterMs ?? 0)
             if waitMs > maxRetryAfterMs {
                 err.message += " (Retry-After \(waitMs) ms exceeds max_retry_after_ms)"
-                return .fail(err)
+                throw err
             }
         case 503:
             let hinted = Int64(ErrorMapping.retryAfterMs(resp, resp.json()) ?? 0)
             waitMs = Swift.min(Swift.max(hinted, backoff(attempt)), maxRetryAfterMs)
         case 502, 504:
-            if req.idempotency == .unsafe { err.fateUnknown = true; return .fail(err) }
+            if req.idempotency == .unsafe { err.fateUnknown = true; throw err }
             waitMs = backoff(attempt)
         default:
-            return .fail(err)
+            throw err
         }
-        guard attempt <= maxRetries else { return .fail(err) }
+        guard attempt <= maxRetries else { throw err }
         if waitMs >= deadline.remainingMs {
             err.message += " (no time left in the call's deadline to retry)"
-            return .fail(err)
+            throw err
         }
-        return .retry(afterMs: waitMs)
+        return waitMs
     }
 
-    /// After a transport failure that is not an interruption (`err` is its error).
+    /// After a transport failure that is not an interruption (`err` is its error): how long to
+    /// wait before the next attempt, or the error to report.
     func afterFailure(_ f: TransportFailure, _ err: DC1Error, _ req: HTTPRequest, attempt: Int,
-                      deadline: Deadline) -> Decision {
+                      deadline: Deadline) throws(DC1Error) -> Int64 {
         var err = err
         switch f.kind {
         case .interrupted, .fatal:
-            return .fail(err)
+            throw err
         case .tooLarge:
             err.code = .protocolError
             if req.idempotency == .unsafe { err.fateUnknown = true }
-            return .fail(err)
+            throw err
         case .timeout:
             err.code = .timeout
             if req.idempotency == .unsafe && f.requestSent { err.fateUnknown = true }
-            return .fail(err)
+            throw err
         case .notSent, .broken, .truncated:
             if f.kind == .truncated { err.code = .protocolError }
             if f.kind != .notSent && req.idempotency == .unsafe {
                 err.fateUnknown = true
-                return .fail(err)
+                throw err
             }
-            guard attempt <= maxRetries else { return .fail(err) }
+            guard attempt <= maxRetries else { throw err }
             let waitMs = backoff(attempt)
-            if waitMs >= deadline.remainingMs { return .fail(err) }
-            return .retry(afterMs: waitMs)
+            if waitMs >= deadline.remainingMs { throw err }
+            return waitMs
         }
     }
 

@@ -8,7 +8,11 @@ the control API together. Use it in-process as a context manager::
 or run it as a process with ``python -m dc1.emulator``."""
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
+import secrets
+import socket
 import sys
 import threading
 import time
@@ -16,7 +20,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from . import control, routes_jobs, routes_renters, routes_v1
+from . import catalog, control, routes_jobs, routes_renters, routes_v1
 from .clock import SimClock
 from .faults import Faults
 from .jobs import Engine
@@ -28,6 +32,16 @@ from .webhooks import Webhooks
 
 DEFAULT_BALANCE = 100_000           # 1000 SAR
 DEFAULT_QUOTA = {"daily_jobs_limit": 100, "monthly_spend_limit_halala": 10_000}   # §4
+
+
+def _bracket(addr: str) -> str:
+    """An IPv6 literal as it appears in a Host header."""
+    try:
+        if isinstance(ipaddress.ip_address(addr.strip("[]")), ipaddress.IPv6Address):
+            return "[" + addr.strip("[]") + "]"
+    except ValueError:
+        pass
+    return addr
 
 
 class EmulatorError(RuntimeError):
@@ -111,14 +125,35 @@ class Emulator:
     admin_token       accept this x-admin-token / Bearer as the admin credential
     timers            run the server timers (hard timeout, soft runtime, queue timeout)
     log               write the request log to stderr (True) or a file-like object
+    control_token     the token the control API (/__emulator/...) requires (default: random;
+                      read it from ``.control_token``; ``control()`` sends it)
+    control_auth      False: the control API needs no token (``--no-control-auth``)
+    allowed_hosts     extra Host names (``name`` or ``name:port``) to answer besides the
+                      listen address, localhost and 127.0.0.1
+    webhook_dns_check refuse registered-webhook URLs whose host does not resolve to a public
+                      IP, as the real server does (default True; test suites that never reach
+                      the internet turn it off, or use loopback webhooks)
+    cors_origins      browser origins allowed besides https://dcp.sa and https://www.dcp.sa
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, db: str | None = None,
                  speed: float = 1.0, providers: int | list | None = None,
                  renter_balance: int = DEFAULT_BALANCE, api_key: str | None = None,
                  allow_loopback_webhooks: bool = True, allow_topup: bool = False,
-                 admin_token: str | None = None, timers: bool = True, log: Any = False) -> None:
+                 admin_token: str | None = None, timers: bool = True, log: Any = False,
+                 control_token: str | None = None, control_auth: bool = True,
+                 allowed_hosts: list | None = None, webhook_dns_check: bool = True,
+                 cors_origins: list | None = None) -> None:
         self.host, self._port, self.db_path = host, port, db
+        if control_auth:
+            self.control_token: str | None = control_token or secrets.token_hex(16)
+        else:
+            self.control_token = None
+        self._extra_hosts = [str(h).strip().lower() for h in (allowed_hosts or []) if str(h).strip()]
+        self._allowed_hosts: set = set()
+        self.webhook_dns_check = webhook_dns_check
+        # §1.4: the production allow-list plus what CORS_ORIGINS would add (--cors-origin)
+        self.cors_origins = {"https://dcp.sa", "https://www.dcp.sa"} | set(cors_origins or [])
         self.initial_speed = float(speed)
         if providers is None:
             self._provider_specs = default_providers(3)
@@ -152,7 +187,7 @@ class Emulator:
         self.idempotency = TTLCache()
         self.rotations: dict = {}          # renter id -> rotation times (3 per 24 h)
         self.quota = dict(self.store.meta("quota", DEFAULT_QUOTA))
-        self.webhooks = Webhooks(self.store, self._allow_loopback)
+        self.webhooks = Webhooks(self.store, self._allow_loopback, self.webhook_dns_check)
         self.engine = Engine(self.store, self.clock, self.webhooks, self.request_counters.job_created,
                              self.log_request)
         self.engine.timers = self._timers
@@ -161,7 +196,13 @@ class Emulator:
         routes_renters.register(self.router)
         routes_jobs.register(self.router)
         routes_v1.register(self.router)
-        self.httpd = EmulatorHTTPServer((self.host, self._port), self)
+        catalog.register(self.router)
+        try:
+            self.httpd = EmulatorHTTPServer((self.host, self._port), self)
+        except BaseException:
+            self.store.close()
+            raise
+        self._allowed_hosts = self._compute_allowed_hosts()
         self.engine.start()
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         daemon=True, name="dc1emu-http")
@@ -201,6 +242,7 @@ class Emulator:
             self.idempotency.clear()
             self.rotations.clear()
             self.webhooks.clear()
+            self.webhooks.dns_check = self.webhook_dns_check
             self.quota.clear()
             self.quota.update(DEFAULT_QUOTA)
             self.clock.set_speed(self.initial_speed)
@@ -224,6 +266,45 @@ class Emulator:
     def renter_id(self) -> int:
         return self.store.seed_renter().get("id")
 
+    # --- Host header check (DNS rebinding) -------------------------------------------------
+
+    def _compute_allowed_hosts(self) -> set:
+        port = self.port
+        names = {"localhost", "127.0.0.1", "[::1]"}
+        h = (self.host or "").strip().lower()
+        if h in ("", "0.0.0.0", "::"):
+            # Listening everywhere (--host given explicitly): this machine's own names and addresses.
+            names.add("0.0.0.0")
+            for n in (socket.gethostname(), socket.getfqdn()):
+                if n:
+                    names.add(n.lower())
+                    try:
+                        for info in socket.getaddrinfo(n, None):
+                            names.add(_bracket(info[4][0]))
+                    except OSError:
+                        pass
+        elif h:
+            names.add(_bracket(h))
+        allowed = {f"{n}:{port}" for n in names}
+        if port == 80:
+            allowed |= names
+        for extra in self._extra_hosts:
+            if re.fullmatch(r"(\[[0-9a-f:.]+\]|[^:\[\]]+):\d+", extra):
+                allowed.add(extra)                  # name:port as given
+            else:
+                allowed.add(f"{_bracket(extra)}:{port}")
+                if port == 80:
+                    allowed.add(_bracket(extra))
+        return allowed
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's Host header names this emulator."""
+        return bool(host) and host.strip().lower() in self._allowed_hosts
+
+    def allowed_hosts_display(self) -> list:
+        return [h for h in self._allowed_hosts if h.startswith(("127.0.0.1:", "localhost:"))] or \
+            sorted(self._allowed_hosts)[:2]
+
     def log_request(self, line: str) -> None:
         if self._log is None:
             return
@@ -240,8 +321,11 @@ class Emulator:
         if not path.startswith("/__emulator"):
             path = "/__emulator/" + path.lstrip("/")
         data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        if self.control_token:
+            headers["x-emulator-token"] = self.control_token
         req = urllib.request.Request(self.base_url + path, data=data, method=method.upper(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 raw = resp.read()

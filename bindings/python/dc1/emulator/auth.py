@@ -138,6 +138,28 @@ def g8(req: Request, active_only: bool = True):
     return renter, None
 
 
+# G9: /me/usage, /me/jobs/export (and the other ?key-only reads): the header is ignored.
+def g9(req: Request):
+    key = req.q("key")
+    if not key:
+        return None, error(400, "API key required")
+    renter = renter_by_key(req, key)
+    if not renter:
+        return None, error(404, "Renter not found")
+    return renter, None
+
+
+# G11: /me/jobs, /me/jobs/:jobId, /me/spending: hdr, ?key; 401 both ways.
+def g11(req: Request):
+    key = first(req.header("x-renter-key"), req.q("key"))
+    if not key:
+        return None, error(401, "API key required")
+    renter = renter_by_key(req, key)
+    if not renter:
+        return None, error(401, "Invalid API key")
+    return renter, None
+
+
 # G12: /api/renters/:id/webhooks etc. hdr, ?key, Bearer; master key = owner.
 def g12(req: Request, renter_id: str):
     key = first(req.header("x-renter-key"), req.q("key"), req.bearer())

@@ -1,6 +1,6 @@
 """The control API under ``/__emulator/`` (not part of DC1): seed renters and
 providers, set the clock, inject faults, read counters, force job transitions,
-read webhook deliveries, reset. No auth, no rate limit, no sanitiser."""
+read webhook deliveries, reset. Token auth (server.py checks it), no rate limit, no sanitiser."""
 from __future__ import annotations
 
 import json
@@ -193,6 +193,15 @@ def deliveries(req: Request) -> Response:
     return json_response(200, {"deliveries": req.ctx.webhooks.deliveries()})
 
 
+def webhook_dns_check(req: Request) -> Response:
+    body = _body(req)
+    if "enabled" in body:
+        if not isinstance(body["enabled"], bool):
+            return error(400, "enabled must be true or false")
+        req.ctx.webhooks.dns_check = body["enabled"]
+    return json_response(200, {"ok": True, "enabled": req.ctx.webhooks.dns_check})
+
+
 def deliveries_clear(req: Request) -> Response:
     req.ctx.webhooks.clear()
     return json_response(200, {"ok": True})
@@ -222,6 +231,8 @@ def state(req: Request) -> Response:
     return json_response(200, {"ok": True, "base_url": ctx.base_url, "speed": ctx.clock.speed,
                                "timers": ctx.engine.timers, "db": ctx.db_path,
                                "allow_loopback_webhooks": ctx.webhooks.allow_loopback,
+                               "webhook_dns_check": ctx.webhooks.dns_check,
+                               "control_auth": ctx.control_token is not None,
                                "renter_id": ctx.renter_id, "quota": ctx.quota,
                                "ratelimit": ctx.ratelimits.describe()})
 
@@ -245,4 +256,5 @@ def register(router) -> None:
     add("POST", "/__emulator/ratelimit", ratelimit)
     add("GET", "/__emulator/webhooks/deliveries", deliveries)
     add("DELETE", "/__emulator/webhooks/deliveries", deliveries_clear)
+    add("POST", "/__emulator/webhooks/dns-check", webhook_dns_check)
     add("POST", "/__emulator/jobs/:id/advance", advance)

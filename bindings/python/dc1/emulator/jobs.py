@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import pricing, workloads
+from .sanitize import clean_string
 from .util import dumps, iso, now_ms, parse_ts, sql_ms
 
 TERMINAL = {"completed", "failed", "cancelled", "done", "permanently_failed", "timed_out"}
@@ -38,6 +39,11 @@ SILENT_REQUEUE = 90           # §15.2 provider silent 90 s -> its jobs back to 
 SILENT_QUEUE = 5 * 60         # §15.2 silent 5 min -> queued + provider.offline webhook
 TIMEOUT_ERROR = "Job timed out — provider may be offline or model too large"
 LIFECYCLE_SCHEMA = "2026-03-20.v1"
+
+# Column values a fresh row has on the real server (issue 18): the schema's defaults.
+ROW_DEFAULTS = {"lifecycle_status": "pending", "capacity_class": "on_demand",
+                "attestation_status": "pending", "storage_halala": 0, "bandwidth_halala": 0,
+                "compute_halala": 0}
 
 PHASE_MESSAGES = {"downloading_model": "Downloading model weights...",
                   "installing_deps": "Installing dependencies...",
@@ -126,6 +132,9 @@ class Engine:
         self.queued_since: dict[int, float] = {}    # job pk -> sim time it entered the queue
         self.offline_since: dict[int, float] = {}   # provider id -> sim time it went silent
         self.next_sweep = SWEEP_PERIOD
+        # getSweepMetrics() of the real server, shown by GET /api/health
+        self.sweep_metrics = {"totalRuns": 0, "sweepErrors": 0, "lastRunAt": None,
+                              "lastErrorAt": None, "lastErrorMessage": None}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_heartbeat_write = 0.0
@@ -175,6 +184,8 @@ class Engine:
             self.queued_since.clear()
             self.offline_since.clear()
             self.next_sweep = self.clock.now() + SWEEP_PERIOD
+            self.sweep_metrics.update(totalRuns=0, sweepErrors=0, lastRunAt=None, lastErrorAt=None,
+                                      lastErrorMessage=None)
 
     # --------------------------------------------------------------- primitives
 
@@ -229,7 +240,8 @@ class Engine:
     def create_job(self, row: dict, params: dict) -> dict:
         """Insert a job row (submit, retry, POST /api/jobs) and its emulator metadata."""
         now = iso()
-        row = dict(row, submitted_at=row.get("submitted_at") or now, created_at=now, updated_at=now)
+        row = dict(ROW_DEFAULTS, **row)
+        row.update(submitted_at=row.get("submitted_at") or now, created_at=now, updated_at=now)
         pk = self.store.insert("jobs", row)
         self.store.insert("emu_job", {"job_pk": pk, "params": dumps(params)})
         job = self.job(pk)
@@ -318,9 +330,9 @@ class Engine:
                 "actual_duration_minutes": round(gpu_seconds / 60, 4),
                 "actual_cost_halala": actual, "provider_earned_halala": earned,
                 "dc1_fee_halala": fee, "compute_halala": actual,
-                "completion_tokens": tokens}, "job.completed", "Job completed successfully",
-                payload={"gpu_seconds_used": round(gpu_seconds, 3), "actual_cost_halala": actual,
-                         "provider_earned_halala": earned, "dc1_fee_halala": fee})
+                "completion_tokens": tokens})
+            # Like the real server: POST /api/providers/job-result (the daemon's path) records no
+            # job.completed lifecycle event; only the renter complete and /result paths do.
             self._end_execution(new, 0, gpu_seconds, actual)
             self._stop_run(job["id"])
             self.promote_next(job["provider_id"])
@@ -337,7 +349,9 @@ class Engine:
             return None
         now = iso()
         with self.store.transaction():
-            fields = {"status": "failed", "error": error, "last_error": error, "completed_at": now}
+            fields = {"status": "failed", "error": error, "last_error": error, "completed_at": now,
+                      "result": job["result"] if job["result"] else "{}",
+                      "actual_cost_halala": job["actual_cost_halala"] or 0}
             if refund and (job["cost_halala"] or 0) > 0 and not job["refunded_at"]:
                 self.store.x("UPDATE renters SET balance_halala = balance_halala + ?, updated_at = ? "
                              "WHERE id = ?", job["cost_halala"], now, job["renter_id"])
@@ -493,7 +507,7 @@ class Engine:
                     self.append_logs(job, [("info", ln) for ln in lines[-1:]], run.attempt)
                     gpu_count = (self.store.q1("SELECT gpu_count FROM providers WHERE id = ?",
                                                run.provider_id) or {}).get("gpu_count") or 1
-                    self.settle_success(job, stdout, run.runtime * gpu_count, tokens)
+                    self.settle_success(job, clean_string(stdout), run.runtime * gpu_count, tokens)
             threading.Thread(target=work, daemon=True, name="dc1emu-work").start()
             return True
         return step
@@ -555,7 +569,8 @@ class Engine:
         run.steps = S
 
     def _serve(self, run: Run) -> Callable:
-        """§15.4 endpoint-ready: running, progress_phase 'serving', endpoint_url set."""
+        """§15.4 endpoint-ready: running, endpoint_url set; the real daemon then reports
+        progress_phase 'generating' (so /output says "Generating response...")."""
         def step() -> bool:
             from .vllm import VllmServer
             server = VllmServer(run.params["model"], run.params["max_model_len"])
@@ -563,7 +578,7 @@ class Engine:
             job = self.job(run.job_pk)
             url = f"http://127.0.0.1:{server.port}/v1"
             job = self._update(job, {"endpoint_url": url, "serve_port": server.port,
-                                     "status": "running", "progress_phase": "serving",
+                                     "status": "running", "progress_phase": "generating",
                                      "progress_updated_at": iso()},
                                "job.endpoint.ready", "vLLM endpoint reported ready",
                                payload={"endpoint_url": url, "serve_port": server.port,
@@ -639,7 +654,8 @@ class Engine:
                 run.runtime = runtime
                 gpu = (self.store.q1("SELECT gpu_count FROM providers WHERE id = ?",
                                      run.provider_id) or {}).get("gpu_count") or 1
-                self.settle_success(job, "".join(out), runtime * gpu)
+                # the daemon posts stdout back through the server's sanitiser (§1.2): trimmed
+                self.settle_success(job, clean_string("".join(out)), runtime * gpu)
 
     def force(self, job: dict, to: str, error: str | None = None, result: str | None = None) -> dict:
         """Control API: push a job to running / completed / failed / cancelled now."""
@@ -696,7 +712,14 @@ class Engine:
             if sweep:
                 self.next_sweep = now + SWEEP_PERIOD
         if sweep:
-            self.webhooks.sweep()
+            self.sweep_metrics["totalRuns"] += 1
+            self.sweep_metrics["lastRunAt"] = iso()
+            try:
+                self.webhooks.sweep()
+            except Exception as e:                     # counted like the server's sweepErrors
+                self.sweep_metrics["sweepErrors"] += 1
+                self.sweep_metrics["lastErrorAt"] = iso()
+                self.sweep_metrics["lastErrorMessage"] = f"webhook sweep: {e}"
 
     def _heartbeats(self) -> None:
         t = time.monotonic()

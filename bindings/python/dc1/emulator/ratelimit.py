@@ -3,7 +3,8 @@ that starts at the first hit, draft-6 ``RateLimit-*`` headers on every
 response of a limited route, ``Retry-After`` on a 429.
 
 Several limiters run on one request and each overwrites the headers, so the
-visible values usually describe the last one (general, 300/min per IP)."""
+visible values usually describe the last one: general (300/min per IP), except on
+routes whose own limiter the router mounts (retry, POST /api/jobs), which run last."""
 from __future__ import annotations
 
 import math
@@ -34,6 +35,8 @@ DEFAULTS = {
     "webhookRegistration": Limiter("webhookRegistration", 10, 3600),
     "v1": Limiter("v1", 60, 60, "openai"),
     "v1Stream": Limiter("v1Stream", 5, 60, "openai"),
+    "containerRegistry": Limiter("containerRegistry", 30, 60),
+    "modelCatalog": Limiter("modelCatalog", 100, 60),
 }
 
 

@@ -10,7 +10,7 @@ import math
 import re
 import time
 
-from . import auth, pricing, sse, workloads
+from . import auth, catalog, pricing, sse, workloads
 from .httputil import Request, Response, empty, error, json_response
 from .jobs import (EXECUTING, PHASE_MESSAGES, TERMINAL, elapsed_since, retry_reason)
 from .util import dumps, iso, money2, parse_ts, sql_ms, submit_job_id, dispatch_job_id, usd6
@@ -21,24 +21,11 @@ ALLOWED_JOB_TYPES = ["image_generation", "llm-inference", "llm_inference", "rend
 TEMPLATE_TYPES = {"llm_inference", "llm-inference", "image_generation", "vllm_serve",
                   "custom_container"}
 
-# Emulator stand-ins for docker-templates/<id>.json (§7.1 template_id).
-TEMPLATES = {
-    "llm-inference": {"id": "llm-inference", "job_type": "llm_inference",
-                      "image": "dc1/llm-worker:latest", "min_vram_gb": 8},
-    "image-generation": {"id": "image-generation", "job_type": "image_generation",
-                         "image": "dc1/sd-worker:latest", "min_vram_gb": 8},
-    "vllm-serve": {"id": "vllm-serve", "job_type": "vllm_serve",
-                   "image": "dc1/vllm-serve:latest", "min_vram_gb": 16},
-    "jupyter-gpu": {"id": "jupyter-gpu", "job_type": "training",
-                    "image": "dc1/jupyter-gpu:latest", "min_vram_gb": 8},
-}
+# docker-templates/<id>.json (§7.1 template_id): the catalogue's templates.
+TEMPLATES = catalog.TEMPLATES
 BUNDLES = {"arabic-rag": {"job_type": "rag-pipeline", "min_vram_gb": 24,
                           "components": ["embeddings:BAAI/bge-m3", "reranker:BAAI/bge-reranker-v2-m3",
                                          "llm:ALLaM-7B-Instruct"]}}
-# Emulator stand-in for GET /api/containers/registry.
-APPROVED_IMAGES = {"dc1/general-worker:latest", "dc1/llm-worker:latest", "dc1/sd-worker:latest",
-                   "dc1/vllm-serve:latest", "dc1/jupyter-gpu:latest", "dc1/training-worker:latest",
-                   "dc1/base-worker:latest", "pytorch/pytorch:latest", "vllm/vllm-openai:latest"}
 WEAK_NOTEBOOK_TOKENS = {"dc1jupyter", "", "jupyter", "password", "token"}
 _IMAGE_REF = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")
 LEGACY_SPECS = {"training": ("training", "training"), "rendering": ("rendering", "rendering"),
@@ -121,7 +108,7 @@ def normalize_container_spec(raw: dict) -> tuple[dict | None, str | None]:
         image, err = normalize_image_ref(requested)
         if err:
             return None, f"container_spec.image: {err}"
-        if image not in APPROVED_IMAGES:
+        if not catalog.is_approved_image(image):
             return None, ("container_spec.image is not approved. Use GET /api/containers/registry "
                           "for allowed images.")
     out.update({"vram_required_mb": int(vram) if vram is not None else 0,
@@ -314,7 +301,7 @@ def submit(req: Request) -> Response:
         ref, ref_err = normalize_image_ref(params["image_override"])
         if ref_err:
             return error(400, f"params.image_override: {ref_err}")
-        if ref not in APPROVED_IMAGES:
+        if not catalog.is_approved_image(ref):
             return error(400, "params.image_override is not in the approved image registry. Use GET "
                               "/api/containers/registry for allowed images.", code="IMAGE_NOT_APPROVED")
         params["image_override"] = ref
@@ -752,6 +739,51 @@ def job_lifecycle(req: Request) -> Response:
                                "has_more": len(events) == limit})
 
 
+def _event_view(job_id: str, r: dict) -> dict:
+    return {"schema_version": "2026-03-20.v1", "job_id": job_id, "sequence_no": r["sequence_no"],
+            "event_type": r["event_type"], "status": r["status"], "source": r["source"],
+            "error_category": r["error_category"], "error_code": r["error_code"], "message": r["message"],
+            "payload": json.loads(r["payload_json"]) if r["payload_json"] else None,
+            "occurred_at": r["occurred_at"],
+            "occurred_at_ms": int((parse_ts(r["occurred_at"]) or 0) * 1000) or None}
+
+
+def lifecycle_stream(req: Request) -> Response:
+    """§8.8 GET /api/jobs/:id/lifecycle/stream: each event as ``event: <type>``, ``id: <seq>``;
+    polled every second, a keep-alive comment every 15 s, ``end`` once the job is terminal.
+    Resume with ``?since_sequence=``."""
+    job, err = _find_or_404(req)
+    if err:
+        return err
+    store, ctx = req.ctx.store, req.ctx
+    since = max(_int_param(req, "since_sequence") or 0, 0)
+
+    def gen():
+        last, idle = since, 0.0
+        while not ctx.stopping:
+            with store.lock:
+                version = store.version
+                rows = store.q("SELECT * FROM job_lifecycle_events WHERE job_id = ? AND sequence_no > ? "
+                               "ORDER BY sequence_no", job["job_id"], last)
+                latest = store.q1("SELECT status FROM jobs WHERE id = ?", job["id"])
+            for r in rows:
+                last = r["sequence_no"]
+                yield sse.event(_event_view(job["job_id"], r), r["event_type"], r["sequence_no"])
+            if not latest:
+                return
+            if latest["status"] in TERMINAL:
+                yield sse.event({"schema_version": "2026-03-20.v1", "type": "end", "job_id": job["job_id"],
+                                 "status": latest["status"], "ts": int(time.time() * 1000)}, "end")
+                return
+            t0 = time.monotonic()
+            store.wait_change(version, 1.0)
+            idle += time.monotonic() - t0
+            if idle >= 15:
+                idle = 0.0
+                yield sse.comment("keep-alive")
+    return sse.sse_response(gen(), [("Connection", "keep-alive")])
+
+
 def job_executions(req: Request) -> Response:
     job, err = _find_or_404(req)
     if err:
@@ -1011,6 +1043,7 @@ def register(router) -> None:
     add("GET", "/api/jobs/:id/output/:format", job_output_format)
     add("GET", "/api/jobs/:id/output", job_output)
     add("GET", "/api/jobs/:id/logs", job_logs)
+    add("GET", "/api/jobs/:id/lifecycle/stream", lifecycle_stream)
     add("GET", "/api/jobs/:id/lifecycle", job_lifecycle)
     add("GET", "/api/jobs/:id/executions", job_executions)
     add("GET", "/api/jobs/:id/history", job_history_one)

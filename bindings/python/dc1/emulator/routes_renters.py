@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 
 from . import auth, pricing
 from .httputil import Request, Response, error, json_response
-from .util import iso, parse_ts
+from .util import iso, js_round, parse_ts
 from .validation import TOPUP_SCHEMA, validate, validation_failed
+from .webhooks import normalize_url
 
 WEBHOOK_EVENTS = ["job.completed", "job.failed", "balance.low"]
 
@@ -88,16 +90,15 @@ def settings(req: Request) -> Response:
         return err
     body = req.body if isinstance(req.body, dict) else {}
     if "webhook_url" not in body:
-        return error(400, "webhook_url is required")
+        return error(400, "No supported settings provided. Use webhook_url.")
     url = body["webhook_url"]
-    if url is None or url == "":
+    if url is None or str(url).strip() == "":
         url = None
-    elif not isinstance(url, str):
-        return error(400, "webhook_url must be a string, null or empty")
+    elif not isinstance(url, str) or req.ctx.webhooks.settings_url_error(url):
+        # the server words every refusal the same way
+        return error(400, "webhook_url must be a valid HTTPS URL pointing to a public host")
     else:
-        problem = req.ctx.webhooks.settings_url_error(url)
-        if problem:
-            return error(400, problem)
+        url = normalize_url(url)
     req.ctx.store.update("renters", renter["id"], {"webhook_url": url, "updated_at": iso()})
     return json_response(200, {"success": True, "settings": {"webhook_url": url}})
 
@@ -150,7 +151,7 @@ def webhooks_create(req: Request) -> Response:
     if store.q1("SELECT COUNT(*) AS n FROM webhooks WHERE renter_id = ? AND active = 1",
                 renter["id"])["n"] >= 5:
         return error(422, "Maximum 5 active webhooks per renter")
-    hook = {"id": str(uuid.uuid4()), "renter_id": renter["id"], "url": url, "secret": secret,
+    hook = {"id": str(uuid.uuid4()), "renter_id": renter["id"], "url": normalize_url(url), "secret": secret,
             "events": json.dumps(list(dict.fromkeys(events))), "active": 1, "created_at": iso()}
     store.insert("webhooks", hook)
     return json_response(201, _hook_view(hook))
@@ -195,14 +196,123 @@ def rotate_key(req: Request) -> Response:
                                "new_key": new_key, "api_key": new_key, "renter_id": renter["id"]})
 
 
+def _day(ts) -> str | None:
+    t = parse_ts(ts)
+    return iso(t)[:10] if t is not None else None
+
+
+def me_spending(req: Request) -> Response:
+    """GET /api/renters/me/spending (G11): completed jobs by month (12) and by day (30 days)."""
+    renter, err = auth.g11(req)
+    if err:
+        return err
+    rows = req.ctx.store.q("SELECT created_at, COALESCE(actual_cost_halala, cost_halala, 0) AS c FROM jobs "
+                           "WHERE renter_id = ? AND status = 'completed'", renter["id"])
+    months: dict = {}
+    days: dict = {}
+    cutoff = iso(time.time() - 30 * 86400)[:10]
+    for r in rows:
+        d = _day(r["created_at"])
+        if not d:
+            continue
+        m = months.setdefault(d[:7], {"month": d[:7], "jobs": 0, "total_halala": 0})
+        m["jobs"] += 1
+        m["total_halala"] += r["c"]
+        if d >= cutoff:
+            x = days.setdefault(d, {"date": d, "jobs": 0, "total_halala": 0})
+            x["jobs"] += 1
+            x["total_halala"] += r["c"]
+    total = sum(r["c"] for r in rows)
+    return json_response(200, {
+        "all_time": {"total_jobs": len(rows), "total_halala": total, "total_sar": total / 100},
+        "monthly": sorted(months.values(), key=lambda v: v["month"], reverse=True)[:12],
+        "last_30_days": sorted(days.values(), key=lambda v: v["date"], reverse=True)})
+
+
+def me_jobs_export(req: Request) -> Response:
+    """GET /api/renters/me/jobs/export?key= (G9): CSV of up to 1000 jobs, newest first."""
+    renter, err = auth.g9(req)
+    if err:
+        return err
+    where, args = ["renter_id = ?"], [renter["id"]]
+    for name, op in (("from_date", ">="), ("to_date", "<=")):
+        v = req.q(name)
+        if v and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            where.append(f"substr(COALESCE(submitted_at, created_at), 1, 10) {op} ?")
+            args.append(v)
+    st = req.q("status")
+    if st in ("completed", "failed", "running", "pending"):
+        where.append("status = ?")
+        args.append(st)
+    rows = req.ctx.store.q(f"SELECT id, job_id, job_type, status, actual_cost_halala, cost_halala, provider_id, "
+                           f"submitted_at, completed_at FROM jobs WHERE {' AND '.join(where)} "
+                           "ORDER BY COALESCE(submitted_at, created_at) DESC, id DESC LIMIT 1000", *args)
+    header = "job_id,model,status,cost_halala,cost_sar,provider_id,started_at,completed_at,duration_seconds"
+    lines = [header]
+    for r in rows:
+        cost = r["actual_cost_halala"] if r["actual_cost_halala"] is not None else (r["cost_halala"] or 0)
+        start, end = r["submitted_at"] or "", r["completed_at"] or ""
+        dur = ""
+        if start and end and parse_ts(start) is not None and parse_ts(end) is not None:
+            dur = js_round(parse_ts(end) - parse_ts(start))
+        vals = [r["job_id"] or r["id"], r["job_type"] or "", r["status"] or "", cost, f"{cost / 100:.2f}",
+                r["provider_id"] or "", start, end, dur]
+        lines.append(",".join('"' + str(v).replace('"', '""') + '"' for v in vals))
+    today = iso()[:10]
+    return Response(200, "\r\n".join(lines).encode("utf-8"),
+                    [("Content-Type", "text/csv; charset=utf-8"),
+                     ("Content-Disposition", f"attachment; filename=dcp-jobs-{today}.csv")])
+
+
+def me_usage(req: Request) -> Response:
+    """GET /api/renters/me/usage?key= (G9). The stored server code gives no shape for this
+    route; the emulator answers with the renter's metered /v1 usage and job spend (see
+    docs/emulator.md)."""
+    renter, err = auth.g9(req)
+    if err:
+        return err
+    store = req.ctx.store
+    v1 = store.q1("SELECT COUNT(*) AS n, COALESCE(SUM(prompt_tokens),0) AS pt, "
+                  "COALESCE(SUM(completion_tokens),0) AS ct, COALESCE(SUM(actual_cost_halala),0) AS c "
+                  "FROM jobs WHERE renter_id = ? AND notes LIKE 'v1:proxy:%'", renter["id"])
+    by_model = store.q("SELECT model, COUNT(*) AS requests, COALESCE(SUM(prompt_tokens),0) AS prompt_tokens, "
+                       "COALESCE(SUM(completion_tokens),0) AS completion_tokens, "
+                       "COALESCE(SUM(actual_cost_halala),0) AS cost_halala FROM jobs "
+                       "WHERE renter_id = ? AND notes LIKE 'v1:proxy:%' GROUP BY model ORDER BY requests DESC",
+                       renter["id"])
+    jobs = store.q1("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN status = 'completed' THEN "
+                    "COALESCE(actual_cost_halala, cost_halala, 0) ELSE 0 END), 0) AS spent FROM jobs "
+                    "WHERE renter_id = ? AND (notes IS NULL OR notes NOT LIKE 'v1:proxy:%')", renter["id"])
+    return json_response(200, {
+        "renter_id": renter["id"],
+        "v1": {"total_requests": v1["n"], "prompt_tokens": v1["pt"], "completion_tokens": v1["ct"],
+               "total_tokens": v1["pt"] + v1["ct"], "total_cost_halala": v1["c"],
+               "by_model": [dict(m, total_tokens=m["prompt_tokens"] + m["completion_tokens"]) for m in by_model]},
+        "jobs": {"total_jobs": jobs["n"], "completed_spend_halala": jobs["spent"]},
+        "balance_halala": renter["balance_halala"], "total_spent_halala": renter["total_spent_halala"]})
+
+
 def health(req: Request) -> Response:
-    return json_response(200, {"status": "ok", "timestamp": iso(), "emulator": True})
+    """GET /api/health with the real server's fields (issue 18)."""
+    store = req.ctx.store
+    count = lambda sql: store.q1(sql)["n"]  # noqa: E731
+    sweep = dict(req.ctx.engine.sweep_metrics)
+    return json_response(200, {
+        "status": "ok", "timestamp": iso(), "db": "ok",
+        "providers": {"total": count("SELECT COUNT(*) AS n FROM providers"),
+                      "online": count("SELECT COUNT(*) AS n FROM providers WHERE status = 'online'")},
+        "jobs": {"queued": count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued'"),
+                 "running": count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'running'")},
+        "sweepErrors": sweep["sweepErrors"], "sweep": sweep})
 
 
 def register(router) -> None:
     add = router.add
     add("GET", "/api/health", health)
     add("GET", "/api/renters/me", me)
+    add("GET", "/api/renters/me/spending", me_spending)
+    add("GET", "/api/renters/me/usage", me_usage)
+    add("GET", "/api/renters/me/jobs/export", me_jobs_export)
     add("GET", "/api/renters/balance", balance)
     add("GET", "/api/renters/available-providers", available_providers)
     add("GET", "/api/renters/pricing", renter_pricing)

@@ -26,7 +26,7 @@ def _usd(halala: float) -> str:
 def oai_error(status: int, code: str, etype: str, message: str, headers: list | None = None,
               retry_after: int | None = None, **extra) -> Response:
     """§2 /v1 error shape."""
-    err = {"message": message, "type": etype, "param": None, "code": code, "status": status,
+    err = {"message": message, "type": etype, "code": code, "status": status,
            "retryable": status in (429, 503, 504)}
     err.update(extra)
     body: dict = {"error": err}
@@ -110,25 +110,24 @@ def chat_completions(req: Request) -> Response:
     key = auth.g14_key(req)
     if not key:
         return oai_error(401, "authentication_required", "authentication_error",
-                         "Authentication required: send Authorization: Bearer <your DCP API key>")
+                         "API key required. Pass via Authorization: Bearer <key>")
     if is_provider_key(key):
         return oai_error(401, "wrong_key_type", "authentication_error",
-                         "Provider keys cannot call /v1; use a renter API key")
+                         "Provider API key cannot be used for /v1 inference. Use a renter key.")
     renter = auth.renter_by_key(req, key)
     if not renter:
-        return oai_error(401, "authentication_invalid_key", "authentication_error", "Invalid API key")
+        return oai_error(401, "authentication_invalid_key", "authentication_error",
+                         "Invalid or inactive API key")
     body = req.body if isinstance(req.body, dict) else {}
     model = body.get("model")
-    if not isinstance(model, str) or not model or len(model) > 200:
+    model = model.strip()[:200] if isinstance(model, str) else ""
+    if not model:
         return oai_error(400, "invalid_request_model_required", "invalid_request_error",
-                         "model is required")
+                         "`model` is required")
     messages = body.get("messages")
-    if not isinstance(messages, list):
+    if not isinstance(messages, list) or not messages:
         return oai_error(400, "invalid_request_messages_required", "invalid_request_error",
-                         "messages is required and must be an array")
-    if not messages:
-        return oai_error(400, "invalid_request_messages_empty", "invalid_request_error",
-                         "messages must not be empty")
+                         "`messages` must be a non-empty array")
     msgs = []
     for m in messages[:100]:
         if not isinstance(m, dict):
@@ -136,6 +135,9 @@ def chat_completions(req: Request) -> Response:
         role = str(m.get("role") or "user").lower()
         content = m.get("content")
         msgs.append({"role": role, "content": content[:20000] if isinstance(content, str) else ""})
+    if not msgs:
+        return oai_error(400, "invalid_request_messages_empty", "invalid_request_error",
+                         "`messages` has no usable entries")
     if model not in MODELS:
         return oai_error(404, "model_not_found", "invalid_request_error",
                          f"Model '{model}' was not found. GET /v1/models lists the available models.")

@@ -1,13 +1,16 @@
 """The HTTP layer: a threaded HTTP/1.1 server with keep-alive.
 
-For every request, in order: count it, apply an injected fault, read the body
-(2 MB limit -> 413 HTML, §1.1), parse JSON (malformed -> 400 HTML), run the
-§1.2 sanitiser on body and query, run the §4 limiters, route (unknown ->
-404 HTML "Cannot GET /x"), run the handler under the store lock, add the
-§1.3 headers and ``X-Request-Id``, write the response (possibly damaged by a
-post-route fault) and log one line on stderr with credentials masked."""
+For every request, in order: refuse a foreign ``Host`` (421) and a control call without
+the token (401), count it, apply an injected fault, read the body (2 MB limit -> 413
+HTML, §1.1), parse JSON (malformed or nested deeper than 200 -> 400 HTML), answer CORS
+(§1.4: preflight 204, a disallowed Origin 500), run the §1.2 sanitiser on body and query,
+run the §4 limiters, route (unknown -> 404 HTML "Cannot GET /x"), run the handler under
+the store lock, add the §1.3 headers (no ``X-Request-Id``, like the real server), write
+the response (possibly damaged by a post-route fault) and log one line on stderr with
+credentials masked. Anything unexpected becomes a 500 answer, never a dead thread."""
 from __future__ import annotations
 
+import hmac
 import json
 import socket
 import struct
@@ -26,6 +29,7 @@ from .sanitize import sanitize
 from .util import http_date, iso, mask_secrets
 
 BODY_LIMIT = 2 * 1024 * 1024          # DCP_GLOBAL_BODY_LIMIT (§1.1)
+MAX_JSON_DEPTH = 200                   # deeper bodies get the malformed-JSON 400 (never a dead handler)
 DRAIN_LIMIT = 64 * 1024 * 1024        # beyond this an oversize body is not even drained
 MALFORMED_JSON = b'{"job": {"id": 1,,'
 
@@ -42,6 +46,10 @@ SECURITY_HEADERS = [                   # §1.3 (helmet)
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
     ("X-DNS-Prefetch-Control", "off"),
 ]
+# §1.4 CORS (the cors package with an origin allow-list and credentials).
+CORS_ALLOWED_HEADERS = ("Authorization,Content-Type,X-Renter-Key,X-Provider-Key,X-Admin-Token,"
+                        "X-DC1-Signature,X-DCP-Event,X-Paperclip-Run-Id")
+CORS_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
 TIERED_PREFIXES = ("/api/jobs", "/api/renters", "/api/providers", "/api/models", "/api/templates")
 
 
@@ -190,16 +198,31 @@ class Handler(BaseHTTPRequestHandler):
         app = self.server.app
         t0 = time.monotonic()
         method = self.command.upper()
-        rid = self.headers.get("X-Request-Id") or str(uuid.uuid4())
+        self._cors = []
+        # For the log only: like the real server, no X-Request-Id goes back to the client.
+        rid = (self.headers.get("X-Request-Id") or "")[:128] or str(uuid.uuid4())
         parts = urlsplit(self.path)
         path = parts.path or "/"
         control = path == "/__emulator" or path.startswith("/__emulator/")
+        status, note = 0, ""
+        try:
+            refused = self._refuse(control, parts.query)
+            if refused is not None:
+                status = refused.status
+                note = " refused"
+                self.close_connection = True    # the body (if any) is not read
+                app.log_request(f"{iso()} {self.client_address[0]} {method} {mask_secrets(self.path)} "
+                                f"{status} refused (Host {mask_secrets(self.headers.get('Host') or '-')!r})")
+                self._write(refused, method == "HEAD", None)
+                return
+        except (ConnectionError, BrokenPipeError, socket.timeout, OSError):
+            self.close_connection = True
+            return
         route, params = app.router.match(method, path)
         fault = None
         if not control:
             app.request_counters.record(method, f"{method} {route.pattern}" if route else None, path)
             fault = app.faults.take(method, path)
-        status, note = 0, ""
         try:
             if fault:
                 note = f" fault={fault['action']}"
@@ -216,10 +239,37 @@ class Handler(BaseHTTPRequestHandler):
             self._write(self._finalize(html_error(400), rid), method == "HEAD", None)
         except (ConnectionError, BrokenPipeError, socket.timeout, OSError):
             self.close_connection = True
+        except Exception:                    # never a dead handler thread without an answer
+            app.log_request("request error:\n" + traceback.format_exc())
+            status = 500
+            self.close_connection = True
+            try:
+                self._write(self._finalize(error(500, "Internal server error"), rid), method == "HEAD", None)
+            except Exception:
+                pass
         finally:
             app.log_request(f"{iso()} {self.client_address[0]} {method} "
                             f"{mask_secrets(self.path)} {status or '-'} "
                             f"{(time.monotonic() - t0) * 1000:.1f}ms rid={rid}{note}")
+
+    def _refuse(self, control: bool, qs: str) -> Response | None:
+        """Safe by default: only our own Host names are served (DNS rebinding), and the
+        control API needs the token (header ``x-emulator-token`` or ``?token=``)."""
+        app = self.server.app
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not app.host_allowed(host):
+            return json_response(421, {"error": "Misdirected Request: this emulator answers only "
+                                                "Host " + " or ".join(sorted(app.allowed_hosts_display()))})
+        if control and app.control_token:
+            given = self.headers.get("x-emulator-token") or ""
+            if not given:
+                q = parse_query(qs).get("token")
+                given = q if isinstance(q, str) else ""
+            if not hmac.compare_digest(given.encode("utf-8", "replace"), app.control_token.encode("utf-8")):
+                return json_response(401, {"error": "emulator control token required: send the "
+                                                    "DC1_EMULATOR_TOKEN value as the x-emulator-token "
+                                                    "header or a token query parameter"})
+        return None
 
     def _pre_fault(self, fault: dict, rid: str) -> int | None:
         """Faults that replace the route. Returns the status logged, or None to go on."""
@@ -243,7 +293,6 @@ class Handler(BaseHTTPRequestHandler):
         body = body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8")
         headers = [("Content-Type", fault.get("content_type") or "application/json")]
         headers += [(str(k), str(v)) for k, v in (fault.get("headers") or {}).items()]
-        headers.append(("X-Request-Id", rid))
         resp = Response(int(fault["status"]), body, headers)
         self._write(resp, self.command.upper() == "HEAD", None)
         return resp.status
@@ -261,8 +310,23 @@ class Handler(BaseHTTPRequestHandler):
                 return self._finalize(html_error(400), rid)
             try:
                 body = json.loads(text, parse_constant=_reject_constant)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return self._finalize(html_error(400), rid)
+            if _too_deep(body, MAX_JSON_DEPTH):
+                return self._finalize(html_error(400), rid)
+        self._cors = []
+        if not control:                                   # §1.4 CORS runs before everything else
+            origin = self.headers.get("Origin") or ""
+            if origin:
+                if origin not in app.cors_origins:
+                    # the origin callback's Error reaches Express's default handler: a 500 page
+                    return self._finalize(html_error(500), rid)
+                self._cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin"),
+                              ("Access-Control-Allow-Credentials", "true")]
+            if method == "OPTIONS":                       # preflight: answered by cors, 204
+                return self._finalize(Response(204, b"", [
+                    ("Access-Control-Allow-Methods", CORS_METHODS),
+                    ("Access-Control-Allow-Headers", CORS_ALLOWED_HEADERS)]), rid)
         query = parse_query(qs)
         if not control:                                   # §1.2 sanitiser
             body, query = sanitize(body), sanitize(query)
@@ -291,6 +355,8 @@ class Handler(BaseHTTPRequestHandler):
             if v is None:
                 return None
             headers[:] = [h for h in headers if not h[0].startswith("RateLimit-")] + v.headers()
+            if name == "jobCreate" and v.allowed:      # the dispatch handler sets it too (§4)
+                headers.append(("X-RateLimit-Remaining", str(v.remaining)))
             if not v.allowed:
                 retry = max(1, v.reset_s)
                 kind = v.limiter.body
@@ -312,11 +378,12 @@ class Handler(BaseHTTPRequestHandler):
         base = [] if control else list(SECURITY_HEADERS)
         own = {k.lower() for k, _ in resp.headers}
         base = [(k, v) for k, v in base if k.lower() not in own]
-        extra = list(limit_headers or [])
+        extra = list(getattr(self, "_cors", None) or []) if not control else []
+        extra += list(limit_headers or [])
         if req is not None and not control and credential_in_query(req):   # §1.3
             extra += [("Deprecation", "true"), ("Sunset", http_date(time.time() + 30 * 86400)),
                       ("Link", '<https://api.dcp.sa/docs/auth#bearer>; rel="deprecation"')]
-        resp.headers = base + extra + resp.headers + [("X-Request-Id", rid)]
+        resp.headers = base + extra + resp.headers
         return resp
 
     def _write(self, resp: Response, head_only: bool, fault: dict | None) -> None:
@@ -398,12 +465,34 @@ class Handler(BaseHTTPRequestHandler):
                 close()
 
 
+def _too_deep(value, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = list(v.values())
+        elif not isinstance(v, list):
+            continue
+        if d > limit:
+            return True
+        stack.extend((x, d + 1) for x in v if isinstance(x, (dict, list)))
+    return False
+
+
 def _reject_constant(name: str):
     raise ValueError(f"invalid JSON constant {name}")
 
 
+# Mounted by a router on the route itself: they run after the app-level ones.
+ROUTER_LEVEL = ("jobCreate", "retryJob", "containerRegistry", "modelCatalog", "publicEndpoint")
+
+
 def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
-    """The limiters that run on this request, in order, with their bucket keys (§4)."""
+    """The limiters that run on this request, in order, with their bucket keys (§4).
+    App-level limiters (jobSubmit, topup, …, tiered, general) run first; the ones the jobs
+    router mounts on a route (retry, POST /api/jobs) run last, so their RateLimit-* headers
+    are the ones the client sees (``3;w=60`` on retry, ``10;w=60`` on POST /api/jobs)."""
     ip = req.client_ip
     chain = []
     lim = route.meta.get("limiter") if route else None
@@ -419,6 +508,11 @@ def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
         chain.append(("webhookRegistration", hdr or qk or bearer or ip))
     elif lim == "topup":
         chain.append(("topup", ip))
+    elif lim in ("containerRegistry", "modelCatalog"):
+        chain.append((lim, ip))
+    elif lim == "publicEndpoint":
+        # the same limiter instance the tiered middleware uses for anonymous calls: one bucket
+        chain.append(("publicEndpoint", ip))
     elif lim == "v1":
         stream = isinstance(req.body, dict) and bool(req.body.get("stream"))
         chain.append(("v1Stream" if stream else "v1", hdr or rq or qk or bearer or ip))
@@ -428,4 +522,6 @@ def limiter_chain(req: Request, route) -> list[tuple[str, str]]:
             cred = hdr or req.header("x-provider-key") or rq or req.q("provider_key") or qk or bearer
             chain.append(("tieredAuth", cred) if cred else ("tieredPublic", ip))
         chain.append(("general", ip))
-    return chain
+    late = [c for c in chain if c[0] in ROUTER_LEVEL]
+    chain = [c for c in chain if c[0] not in ROUTER_LEVEL] + late
+    return [("tieredPublic", k) if n == "publicEndpoint" else (n, k) for n, k in chain]

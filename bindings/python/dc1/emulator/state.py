@@ -38,7 +38,7 @@ JOB_COLUMNS = """
     prompt_tokens INTEGER, completion_tokens INTEGER, retried_from_job_id INTEGER, notes TEXT,
     webhook_notified_at TEXT, webhook_delivery_status TEXT,
     webhook_delivery_attempts INTEGER DEFAULT 0, completion_email_sent_at TEXT,
-    lifecycle_status TEXT, attestation_status TEXT, attestation_report TEXT,
+    lifecycle_status TEXT, attestation_status TEXT, attestation_tx_hash TEXT,
     vram_required INTEGER, warming_task_id TEXT
 """
 
@@ -157,6 +157,9 @@ class Store:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)
+        cols = {r[1] for r in self.conn.execute("PRAGMA table_info(jobs)").fetchall()}
+        if "attestation_tx_hash" not in cols:          # a --db file written by an older emulator
+            self.conn.execute("ALTER TABLE jobs ADD COLUMN attestation_tx_hash TEXT")
         # Change notification for the SSE streams (§8.6, §8.7): bumped on every write.
         self._changed = threading.Condition()
         self._version = 0

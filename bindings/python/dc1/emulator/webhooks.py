@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import socket
 import threading
 import time
 import http.client
@@ -37,10 +38,63 @@ def _host_is_private(host: str) -> bool:
     return not ip.is_global
 
 
+DNS_ERROR = "webhook URL hostname does not resolve to a public IP address"
+
+
+def resolves_public(host: str) -> bool:
+    """The real server's registration check: every address the name resolves to is public."""
+    try:
+        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addrs = {i[4][0] for i in infos}
+    if not addrs:
+        return False
+    for a in addrs:
+        try:
+            ip = ipaddress.ip_address(a.split("%", 1)[0])
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not ip.is_global:
+            return False
+    return True
+
+
+def normalize_url(url: str) -> str:
+    """What ``new URL(u).toString()`` gives for the URLs that pass validation: the scheme and
+    host lower-cased, the default port dropped, an empty path written as ``/``."""
+    p = urlsplit(url.strip())
+    host = (p.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"https": 443, "http": 80}.get(p.scheme.lower())
+    netloc = host if p.port in (None, default) else f"{host}:{p.port}"
+    if p.username or p.password:
+        netloc = p.netloc.rsplit("@", 1)[0] + "@" + netloc
+    out = f"{p.scheme.lower()}://{netloc}{p.path or '/'}"
+    if p.query:
+        out += "?" + p.query
+    if p.fragment:
+        out += "#" + p.fragment
+    return out
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
 class Webhooks:
-    def __init__(self, store, allow_loopback: bool) -> None:
+    def __init__(self, store, allow_loopback: bool, dns_check: bool = True) -> None:
         self.store = store
         self.allow_loopback = allow_loopback
+        self.dns_check = dns_check
+        self.resolver = resolves_public          # tests may replace it
         self._lock = threading.Lock()
         self._deliveries: list[dict] = []
         self._next = 1
@@ -67,20 +121,28 @@ class Webhooks:
         return None
 
     def registration_url_error(self, url: str) -> str | None:
-        """§12.2: HTTPS, port 443, public IPs only."""
+        """§12.2 (the server's validateWebhookUrl): HTTPS, port 443, a public host, and a
+        hostname that resolves only to public IPs (the DNS step can be switched off)."""
         try:
-            parts = urlsplit(url)
+            parts = urlsplit(url.strip())
             port = parts.port
         except ValueError:
-            return "url must be a valid URL"
+            return "webhook URL must be a valid URL"
         if self._loopback_ok(parts):
             return None
-        if parts.scheme != "https" or not parts.hostname:
-            return "Webhook URL must use HTTPS"
+        if not parts.scheme or not parts.netloc:
+            return "webhook URL must be a valid URL"
+        if parts.scheme != "https":
+            return "webhook URL must use HTTPS (http:// is not allowed)"
+        if not parts.hostname:
+            return "webhook URL must be a valid URL"
         if port not in (None, 443):
-            return "Webhook URL must use the default HTTPS port (443)"
+            return f"webhook URL must use the standard HTTPS port (443). Port {port} is not allowed"
         if _host_is_private(parts.hostname):
-            return "Webhook URL must resolve to a public IP address"
+            return ("webhook URL must point to a publicly accessible host (private, loopback, and "
+                    "internal addresses are not allowed)")
+        if self.dns_check and not _is_ip_literal(parts.hostname) and not self.resolver(parts.hostname):
+            return DNS_ERROR
         return None
 
     def sendable(self, url: str) -> bool:

@@ -208,7 +208,13 @@ def generic_stdout(job_type: str, task_spec: str, runtime: float) -> str:
 # --- custom_container: really run the script -------------------------------------------------
 
 def start_script(script: str, env_extra: dict) -> tuple[subprocess.Popen, str]:
-    """Start ``script`` with this Python in a fresh temp dir. Returns (process, dir)."""
+    """Start ``script`` with this Python in a fresh temp dir. Returns (process, dir).
+
+    This runs renter-supplied code as the emulator's user (that is the point: the demo and the
+    tests need real output). Containment is modest: a child process in its own session (killed
+    with its group on timeout or cancel), isolated mode (``-I``: no user site-packages, no
+    ``PYTHON*`` variables, no script dir on sys.path), a clean environment (PATH, HOME = the temp
+    dir, locale, plus the job's variables), and a temporary working directory removed afterwards."""
     workdir = tempfile.mkdtemp(prefix="dc1emu-job-")
     path = os.path.join(workdir, "task.py")
     with open(path, "w", encoding="utf-8") as f:
@@ -216,7 +222,7 @@ def start_script(script: str, env_extra: dict) -> tuple[subprocess.Popen, str]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir,
            "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
     env.update({str(k): str(v) for k, v in env_extra.items()})
-    proc = subprocess.Popen([sys.executable, "-u", path], cwd=workdir, env=env,
+    proc = subprocess.Popen([sys.executable, "-I", "-u", path], cwd=workdir, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
     return proc, workdir
