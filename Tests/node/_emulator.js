@@ -21,31 +21,35 @@ function startEmulator({ speed = 20, extra = [] } = {}) {
       buf += d;
       const base = /DC1_BASE_URL=(\S+)/.exec(buf);
       const key = /DC1_API_KEY=(\S+)/.exec(buf);
-      if (base && key) {
+      const token = /DC1_EMULATOR_TOKEN=(\S+)/.exec(buf); // the control API's token
+      if (base && key && token) {
         clearTimeout(timer);
         proc.stdout.removeAllListeners('data');
         proc.stdout.resume();
-        const emu = new Emulator(proc, base[1], key[1]);
+        const emu = new Emulator(proc, base[1], key[1], token[1]);
         emu.control('POST', '/__emulator/ratelimit', { enabled: false }).then(() => resolve(emu), reject);
       }
     });
-    proc.on('exit', (code) => { clearTimeout(timer); if (!buf.includes('DC1_API_KEY')) reject(new Error(`emulator exited ${code}`)); });
+    proc.on('exit', (code) => { clearTimeout(timer); if (!buf.includes('DC1_EMULATOR_TOKEN')) reject(new Error(`emulator exited ${code}`)); });
   });
 }
 
 class Emulator {
-  constructor(proc, baseUrl, apiKey) {
+  constructor(proc, baseUrl, apiKey, token) {
     this.proc = proc;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
+    this.token = token;
   }
 
   control(method, p, body) {
     const url = new URL(this.baseUrl + p);
     const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const headers = { 'x-emulator-token': this.token };
+    if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': data.length });
     return new Promise((resolve, reject) => {
       const req = http.request({ method, hostname: url.hostname, port: url.port, path: url.pathname + url.search,
-        headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}, agent: false }, (res) => {
+        headers, agent: false }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {

@@ -14,7 +14,8 @@ let client;
 let renter;
 
 test.before(async () => {
-  emu = await startEmulator();
+  // No DNS on test machines: registered webhooks to example hosts are accepted unresolved.
+  emu = await startEmulator({ extra: ['--no-webhook-dns-check'] });
   renter = await emu.renter(50000);
   client = new dc1.DC1RenterClient({ apiKey: renter.api_key, baseUrl: emu.baseUrl, timeoutMs: 15000 });
 });
