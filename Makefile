@@ -5,7 +5,8 @@
 #   make test           every suite, ending with one "N passed, N failed" line
 #   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
 #   make install PREFIX=/usr/local
-#   make check-memory / check-threads / fuzz / bench
+#   make check-memory / check-threads / fuzz / bench / bench-batch
+#   make docs           the DocC site of the Swift API (`import DC1`) in build/docs
 
 PREFIX      ?= /usr/local
 # The version is written once, in include/dc1.h; everything else reads it from there or is
@@ -27,7 +28,7 @@ SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
 C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
-.PHONY: all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install bench \
+.PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install bench \
         check-memory check-threads fuzz bench clean examples
 
 all: lib
@@ -37,7 +38,7 @@ deps:
 
 lib: deps $(LIBFILE)
 
-SWIFT_SOURCES := $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap') Package.swift build-support/libdc1.map include/dc1.h
+SWIFT_SOURCES := $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap') Package.swift build-support/libdc1.map include/dc1.h
 
 $(LIBFILE): $(SWIFT_SOURCES)
 	@mkdir -p $(BUILD)
@@ -164,9 +165,22 @@ fuzz: deps
 		rc=$$?; echo "fuzz_$$h: $$(grep -E '^Done' $(BUILD)/fuzz/log-$$h.txt) exit $$rc" | tee -a $(BUILD)/fuzz/report.txt; \
 		[ $$rc -eq 0 ] || { tail -40 $(BUILD)/fuzz/log-$$h.txt; exit 1; }; done
 
+# Documentation: the DocC catalog Sources/DC1/DC1.docc plus the symbol docs of the DC1 module,
+# as a static site (open build/docs/documentation/dc1/index.html through any static server).
+docs: deps
+	@mkdir -p $(BUILD)
+	rm -rf $(BUILD)/docs
+	$(SWIFT) package --allow-writing-to-directory $(BUILD)/docs generate-documentation --target DC1 \
+		--output-path $(BUILD)/docs --transform-for-static-hosting --disable-indexing --warnings-as-errors
+	@echo "docs: $(BUILD)/docs/documentation/dc1/index.html"
+
 # Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only);
 # bench/node_run.py then adds the Node.js section.
 bench: lib cli node-if-available
 	$(PYTHON) bench/run.py
 	@if command -v $(NODE) >/dev/null 2>&1; then $(PYTHON) bench/node_run.py; \
 	else echo "node not found: the Node.js section of BENCHMARKS.md is not measured"; fi
+
+# Batch throughput against the 20/min submit limit (about two minutes): section 7 of BENCHMARKS.md.
+bench-batch: lib
+	$(PYTHON) bench/batch.py

@@ -14,6 +14,10 @@ let package = Package(
         // The command line.
         .executable(name: "dc1-cli", targets: ["DC1CLI"]),
     ],
+    dependencies: [
+        // `make docs`: the DocC catalog of the DC1 module (a plugin only; nothing links it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -23,13 +27,17 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         // include/dc1.h itself: the C API the exports must match, the version, the codes.
         .systemLibrary(name: "CDC1"),
+        // The base64 kernel (portable C; AVX2/SSSE3 picked at run time, scalar otherwise).
+        .target(name: "CBase64"),
         // The core: transport, JSON, errors, retries, resources. Imports Glibc only.
-        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson", "CCrypto", "CDC1"]),
+        .target(name: "DC1Core", dependencies: ["CCurl", "CJansson", "CCrypto", "CDC1", "CBase64"]),
         // Typed Swift API over the core.
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
         .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1"]),
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "CJansson", "CDC1", "CBase64"]),
+        // The Swift API (`import DC1`) against the emulator: parity with the C header, async.
+        .testTarget(name: "DC1Tests", dependencies: ["DC1"]),
     ]
 )

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """`make test`: runs every suite and ends with one line 'N passed, N failed'.
 
-Suites: Swift (swift test), ABI, C (against the emulator), emulator (pytest), Python bindings
-(pytest), CLI, examples, install, Node.js (node --test; skipped, visibly, without node). Each
-suite's own output is shown; counts come from its closing line, its JUnit XML or node's summary. Exits non-zero if anything failed."""
+Suites: Swift (swift test), the Swift examples (examples/swift/run.py), ABI, C (against the
+emulator), emulator (pytest), Python bindings (pytest), CLI, examples, install, Node.js (node
+--test; skipped, visibly, without node). Each suite's own output is shown; counts come from its
+closing line, its JUnit XML or node's summary. Exits non-zero if anything failed."""
 import os
 import re
 import shutil
@@ -92,6 +93,8 @@ def main():
     for k in ("DC1_API_KEY", "DC1_BASE_URL"):   # tests never talk to a real service
         env.pop(k, None)
     results.append(run("swift", ["swift", "test"], swift_counter, env=env))
+    # The Swift examples: a package depending on this one by path, run against the emulator.
+    results.append(run("swift-examples", [PY, "examples/swift/run.py"], closing_line, env=env))
     results.append(run("abi", [PY, "Tests/abi/run_abi_tests.py"], closing_line, env=env))
     tdir = os.path.join(BUILD, "tests")
     c_tests = sorted(os.path.join(tdir, f) for f in os.listdir(tdir) if f.startswith("test_") and "." not in f)

@@ -4,7 +4,7 @@
  *   dc1bench loop     BASE KEY JOB CALLS WARMUP        the same for callgrind: only run_loop()
  *                                                     is measured (--toggle-collect=run_loop)
  *   dc1bench threads  BASE KEY JOB THREADS MS          THREADS threads share one client for MS ms
- *   dc1bench save     BASE KEY JOB PATH                dc1_job_save_image once: time, peak RSS (VmHWM)
+ *   dc1bench save     BASE KEY JOB PATH [CA]           dc1_job_save_image once: time, peak RSS (VmHWM)
  *   dc1bench wait     BASE KEY JOBS MODE               submit JOBS llm_inference jobs, then
  *                                                     dc1_job_wait on each (one thread per job);
  *                                                     MODE poll | stream
@@ -140,7 +140,7 @@ static int mode_threads(int argc, char **argv) {
 static int mode_save(int argc, char **argv) {
     if (argc < 6) return 64;
     const char *base = argv[2], *key = argv[3], *job = argv[4], *path = argv[5];
-    dc1_client *c = make_client(base, key, NULL);
+    dc1_client *c = make_client(base, key, argc > 6 ? argv[6] : NULL);
     long rss0 = rss_kb(), peak0 = maxrss_kb();
     char *out = NULL;
     double t0 = now_s();

@@ -69,6 +69,14 @@ def main():
             banner("The Node.js quickstart: skipped (no node on PATH)")
         step("A vLLM endpoint answering one chat turn", [sys.executable,
              os.path.join(ROOT, "examples", "python", "vllm_endpoint.py")], env)
+        for d in ("batch-py", "batch-c"):      # a fresh batch each demo (a kept journal would resume the old one)
+            shutil.rmtree(os.path.join(OUT, d), ignore_errors=True)
+        step("The guide's batch pipeline through the batch runner (Python; resumable, paced)",
+             [sys.executable, os.path.join(ROOT, "examples", "python", "batch.py"), os.path.join(OUT, "batch-py")], env)
+        step("The same batch in C (dc1_batch_run)", [os.path.join(BUILD, "examples", "batch"),
+                                                     os.path.join(OUT, "batch-c")], env)
+        step("Where the batch stands", [DC1, "batch", "status", "--journal",
+                                         os.path.join(OUT, "batch-py", "journal.jsonl")], env)
         step("History", [DC1, "history", "--limit", "5"], env)
     finally:
         if emulator:

@@ -475,16 +475,28 @@ DC1_EXPORT int dc1_job_wait(dc1_client *client, const char *job_id, const char *
  *    "actual_cost_halala"?, "actual_cost_sar"?, "billing"? }
  * 204 gives kind "empty". Fails: DC1_E_NOT_READY (202; "body" has the
  * progress), DC1_E_JOB_FAILED / DC1_E_JOB_CANCELLED (410; "body" has "error" and
- * "refunded"), DC1_E_NOT_FOUND, DC1_E_AUTH, …
+ * "refunded"), DC1_E_PROTOCOL (a field of the wrong type, e.g. "image_base64" not a
+ * string or "width" not an integer: the message names the field; null is passed on),
+ * DC1_E_NOT_FOUND, DC1_E_AUTH, …
+ * An image's "image_base64" is held in memory whole (about 1.4× the image, twice:
+ * the body and this document): to write an image to a file use
+ * dc1_job_save_image, which decodes it while it downloads.
  */
 DC1_EXPORT int dc1_job_output(dc1_client *client, const char *job_id, char **out_json);
 
 /**
- * Fetches an image job's output and writes the decoded PNG to `path`
- * (created or truncated; written to a temporary file then renamed).
- * out (may be NULL): {"path","bytes","width","height","format","truncated"}.
- * Fails like dc1_job_output, plus DC1_E_PROTOCOL (not an image, bad base64),
- * DC1_E_IO (the file could not be written).
+ * Fetches an image job's output and writes the decoded image to `path`. The call
+ * to use for images of any size: the base64 is decoded as it arrives and written
+ * to a temporary file in the folder of `path` (the call adds about 2 MiB to memory
+ * whatever the image's size), which is renamed to `path` only once the body is
+ * complete, the base64 valid and the bytes a PNG, JPEG or WebP image; on any failure
+ * no file is left (an existing `path` is untouched). Other answers (an error, 202,
+ * 204, 410, a text output) fail as dc1_job_output does; a 206 that still carries
+ * image data is read whole and written with "truncated": true.
+ * out (may be NULL): {"path","bytes","width","height","format","truncated",
+ *       "job_id","kind":"image","actual_cost_halala"?,"actual_cost_sar"?}.
+ * Fails like dc1_job_output, plus DC1_E_PROTOCOL (not an image, bad base64, not a
+ * PNG/JPEG/WebP image, a body cut short), DC1_E_IO (the file could not be written).
  */
 DC1_EXPORT int dc1_job_save_image(dc1_client *client, const char *job_id, const char *path,
                                   char **out_json);
@@ -514,6 +526,88 @@ DC1_EXPORT int dc1_job_logs(dc1_client *client, const char *job_id, const char *
  *       duration_minutes,provider_name,provider_gpu,cost_sar,refunded,…}]}
  */
 DC1_EXPORT int dc1_jobs_history(dc1_client *client, const char *options_json, char **out_json);
+
+/* ===========================================================================
+ * Batch
+ * ======================================================================== */
+
+/**
+ * Runs a batch of submits from a JSON Lines file, at the server's limits, resumably and
+ * without ever paying for a job twice (docs/batch.md). Blocks until the batch ends or stops.
+ *
+ * input_path: one dc1_job_submit request per line (exactly what request_json takes),
+ * plus an optional "id" (any JSON value, echoed in results and events). Line numbers are
+ * 1-based; blank lines are skipped. A line that is not a valid request gets status
+ * "invalid" and is never sent.
+ *
+ * options_json (may be NULL):
+ *   "out_path"      string  results, one JSON object per input line, rewritten (atomically)
+ *                           at the end of every run; default "<input_path>.results.jsonl"
+ *   "journal_path"  string  the journal; default "<input_path>.journal". Running again with
+ *                           the same journal resumes: lines with results are not touched,
+ *                           lines with a job are waited on, a submit whose answer was lost
+ *                           is looked up in /api/jobs/history before anything is resubmitted.
+ *                           A journal belongs to one input: an edited input is refused
+ *                           (DC1_E_INVALID_ARGUMENT).
+ *   "concurrency"   int     jobs in flight at most, 1–64, default 4 (submits are sent one at
+ *                           a time; each job is waited on by a thread of the runner)
+ *   "max_attempts"  int     a job that fails is submitted again up to this many jobs in all
+ *                           (the server refunds failed jobs), 1–100, default 1. A 400 is never
+ *                           retried; a rate-limited 429 is retried after Retry-After and is
+ *                           not an attempt.
+ *   "budget_sar"    number  stop submitting before the quoted cost of what was submitted
+ *                           (the quote of every job completed or in flight; failed jobs are
+ *                           refunded) plus the next line's expected quote (the largest quote
+ *                           seen for the same job_type and duration) would pass it
+ *   "save_dir"      string  write each image output to "<save_dir>/<id or line-N>.png"
+ *                           (the output then has "saved_path" instead of "image_base64")
+ *   "wait"          object  dc1_job_watch options for each job (default timeout_ms 3600000)
+ *   "tick_ms"       int     how often on_event gets a "tick", default 500
+ *
+ * Each result line: {"line","id"?,"status","job_id","attempts","output"? (completed: the
+ * dc1_job_output document),"error"? (the error document),"cost_halala","cost_sar"}.
+ * status: "completed", "failed" (after max_attempts jobs), "cancelled", "invalid" (400 or
+ * local validation), "error" (another failure of the line), "unknown" (a lost submit answer
+ * matched several jobs in history: not resubmitted), and for lines that did not finish in
+ * this run "not_submitted" (with "reason": "quota"|"budget"|"balance"|"interrupted"|…),
+ * "running" (a job id, still in flight) or "submit_unknown" (settled on the next run).
+ *
+ * on_event (may be NULL) is called on the calling thread:
+ *   {"type":"line","line","id"?,"status":"submitted"|"retrying"|"completed"|"failed"|…,
+ *    "job_id","attempts","error"?,"cost_halala"?}        a line changed;
+ *   {"type":"progress"|"tick","lines","done","failed","running","queued","pending",
+ *    "spent_halala","spent_sar","elapsed_ms","jobs_per_min","budget_sar"?}  after each
+ *    change, and a "tick" every tick_ms;
+ *   {"type":"pause","reason":"rate_limited","wait_ms"}    submits wait for a limiter;
+ *   {"type":"stop","reason","message"}                    submitting stopped.
+ * A non-zero return stops the batch: no more submits, the waits end (their jobs keep
+ * running; the journal has their ids), the results file is written, and the call fails
+ * DC1_E_INTERRUPTED. Run it again to resume.
+ *
+ * out: {"lines","completed","failed","not_submitted","running","statuses":{status:n},
+ *       "attempts" (jobs created for the batch, all runs),"jobs_created" (this run),
+ *       "spent_halala","spent_sar","all_completed","stopped": null|"budget"|…,
+ *       "stop_message"?,"out_path","journal_path","elapsed_ms"}
+ * Returns 0 when the batch ran to its end (read "all_completed": some lines may have
+ * failed) or stopped for its budget ("stopped": "budget"). Fails, with the same members in
+ * the error document: DC1_E_QUOTA_EXCEEDED (a daily or monthly quota stopped submitting:
+ * what was in flight was finished first), DC1_E_INSUFFICIENT_BALANCE, DC1_E_AUTH,
+ * DC1_E_INTERRUPTED (on_event, dc1_client_interrupt or a bound dc1_stop). Other failures:
+ * DC1_E_INVALID_ARGUMENT, DC1_E_IO (the input, journal or results file).
+ */
+DC1_EXPORT int dc1_batch_run(dc1_client *client, const char *input_path, const char *options_json,
+                             dc1_event_fn on_event, void *user_data, char **out_json);
+
+/**
+ * Where a batch stands, from its journal alone (no network I/O).
+ * out: {"journal_path","input_path","lines","results":{status:n},"completed","failed",
+ *       "in_flight":[{"line","job_id","attempts"}],"submit_unknown":[line,…],
+ *       "not_submitted","attempts","spent_halala","spent_sar","finished","all_completed",
+ *       "last_stop"?:{"reason","message","at"}}
+ * Fails: DC1_E_INVALID_ARGUMENT (NULL or empty path, or out_json NULL), DC1_E_NOT_FOUND
+ * (no journal there), DC1_E_IO.
+ */
+DC1_EXPORT int dc1_batch_status(const char *journal_path, char **out_json);
 
 /* ===========================================================================
  * Any route

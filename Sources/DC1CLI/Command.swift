@@ -16,7 +16,7 @@ enum Commands {
         AccountCommands.balance, AccountCommands.me, ProviderCommands.providers,
         SubmitCommand.submit, JobCommands.status, JobCommands.wait, JobCommands.output,
         LogsCommand.logs, JobCommands.cancel, JobCommands.history, ChatCommand.chat,
-        WebhookCommand.webhook,
+        WebhookCommand.webhook, BatchCommand.batch,
     ]
 
     static func named(_ name: String) -> Command? { all.first { $0.name == name } }

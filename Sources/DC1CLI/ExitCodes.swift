@@ -16,6 +16,10 @@ enum ExitCode {
     static let notReady: Int32 = 10
     static let submitUnknown: Int32 = 11
     static let badSignature: Int32 = 12
+    /// `batch run`: a daily or monthly quota stopped submitting (run again later to continue).
+    static let batchQuota: Int32 = 20
+    /// `batch run`: --budget-sar stopped submitting.
+    static let batchBudget: Int32 = 21
     static let interrupted: Int32 = 130
 
     static func of(_ code: DC1Code) -> Int32 {
@@ -51,6 +55,8 @@ enum ExitCode {
         (notReady, "the job has no output yet"),
         (submitUnknown, "a submit was sent but its answer was lost: the job may exist and be charged"),
         (badSignature, "webhook verify: the signature does not match the body"),
+        (batchQuota, "batch run: a quota stopped submitting; run the same command later to continue"),
+        (batchBudget, "batch run: --budget-sar stopped submitting"),
         (interrupted, "interrupted (Ctrl-C)"),
     ]
 }

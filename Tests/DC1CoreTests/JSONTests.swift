@@ -93,13 +93,4 @@ import Testing
         var bad = Array("ab$d".utf8)
         #expect(bad.withUnsafeMutableBytes { Base64.decodeInPlace($0) } == nil)
     }
-
-    @Test func imageBodySplitsAroundTheString() throws {
-        let body = Array("{\"type\":\"image\",\"format\":\"png\",\"width\":2,\"image_base64\" : \"aGk=\",\"height\":3}".utf8)
-        let parts = try #require(ImageBody.split(body))
-        #expect(String(decoding: body[parts.base64], as: UTF8.self) == "aGk=")
-        #expect(parts.metadata.int("height") == 3 && parts.metadata.int("width") == 2)
-        #expect(ImageBody.split(Array("{\"type\":\"image\",\"image_base64\":\"a\\/b=\"}".utf8)) == nil)   // escaped: general path
-        #expect(ImageBody.split(Array("{\"type\":\"text\",\"image_base64\":\"aGk=\"}".utf8)) == nil)
-    }
 }

@@ -101,6 +101,17 @@ int main(void) {
     INVALID(dc1_webhook_delete(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_webhook_delete(c, "../keys", &out)); dc1_free(out); out = NULL;
 
+    /* batch */
+    INVALID(dc1_batch_run(NULL, "/tmp/in.jsonl", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_run(c, NULL, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_run(c, "/tmp/in.jsonl", NULL, NULL, NULL, NULL));
+    INVALID(dc1_batch_run(c, "/tmp/in.jsonl", "{\"concurrency\":0}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_run(c, "/tmp/in.jsonl", "{\"colour\":1}", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_run(c, "/tmp/in.jsonl", "{bad", NULL, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_status(NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_status("", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_batch_status("/tmp/x.journal", NULL));
+
     /* the error document is there and names the code */
     out = NULL;
     int rc = dc1_job_get(c, NULL, &out);

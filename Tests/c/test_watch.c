@@ -107,7 +107,7 @@ int main(void) {
     free(quick);
 
     /* The wait's own deadline: DC1_E_WAIT_TIMEOUT with the last state. */
-    rc = CALL(&d, dc1_job_watch(c, slow, "{\"timeout_ms\":600,\"poll_interval_ms\":100}", NULL, NULL, &out));
+    rc = CALL(&d, dc1_job_watch(c, slow, "{\"timeout_ms\":2000,\"poll_interval_ms\":100,\"use_stream\":false}", NULL, NULL, &out));
     CHECK(rc == DC1_E_WAIT_TIMEOUT, "wait past its deadline → DC1_E_WAIT_TIMEOUT (%s)", dc1_strerror(rc));
     CHECK(d && strcmp(jstr(d, "code"), "DC1_E_WAIT_TIMEOUT") == 0 && jstr(d, "job_id") && strcmp(jstr(d, "job_id"), slow) == 0,
           "error document: code and job_id");

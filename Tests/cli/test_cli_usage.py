@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 COMMANDS = ["balance", "me", "providers", "submit", "status", "wait", "output", "logs", "cancel",
-            "history", "chat"]
-EXIT_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 130]
+            "history", "chat", "batch"]
+EXIT_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 21, 130]
 
 
 def test_help_lists_every_command_and_exit_code(dc1):

@@ -54,6 +54,14 @@ def test_batch_pipeline_runs_jobs_concurrently(emu):
     assert out.count("✓") == 3 and "✗" not in out
 
 
+def test_batch_runs_through_the_runner_and_resumes(emu, tmp_path):
+    out = run(emu, "batch", str(tmp_path / "w"))
+    assert out.count("✓") == 3 and "✗" not in out and "3/3 prompts done, 3 jobs" in out
+    before = emu.counters()["jobs_created"]
+    out = run(emu, "batch", str(tmp_path / "w"))       # a re-run resumes: nothing submitted again
+    assert "3/3 prompts done" in out and emu.counters()["jobs_created"] == before
+
+
 def test_custom_container_result(emu):
     out = run(emu, "custom_container")
     assert 'DC1_RESULT_JSON: {"matmul_shape":[64,64]' in out

@@ -48,6 +48,13 @@ def test_batch_pipeline(env_for, tmp_path):
     assert "5/5 prompts done" in out
 
 
+def test_batch(env_for, tmp_path):
+    out = run_example("batch.py", env_for(), tmp_path, str(tmp_path / "w"))
+    assert out.count("✓") == 5 and "5/5 prompts done, 5 jobs" in out
+    out = run_example("batch.py", env_for(), tmp_path, str(tmp_path / "w"))
+    assert "5/5 prompts done" in out and "line" not in out    # resumed: nothing ran again
+
+
 def test_custom_container(env_for, tmp_path):
     out = run_example("custom_container.py", env_for(), tmp_path)
     assert "Job: job-" in out

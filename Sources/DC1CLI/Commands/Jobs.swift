@@ -65,8 +65,12 @@ enum JobCommands {
         """,
         spec: CommandSpec(valueFlags: [["--save", "-o"]], minPositionals: 1, maxPositionals: 1)
     ) { ctx, a in
+        if let path = a.value("--save") {
+            try Results.save(ctx, try ctx.client(), a.positionals[0], to: path)
+            return ExitCode.ok
+        }
         let out = try ctx.client().output(a.positionals[0])
-        try Results.present(ctx, out, save: a.value("--save"))
+        try Results.present(ctx, out, save: nil)
         return ExitCode.ok
     }
 

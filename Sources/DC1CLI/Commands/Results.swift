@@ -77,6 +77,26 @@ enum Results {
         return out
     }
 
+    /// `--save FILE` straight from the server: an image is decoded to FILE while it downloads
+    /// (dc1_job_save_image's streaming path: the base64 is never held in memory); any other
+    /// output is written as `present` writes it. Returns the document --json prints.
+    @discardableResult
+    static func save(_ ctx: Context, _ client: CoreClient, _ jobID: String, to path: String) throws -> JSON {
+        if path == "-" { return try present(ctx, try client.output(jobID), save: path) }
+        switch try client.saveOutput(jobID, path: path) {
+        case .notImage(let out):
+            return try present(ctx, out, save: path)
+        case .image(let r):
+            if ctx.json { ctx.console.outJSON(r) }
+            else {
+                var what = "image"
+                if let w = r.int("width"), let h = r.int("height") { what += " \(w)×\(h) \(r.string("format") ?? "png")" }
+                ctx.console.out("Saved \(what) to \(path) (\(r.int("bytes") ?? 0) bytes)")
+            }
+            return r
+        }
+    }
+
     static func text(_ out: JSON) -> String {
         out.string("text") ?? out.string("stdout") ?? out["result_json"]?.dump() ?? ""
     }

@@ -85,6 +85,15 @@ enum SubmitCommand {
             }
             return ExitCode.ok
         }
+        if let path = a.value("--save"), path != "-", jobType == "image_generation" {
+            // An image goes straight from the response to the file (no base64 in memory).
+            if !ctx.json {
+                c.out("Completed in \(Format.seconds(Clock.nowMs() - started))"
+                      + (Results.cost(output: nil, job: done).map { " · cost \($0)" } ?? ""))
+            }
+            try Results.save(ctx, client, jobID, to: path)
+            return ExitCode.ok
+        }
         let out = try client.output(jobID)
         if !ctx.json {
             c.out("Completed in \(Format.seconds(Clock.nowMs() - started))"

@@ -86,6 +86,9 @@ public final class TickHook {
 final class ThreadCallState {
     var stop: CallStop?
     var tick: TickHook?
+    /// Sees every HTTP response of the calls this thread makes (the batch runner's pacing
+    /// reads the RateLimit-* headers of its submits through it).
+    var onResponse: ((HTTPResponse) -> Void)?
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

@@ -81,7 +81,7 @@ public final class CoreClient: @unchecked Sendable {
     /// retry policy (Transport/RetryPolicy.swift) allows for its idempotency. Returns 2xx
     /// responses and the statuses in `accept`; anything else becomes a DC1Error.
     public func send(_ req: HTTPRequest, timeoutMs: Int64? = nil, accept: Set<Int> = [],
-                     token: InterruptToken? = nil) throws(DC1Error) -> HTTPResponse {
+                     token: InterruptToken? = nil, filter: BodyFilter? = nil) throws(DC1Error) -> HTTPResponse {
         let token = token ?? interruptToken()
         let deadline = Deadline(afterMs: timeoutMs ?? options.timeoutMs)
         var route: String { "\(req.method) \(ErrorMapping.routeForMessages(req.path))" }   // messages only
@@ -95,7 +95,7 @@ public final class CoreClient: @unchecked Sendable {
             do {
                 let r = try transport.perform(req, requestID: requestID, deadline: deadline,
                                               fresh: req.idempotency == .unsafe,
-                                              shouldAbort: { token.isInterrupted })
+                                              shouldAbort: { token.isInterrupted }, filter: filter)
                 outcome = .success(r)
             } catch {
                 outcome = .failure(error)
@@ -104,6 +104,7 @@ public final class CoreClient: @unchecked Sendable {
             switch outcome {
             case .success(var resp):
                 resp.attempts = attempt
+                ThreadCallState.existing?.onResponse?(resp)
                 log(.debug, "\(route) → \(resp.status) in \(Clock.nowMs() - started) ms (request \(resp.requestID))")
                 if (200..<300).contains(resp.status) || accept.contains(resp.status) { return resp }
                 var err = ErrorMapping.error(for: resp, req)

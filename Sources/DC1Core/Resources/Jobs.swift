@@ -107,7 +107,18 @@ extension CoreClient {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: the response has no logs array")
         }
         var next = since
-        for l in lines.elements { if let n = l.int("line_no"), n > next { next = n } }
+        for (i, l) in lines.elements.enumerated() {
+            // Every entry has the documented shape (include/dc1.h), or the call fails.
+            guard l.isObject else {
+                throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: logs[\(i)] is \(l.typeName == "array" || l.typeName == "object" ? "an" : "a") \(l.typeName), not an object")
+            }
+            for (k, ok) in [("line_no", l["line_no"].map { $0.isInteger || $0.isNull }),
+                            ("message", l["message"].map { $0.isString || $0.isNull }),
+                            ("level", l["level"].map { $0.isString || $0.isNull })] where ok == false {
+                throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: logs[\(i)].\(k) is \(l[k]!.typeName == "array" || l[k]!.typeName == "object" ? "an" : "a") \(l[k]!.typeName), not \(k == "line_no" ? "an integer" : "a string")")
+            }
+            if let n = l.int("line_no"), n > next { next = n }
+        }
         body.set("next_since", next)
         if !body.has("has_more") { body.set("has_more", lines.count == limit) }
         return body

@@ -57,40 +57,54 @@ extension CoreClient {
         return o
     }
 
-    /// Decodes an image output and writes it to `path` through a temporary file and rename,
-    /// so a failure never leaves a half-written image under the final name.
+    /// What saving an output produced: the image file, or (not an image) the output document.
+    public enum SavedOutput {
+        case image(JSON)
+        case notImage(JSON)
+    }
+
+    /// Decodes an image output to `path` while it downloads (ImageStreamSink): the file appears
+    /// under its name only once the body was complete, its base64 valid and its first bytes a
+    /// PNG, JPEG or WebP image. Throws when the output is not an image.
     public func saveImage(_ id: String?, path: String?) throws(DC1Error) -> JSON {
-        guard let path, !path.isEmpty else { throw .invalid("path is NULL or empty") }
         let jobID = try Paths.jobID(id)
-        var (req, resp) = try fetchOutput(jobID)
-        // Fast path for the usual 200 image body: decode the base64 in place, inside the
-        // response buffer (the decoded bytes are shorter, so writing behind the reading position
-        // is safe), and write that slice to the file. Parsing a multi-megabyte string with
-        // jansson costs ~140 instructions a byte and two more copies (BENCHMARKS.md §3).
-        if resp.status == 200, let image = ImageBody.split(resp.body) {
-            var body = resp.body
-            resp.body = []                       // `body` is now the only reference: no copy
-            let decoded: Int? = body.withUnsafeMutableBytes { all in
-                Base64.decodeInPlace(UnsafeMutableRawBufferPointer(rebasing: all[image.base64]))
-            }
-            guard let n = decoded else { throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64") }
-            let failure: DC1Error? = body.withUnsafeBytes { all in
-                let image = UnsafeRawBufferPointer(rebasing: all[image.base64.lowerBound..<(image.base64.lowerBound + n)])
-                do throws(DC1Error) { try writeFileAtomically(image, to: path); return nil } catch { return error }
-            }
-            if let failure { throw failure }
-            let r = JSON.object()
-            r.set("path", path)
-            r.set("bytes", n)
-            for k in ["width", "height", "format"] { if let v = image.metadata[k] { r.set(k, v) } }
-            if !r.has("format") { r.set("format", "png") }
-            r.set("truncated", false)
-            return r
-        }
-        let out = try interpretOutput(jobID, req, resp)
-        guard out.string("kind") == "image" else {
+        switch try saveOutput(jobID, path: path) {
+        case .image(let r): return r
+        case .notImage(let out):
             throw DC1Error(.protocolError, "job \(jobID) output is \(out.string("kind") ?? "?"), not an image")
         }
+    }
+
+    /// saveImage, but an output that is not an image comes back as its dc1_job_output document
+    /// (the CLI's --save writes text outputs itself) instead of an error.
+    public func saveOutput(_ id: String?, path: String?) throws(DC1Error) -> SavedOutput {
+        guard let path, !path.isEmpty else { throw .invalid("path is NULL or empty") }
+        let jobID = try Paths.jobID(id)
+        var req = HTTPRequest(method: "GET", path: "/api/jobs/" + jobID + "/output")
+        req.accept = "application/json"     // §16.8: without it an image comes back as raw PNG
+        let sink = ImageStreamSink(path: path, jobID: jobID)
+        defer { sink.discard() }
+        let resp = try send(req, accept: [202, 204, 206, 410], filter: sink)
+        if let failure = sink.failure { throw failure }
+        if sink.streamed {
+            // `resp.body` is the document with "image_base64":"": check its shape like
+            // dc1_job_output does, then the image, then rename it into place.
+            let doc = try parseJSONBody(resp, req)
+            let out = try OutputShape.normalise(doc, jobID: jobID, truncated: false)
+            try sink.finish()
+            try sink.commit()
+            let r = JSON.object()
+            r.set("path", path)
+            r.set("bytes", sink.decodedBytes)
+            for k in ["width", "height", "format"] { if let v = out[k] { r.set(k, v) } }
+            r.set("truncated", false)
+            Self.addSaveContext(r, out)
+            return .image(r)
+        }
+        // Not decoded on the way (an error, a 202/204/206/410, a text output, an escaped
+        // key…): the whole body is in `resp`, as for dc1_job_output.
+        let out = try interpretOutput(jobID, req, resp)
+        guard out.string("kind") == "image" else { return .notImage(out) }
         guard let b64 = out.string("image_base64") else {
             var e = DC1Error(.protocolError, "job \(jobID) image output has no image data"
                 + ((out.bool("truncated") ?? false) ? " (the server flagged it truncated, HTTP 206)" : ""))
@@ -101,21 +115,33 @@ extension CoreClient {
             throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64")
         }
         let failure: DC1Error? = bytes.withUnsafeBytes { b in
-            do throws(DC1Error) { try writeFileAtomically(b, to: path); return nil } catch { return error }
+            do throws(DC1Error) {
+                try ImageMagic.check(UnsafeRawBufferPointer(rebasing: b.prefix(16)), jobID: jobID)
+                try writeFileAtomically(b, to: path)
+                return nil
+            } catch { return error }
         }
         if let failure { throw failure }
         let r = JSON.object()
         r.set("path", path)
         r.set("bytes", bytes.count)
         for k in ["width", "height", "format", "truncated"] { if let v = out[k] { r.set(k, v) } }
-        return r
+        Self.addSaveContext(r, out)
+        return .image(r)
+    }
+
+    /// The job and its cost, for callers that report what they saved (the CLI).
+    private static func addSaveContext(_ r: JSON, _ out: JSON) {
+        r.set("job_id", out["job_id"] ?? .null())
+        r.set("kind", "image")
+        for k in ["actual_cost_halala", "actual_cost_sar"] { if let v = out[k] { r.set(k, v) } }
     }
 
     /// Writes through a temporary file and a rename, so a failure never leaves a half-written
     /// file under the final name.
     private func writeFileAtomically(_ buf: UnsafeRawBufferPointer, to path: String) throws(DC1Error) {
         let tmp = path + ".dc1tmp-\(Random.hex(bytes: 4))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DC1Error(.io, "cannot create \(tmp): \(String(cString: strerror(errno)))") }
         var written = 0
         var ok = true
@@ -138,38 +164,6 @@ extension CoreClient {
     }
 }
 
-/// Splits a §8.3 image body into its base64 text (a range of the raw bytes) and the rest,
-/// parsed as JSON without the big string. Returns nil when the body is not the plain shape
-/// (no image_base64, an escaped character inside it, not an image type): the caller then
-/// takes the general path.
-enum ImageBody {
-    struct Parts { let base64: Range<Int>; let metadata: JSON }
-
-    static func split(_ body: [UInt8]) -> Parts? {
-        let key = Array("\"image_base64\"".utf8)
-        guard let k = Bytes.firstIndex(of: key, in: body) else { return nil }
-        var i = k + key.count
-        while i < body.count, body[i] == 32 || body[i] == 9 || body[i] == 10 || body[i] == 13 { i += 1 }
-        guard i < body.count, body[i] == UInt8(ascii: ":") else { return nil }
-        i += 1
-        while i < body.count, body[i] == 32 || body[i] == 9 || body[i] == 10 || body[i] == 13 { i += 1 }
-        guard i < body.count, body[i] == UInt8(ascii: "\"") else { return nil }
-        let start = i + 1
-        // memchr: the string is megabytes long.
-        let found: (Int?, Bool) = body.withUnsafeBytes { all in
-            let from = all.baseAddress! + start
-            guard let q = memchr(from, 0x22, all.count - start) else { return (nil, false) }
-            let len = UnsafeRawPointer(q) - from
-            return (start + len, memchr(from, 0x5C, len) != nil)
-        }
-        guard let end = found.0, !found.1 else { return nil }
-        var rest = Array(body[..<start])
-        rest.append(contentsOf: body[end...])
-        guard let meta = try? JSON.parse(rest), meta.isObject, meta.string("type") == "image" else { return nil }
-        return Parts(base64: start..<end, metadata: meta)
-    }
-}
-
 /// The output variants of §8.3 folded into one shape.
 enum OutputShape {
     static func normalise(_ doc: JSON, jobID: String, truncated: Bool) throws(DC1Error) -> JSON {
@@ -178,8 +172,13 @@ enum OutputShape {
         out.set("job_id", jobID)
         out.set("status", "completed")
         out.set("truncated", truncated)
-        if let billing = doc["billing"], billing.isObject {
+        let fields = Fields(jobID: jobID)
+        if let billing = doc["billing"], !billing.isNull {
+            guard billing.isObject else { throw fields.wrong("billing", billing, "an object") }
             out.set("billing", billing)
+            if let v = billing["actual_cost_halala"], !v.isNull, !v.isNumber {
+                throw fields.wrong("billing.actual_cost_halala", v, "a number")
+            }
             if let a = billing.int("actual_cost_halala") {
                 out.set("actual_cost_halala", a)
                 out.set("actual_cost_sar", Money.sar(a))    // a number, as every *_sar
@@ -188,21 +187,28 @@ enum OutputShape {
         let type = doc.string("type")
         if type == "image" || doc.has("image_base64") {
             out.set("kind", "image")
-            for k in ["image_base64", "format", "width", "height", "image_bytes", "prompt", "model", "seed",
-                      "gen_time_s", "total_time_s", "device", "expected_dimensions", "base64_length", "decoded_bytes"] {
-                if let v = doc[k] { out.set(k, v) }
+            if let v = doc["image_base64"], !(v.isString || (truncated && v.isNull)) {
+                throw fields.wrong("image_base64", v, "a string")
             }
-            if !out.has("image_base64"), let d = doc.string("data") { out.set("image_base64", d) }   // OpenAPI's name
-            if !out.has("format") { out.set("format", "png") }
+            try fields.copy(doc, to: out, [("image_base64", .any), ("format", .string), ("width", .integer),
+                ("height", .integer), ("image_bytes", .integer), ("prompt", .string), ("model", .string),
+                ("seed", .integer), ("gen_time_s", .number), ("total_time_s", .number), ("device", .string),
+                ("expected_dimensions", .string), ("base64_length", .integer), ("decoded_bytes", .integer)])
+            if !out.has("image_base64"), let d = doc["data"] {   // OpenAPI's name
+                guard d.isString else { throw fields.wrong("data", d, "a string") }
+                out.set("image_base64", d)
+            }
+            if !out.has("format") || out["format"]?.isNull == true { out.set("format", "png") }
             if truncated, let m = doc.string("error") { out.set("warning", m) }
             return out
+        }
+        for k in ["response", "result"] {
+            if let v = doc[k], !v.isString, !v.isNull { throw fields.wrong(k, v, "a string") }
         }
         if let response = doc.string("response") {
             out.set("kind", "text")
             setText(out, response)
-            for k in ["tokens_generated", "tokens_per_second", "model", "prompt", "gen_time_s", "total_time_s", "device"] {
-                if let v = doc[k] { out.set(k, v) }
-            }
+            try fields.copy(doc, to: out, textFields)
             return out
         }
         if let raw = doc.string("result") {
@@ -214,7 +220,7 @@ enum OutputShape {
                 if let r = parsed.string("response") {
                     out.set("kind", "text")
                     setText(out, r)
-                    for k in ["tokens_generated", "tokens_per_second", "model", "prompt"] { if let v = parsed[k] { out.set(k, v) } }
+                    try fields.copy(parsed, to: out, Array(textFields.prefix(4)), prefix: "result_json.")
                 } else {
                     out.set("kind", "json")
                     setText(out, stripMarker(raw))
@@ -229,6 +235,41 @@ enum OutputShape {
         out.set("kind", "json")
         out.set("result_json", doc)
         return out
+    }
+
+    static let textFields: [(String, Fields.Kind)] = [("tokens_generated", .integer), ("tokens_per_second", .number),
+        ("model", .string), ("prompt", .string), ("gen_time_s", .number), ("total_time_s", .number), ("device", .string)]
+
+    /// The documented type of each output field (include/dc1.h): a server that sends another
+    /// (an array for image_base64, a string for width) gets DC1_E_PROTOCOL naming the field
+    /// rather than a document of the wrong shape. null is passed on as null.
+    struct Fields {
+        enum Kind { case any, string, integer, number, numberOrString }
+        let jobID: String
+
+        func wrong(_ name: String, _ v: JSON, _ want: String) -> DC1Error {
+            DC1Error(.protocolError, "job \(jobID) output: \"\(name)\" is \(article(v.typeName)), not \(want)")
+        }
+
+        private func article(_ t: String) -> String {
+            t == "null" ? "null" : (("aeiou".contains(t.first ?? "x") ? "an " : "a ") + t)
+        }
+
+        func copy(_ doc: JSON, to out: JSON, _ fields: [(String, Kind)], prefix: String = "") throws(DC1Error) {
+            for (k, kind) in fields {
+                guard let v = doc[k] else { continue }
+                if !v.isNull {
+                    switch kind {
+                    case .any: break
+                    case .string: if !v.isString { throw wrong(prefix + k, v, "a string") }
+                    case .integer: if !v.isInteger { throw wrong(prefix + k, v, "an integer") }
+                    case .number: if !v.isNumber { throw wrong(prefix + k, v, "a number") }
+                    case .numberOrString: if !v.isNumber && !v.isString { throw wrong(prefix + k, v, "a number") }
+                    }
+                }
+                out.set(k, v)
+            }
+        }
     }
 
     private static func setText(_ out: JSON, _ s: String) {

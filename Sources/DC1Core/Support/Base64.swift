@@ -1,6 +1,8 @@
+import CBase64
+
 /// RFC 4648 base64 decoding (standard alphabet; whitespace skipped; URL-safe letters accepted).
 public enum Base64 {
-    private static let table: [Int8] = {
+    fileprivate static let table: [Int8] = {
         var t = [Int8](repeating: -1, count: 256)
         for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
             t[Int(c)] = Int8(i)
@@ -57,41 +59,21 @@ public enum Base64 {
         }
     }
 
+    /// Canonical input through the kernel (AVX2/SSSE3/table-driven scalar, CBase64): whole
+    /// groups of the standard alphabet, then the last group by the general rules.
     private static func decodeCanonical(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
         let n = input.count
         guard n % 4 == 0, let base = input.baseAddress else { return n == 0 ? [] : nil }
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        var pad = 0
-        if p[n - 1] == 61 { pad = p[n - 2] == 61 ? 2 : 1 }
-        let t = table
-        return t.withUnsafeBufferPointer { tab -> [UInt8]? in
-            var ok = true
-            let out = [UInt8](unsafeUninitializedCapacity: n / 4 * 3) { buf, written in
-                let dst = buf.baseAddress!
-                let full = pad > 0 ? n - 4 : n
-                var i = 0, o = 0
-                while i < full {
-                    let a = tab[Int(p[i])], b = tab[Int(p[i + 1])], c = tab[Int(p[i + 2])], d = tab[Int(p[i + 3])]
-                    if (a | b | c | d) < 0 { ok = false; written = 0; return }
-                    let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    dst[o] = UInt8(truncatingIfNeeded: v >> 16)
-                    dst[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                    dst[o + 2] = UInt8(truncatingIfNeeded: v)
-                    i += 4; o += 3
-                }
-                if pad > 0 {
-                    let a = tab[Int(p[i])], b = tab[Int(p[i + 1])]
-                    let c = pad == 1 ? tab[Int(p[i + 2])] : 0
-                    if (a | b | c) < 0 { ok = false; written = 0; return }
-                    let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
-                    dst[o] = UInt8(truncatingIfNeeded: v >> 16); o += 1
-                    if pad == 1 { dst[o] = UInt8(truncatingIfNeeded: v >> 8); o += 1 }
-                }
-                written = o
-            }
-            return ok ? out : nil
+        var d = Decoder()
+        let out = [UInt8](unsafeUninitializedCapacity: Decoder.maxOutput(n)) { buf, written in
+            written = d.feed(base.assumingMemoryBound(to: UInt8.self), n, into: buf.baseAddress!).written
         }
+        return d.isComplete ? out : nil
     }
+
+    /// The plain one-character-at-a-time decoder: the reference the tests hold the kernel and
+    /// the incremental decoder to.
+    public static func decodeReference(_ input: UnsafeRawBufferPointer) -> [UInt8]? { decodeGeneral(input) }
 
     private static func decodeGeneral(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
         let t = table
@@ -119,6 +101,57 @@ public enum Base64 {
                 written = o
             }
             return failed ? nil : out
+        }
+    }
+
+    /// An incremental decoder: feed the text in pieces split anywhere; the bytes equal
+    /// `decode` of the whole text, and `isComplete` after the last piece says whether `decode`
+    /// would have succeeded. Same rules: whitespace skipped, '=' only at the end (at most two),
+    /// URL-safe letters accepted. Whole aligned groups go through the kernel several bytes a
+    /// step; only whitespace, padding and URL-safe letters take the one-character path.
+    public struct Decoder {
+        private var acc: UInt32 = 0
+        private var bits = 0
+        private var padding = 0
+        public private(set) var failed = false
+        public init() {}
+
+        /// Output room `feed` needs for `n` input bytes (the kernel stores whole vectors).
+        @inline(__always) public static func maxOutput(_ n: Int) -> Int { n / 4 * 3 + 40 }
+
+        /// Whether the text so far is a complete valid encoding.
+        public var isComplete: Bool { !failed && bits < 6 && padding <= 2 }
+
+        /// Decodes `n` bytes at `p` into `out` (room: maxOutput(n)). With `stopAtJSON` it stops
+        /// before a '"' or '\\' (the end of a JSON string or an escape), leaving it unconsumed.
+        /// Stops at the first invalid character with `failed` set.
+        public mutating func feed(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<UInt8>,
+                                  stopAtJSON: Bool = false) -> (consumed: Int, written: Int) {
+            var i = 0, o = 0
+            if failed { return (0, 0) }
+            while i < n {
+                if bits == 0 && padding == 0 && n - i >= 4 {
+                    var c = 0
+                    o += dcb64_decode_groups(p + i, n - i, out + o, &c)
+                    i += c
+                    if i >= n { break }
+                }
+                let ch = p[i]
+                if stopAtJSON && (ch == 0x22 || ch == 0x5C) { break }
+                i += 1
+                if ch == 61 { padding += 1; continue }                     // '='
+                if ch == 10 || ch == 13 || ch == 32 || ch == 9 { continue }
+                let v = Base64.table.withUnsafeBufferPointer { $0[Int(ch)] }
+                if v < 0 || padding > 0 { failed = true; break }
+                acc = (acc << 6) | UInt32(v)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out[o] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                    o += 1
+                }
+            }
+            return (i, o)
         }
     }
 

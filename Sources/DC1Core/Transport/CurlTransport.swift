@@ -4,6 +4,15 @@ import Glibc
 /// libcurl is initialised once per process, lazily and thread-safely (a global `let`).
 let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
+/// Sees a response body as it arrives and decides what of it to keep in memory (the image
+/// download decodes its base64 straight to a file, CoreClient.saveImage). `begin` runs
+/// before each attempt; `feed` appends to `body` what the ordinary path should see and
+/// returns false to stop the transfer (the reason stays with the filter).
+public protocol BodyFilter: AnyObject {
+    func begin()
+    func feed(_ chunk: UnsafeRawBufferPointer, status: Int, body: inout [UInt8]) -> Bool
+}
+
 /// Per-transfer state reached from libcurl's C callbacks.
 final class TransferContext {
     var body: [UInt8] = []
@@ -18,6 +27,12 @@ final class TransferContext {
     var stoppedByConsumer = false
     /// Content-Length of the response, when sent: the body buffer is allocated once.
     var expectedLength = 0
+    /// When set, every chunk goes through it, and it appends to `body` what it keeps.
+    var filter: BodyFilter?
+    /// Body bytes received (with a filter, `body` holds only what the filter kept).
+    var received = 0
+    var status = 0
+    var easy: UnsafeMutableRawPointer?
 
     init(maxBytes: Int, shouldAbort: @escaping () -> Bool) {
         self.maxBytes = maxBytes
@@ -30,6 +45,13 @@ private let writeCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     let n = size * nmemb
     guard n > 0, let ptr else { return 0 }
     let chunk = UnsafeRawBufferPointer(start: ptr, count: n)
+    if let filter = ctx.filter {
+        if ctx.received + n > ctx.maxBytes { ctx.tooLarge = true; return 0 }
+        ctx.received += n
+        if ctx.status == 0, let h = ctx.easy { _ = dc1_curl_get_long(h, CURLINFO_RESPONSE_CODE, &ctx.status) }
+        if !filter.feed(chunk, status: ctx.status, body: &ctx.body) { ctx.stoppedByConsumer = true; return 0 }
+        return n
+    }
     if let sink = ctx.onData {
         if !sink(chunk, ctx.headers) { ctx.stoppedByConsumer = true; return 0 }
         return n
@@ -149,7 +171,8 @@ final class CurlTransport: @unchecked Sendable {
     /// every poll slice (`pollSliceMs`) while the transfer runs.
     func perform(_ req: HTTPRequest, requestID: String, deadline: Deadline,
                  fresh: Bool, shouldAbort: @escaping () -> Bool,
-                 onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
+                 onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil,
+                 filter: BodyFilter? = nil) throws(TransportFailure) -> HTTPResponse {
         guard let slot = pool.acquire() else {
             throw TransportFailure(kind: .fatal, message: "could not create a libcurl handle", requestSent: false)
         }
@@ -161,6 +184,9 @@ final class CurlTransport: @unchecked Sendable {
         }
         let ctx = TransferContext(maxBytes: options.maxResponseBytes, shouldAbort: shouldAbort)
         ctx.onData = onData
+        ctx.filter = filter
+        ctx.easy = h
+        filter?.begin()
         let ctxPtr = Unmanaged.passUnretained(ctx).toOpaque()
 
         // Per-request options only: everything else was set once for this slot.
@@ -217,7 +243,11 @@ final class CurlTransport: @unchecked Sendable {
         defer { freeSlistWiping(list) }
         _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, list)
 
+        // A filtered download (an image to a file) reads in larger pieces: fewer callbacks
+        // and writes. Other transfers keep libcurl's default buffer.
+        if filter != nil { _ = dc1_curl_set_long(h, CURLOPT_BUFFERSIZE, 256 * 1024) }
         let rc = drive(slot, ctx)
+        if filter != nil { _ = dc1_curl_set_long(h, CURLOPT_BUFFERSIZE, 16 * 1024) }
         // The options hold pointers to our slist and context; drop them before returning.
         _ = dc1_curl_set_slist(h, CURLOPT_HTTPHEADER, nil)
 
@@ -233,8 +263,8 @@ final class CurlTransport: @unchecked Sendable {
             if ctx.abortedByCaller {
                 throw TransportFailure(kind: .interrupted, message: "interrupted", requestSent: sent)
             }
-            if ctx.stoppedByConsumer, onData != nil {
-                return HTTPResponse(status: responseCode(h), headers: ctx.headers, body: [], requestID: requestID)
+            if ctx.stoppedByConsumer, onData != nil || filter != nil {
+                return HTTPResponse(status: responseCode(h), headers: ctx.headers, body: ctx.body, requestID: requestID)
             }
             let msg = String(cString: curl_easy_strerror(rc))
             switch rc {

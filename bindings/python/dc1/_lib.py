@@ -130,6 +130,11 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_job_logs", [ClientHandle, c_char_p, c_char_p, _OUT], c_int),
     # int dc1_jobs_history(dc1_client *client, const char *options_json, char **out_json);
     ("dc1_jobs_history", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_batch_run(dc1_client *client, const char *input_path, const char *options_json,
+    #                   dc1_event_fn on_event, void *user_data, char **out_json);
+    ("dc1_batch_run", [ClientHandle, c_char_p, c_char_p, EVENT_FN, c_void_p, _OUT], c_int),
+    # int dc1_batch_status(const char *journal_path, char **out_json);
+    ("dc1_batch_status", [c_char_p, _OUT], c_int),
     # int dc1_request(dc1_client *client, const char *method, const char *path,
     #                 const char *body_json, char **out_json);
     ("dc1_request", [ClientHandle, c_char_p, c_char_p, c_char_p, _OUT], c_int),

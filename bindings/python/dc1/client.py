@@ -165,6 +165,8 @@ class DC1Client:
         self.providers = ProvidersResource(self)
         self.wallet = WalletResource(self)
         self.webhooks = WebhooksResource(self)
+        from .batch import BatchResource  # noqa: PLC0415 - batch.py imports this module's names lazily
+        self.batch = BatchResource(self)
 
         if logger is not False:
             try:
@@ -804,11 +806,14 @@ class JobsResource(_Resource):
     # -- files -----------------------------------------------------------------------
 
     def save_image(self, job_id: Any, path: Any) -> Dict[str, Any]:
-        """Writes the decoded PNG of a completed image job to ``path``
-        (``dc1_job_save_image``; written to a temporary file, then renamed).
-        Returns ``{"path","bytes","width","height","format","truncated"}``.
-        Raises like :meth:`output`, plus :class:`ProtocolError` (not an image)
-        and :class:`FileWriteError`."""
+        """Writes the decoded image of a completed image job to ``path``
+        (``dc1_job_save_image``: decoded while it downloads into a temporary file
+        next to ``path``, renamed once complete and checked to be a PNG, JPEG or
+        WebP; the call adds about 2 MiB to memory whatever the size — prefer it to
+        :meth:`output` for images). Returns ``{"path","bytes","width","height",
+        "format","truncated","job_id","kind"}``. Raises like :meth:`output`, plus
+        :class:`ProtocolError` (not an image, bad base64 or image bytes) and
+        :class:`FileWriteError`; no partial file is left."""
         return self._call("dc1_job_save_image", _job_id(job_id), os.fspath(path))
 
 
