@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "dc1-cli", targets: ["DC1CLI"]),
     ],
     dependencies: [
+        // The CLI's argument parsing, help and completion scripts.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `make docs`: the DocC catalog of the DC1 module (a plugin only; nothing links it).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -35,7 +37,8 @@ let package = Package(
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
-        .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson"]),
+        .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson",
+                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "CJansson", "CDC1", "CBase64"]),
         // The Swift API (`import DC1`) against the emulator: parity with the C header, async.
         .testTarget(name: "DC1Tests", dependencies: ["DC1"]),

@@ -60,9 +60,12 @@
  *           (CURLOPT_NOSIGNAL) and leaves no thread running after a call returns.
  *
  * Secrets.  The API key travels only in the `x-renter-key` header (and as
- *           `Authorization: Bearer` on /v1). It never appears in a URL, an error
- *           document, dc1_last_error() or a log message, and its bytes are wiped
- *           when the client is freed.
+ *           `Authorization: Bearer` on /v1). It never appears in a URL, and it is
+ *           redacted ("[redacted]", the rest kept) from every error document,
+ *           dc1_last_error(), log message and callback event, in any spelling a
+ *           server may echo it (docs/errors.md). Its bytes are wiped when the
+ *           client is freed, and so are libcurl's copies of the request headers
+ *           (zeroing allocators, unless the host initialised libcurl first).
  *
  * Example.
  *
@@ -244,7 +247,7 @@ typedef int (*dc1_event_fn)(void *user_data, const char *event_json);
 
 /**
  * A log sink. Called on the thread making the call; `message` is borrowed for
- * the duration of the callback. Messages never hold the API key. Used for:
+ * the duration of the callback. Messages never hold the API key (it is redacted). Used for:
  * retries (INFO), inputs the server's sanitiser will alter (WARN), each HTTP
  * exchange (DEBUG).
  */

@@ -45,7 +45,8 @@ extension DC1Client {
         o.maxAttempts = maxAttempts
         o.budgetSar = budgetSAR
         o.saveDir = saveDir
-        return BatchSummary(try core.batchRun(inputPath: inputPath, options: o, onEvent: onEvent))
+        do throws(DC1Error) { return BatchSummary(try core.batchRun(inputPath: inputPath, options: o, onEvent: onEvent)) }
+        catch { throw core.redacted(error) }
     }
 
     /// Where the batch of `journalPath` stands (no network).

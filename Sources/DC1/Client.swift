@@ -64,7 +64,11 @@ public final class DC1Client: Sendable {
     private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (CoreClient) throws(DC1Error) -> T)
         async throws(DC1Error) -> T {
         let core = self.core
-        return try await OwnThread.call(what) { () throws(DC1Error) -> T in try body(core) }
+        // Every error leaves through the core's redactor, as at the C boundary: the key never
+        // comes back in a message or a body, whatever the server echoed.
+        return try await OwnThread.call(what) { () throws(DC1Error) -> T in
+            do throws(DC1Error) { return try body(core) } catch { throw core.redacted(error) }
+        }
     }
 
     // MARK: Account

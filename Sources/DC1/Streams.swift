@@ -108,10 +108,13 @@ extension DC1Client {
         let w = coreWait(timeout: timeout, options: options, mode: .terminal)
         let core = self.core
         return DC1Stream("events") { (yield) throws(DC1Error) in
-            let doc = try core.watch(jobID, options: w) { ev in
-                guard let e = WaitEvent(ev) else { return true }
-                return yield(e)
-            }
+            let doc: JSON
+            do throws(DC1Error) {
+                doc = try core.watch(jobID, options: w) { ev in
+                    guard let e = WaitEvent(ev) else { return true }
+                    return yield(e)
+                }
+            } catch { throw core.redacted(error) }
             _ = yield(.finished(Job(doc)))
         }
     }
@@ -126,10 +129,12 @@ extension DC1Client {
         let core = self.core
         let opts = o
         return DC1Stream("logLines") { (yield) throws(DC1Error) in
-            _ = try core.followLogs(jobID, options: opts) { ev in
-                guard ev.string("type") == "log" else { return true }
-                return yield(LogLine(ev))
-            }
+            do throws(DC1Error) {
+                _ = try core.followLogs(jobID, options: opts) { ev in
+                    guard ev.string("type") == "log" else { return true }
+                    return yield(LogLine(ev))
+                }
+            } catch { throw core.redacted(error) }
         }
     }
 
@@ -145,10 +150,12 @@ extension DC1Client {
     public func chatStream(_ request: ChatRequest) -> DC1Stream<String> {
         let core = self.core
         return DC1Stream("chatStream") { (yield) throws(DC1Error) in
-            _ = try core.chat(request.json(stream: true)) { t in
-                guard t.string("type") == "token", let piece = t.string("content") else { return true }
-                return yield(piece)
-            }
+            do throws(DC1Error) {
+                _ = try core.chat(request.json(stream: true)) { t in
+                    guard t.string("type") == "token", let piece = t.string("content") else { return true }
+                    return yield(piece)
+                }
+            } catch { throw core.redacted(error) }
         }
     }
 

@@ -7,12 +7,11 @@ import DC1Core
 @c @implementation public func dc1_batch_run(_ handle: OpaquePointer?, _ inputPath: UnsafePointer<CChar>?,
                                              _ options: UnsafePointer<CChar>?, _ onEvent: dc1_event_fn?,
                                              _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         let path = try text(inputPath, "input_path")
         let o = try CoreClient.BatchOptions.from(try jsonArgument(options, "options_json"))
         guard let onEvent else { return try c.batchRun(inputPath: path, options: o, onEvent: nil) }
-        return try c.batchRun(inputPath: path, options: o) { deliver(onEvent, user, $0) }
+        return try c.batchRun(inputPath: path, options: o) { deliver(onEvent, user, $0, c.redactor) }
     }
 }
 

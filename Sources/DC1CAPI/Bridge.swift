@@ -35,6 +35,21 @@ func lastErrorPointer() -> UnsafePointer<CChar> {
 /// Runs an operation with the header's output rule. `outRequired`: a NULL out_json is an
 /// invalid argument (the result would be lost).
 func exported(_ out: OutJSON, outRequired: Bool = true, _ body: () throws(DC1Error) -> JSON) -> Int32 {
+    run(out, outRequired: outRequired, redactor: Redactor(key: nil), body)
+}
+
+/// The same for a call on a client: the handle is resolved first, and whatever the call hands
+/// back about a failure goes through that client's Redactor (the one funnel that keeps the key
+/// out of error documents and dc1_last_error()).
+func exported(_ out: OutJSON, _ handle: OpaquePointer?, outRequired: Bool = true,
+              _ body: (CoreClient) throws(DC1Error) -> JSON) -> Int32 {
+    if outRequired && out == nil { out?.pointee = nil; return fail(out, .invalid("out_json is NULL")) }
+    let c: CoreClient
+    do throws(DC1Error) { c = try client(handle) } catch { out?.pointee = nil; return fail(out, error) }
+    return run(out, outRequired: outRequired, redactor: c.redactor) { () throws(DC1Error) in try body(c) }
+}
+
+private func run(_ out: OutJSON, outRequired: Bool, redactor: Redactor, _ body: () throws(DC1Error) -> JSON) -> Int32 {
     out?.pointee = nil
     if outRequired && out == nil { return fail(out, .invalid("out_json is NULL")) }
     do {
@@ -44,14 +59,33 @@ func exported(_ out: OutJSON, outRequired: Bool = true, _ body: () throws(DC1Err
         setLastError(nil)
         return 0
     } catch {
-        return fail(out, error)
+        return fail(out, error, redactor)
     }
 }
 
-func fail(_ out: OutJSON, _ e: DC1Error) -> Int32 {
+/// Where every error leaves the library: dc1_last_error() and the error document, both
+/// redacted by the client's Redactor when the failure came from a call on a client.
+func fail(_ out: OutJSON, _ e: DC1Error, _ redactor: Redactor = Redactor(key: nil)) -> Int32 {
+    let e = e.redacted(by: redactor)
     setLastError(e.message)
-    out?.pointee = e.document().dumpMalloc()
+    out?.pointee = redactedMalloc(e.document(), redactor)
     return e.code.rawValue
+}
+
+/// A document serialised for the caller, with the key redacted from the text itself (so a
+/// spelling that only appears once serialised is caught too).
+private func redactedMalloc(_ doc: JSON, _ redactor: Redactor) -> UnsafeMutablePointer<CChar>? {
+    guard let text = doc.dumpMalloc() else { return nil }
+    guard redactor.isActive else { return text }
+    let n = strlen(text)
+    let bytes = Array(UnsafeRawBufferPointer(start: text, count: n))
+    guard let red = redactor.redactBytes(bytes) else { return text }
+    explicit_bzero(text, n)
+    free(text)
+    guard let p = malloc(red.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+    _ = red.withUnsafeBytes { memcpy(p, $0.baseAddress!, red.count) }
+    p[red.count] = 0
+    return p
 }
 
 /// The client behind a handle; NULL is an invalid argument.
@@ -83,8 +117,10 @@ func jsonArgument(_ p: UnsafePointer<CChar>?, _ name: String, required: Bool = f
 }
 
 /// Hands one event to the caller's callback as a borrowed JSON string; true to continue.
-func deliver(_ fn: dc1_event_fn, _ user: UnsafeMutableRawPointer?, _ event: JSON) -> Bool {
-    guard let text = event.dumpMalloc() else { return false }
+/// Events pass through the client's Redactor as well: a retry or error event describes a
+/// failure, and a stream that echoes the key must not hand it back either.
+func deliver(_ fn: dc1_event_fn, _ user: UnsafeMutableRawPointer?, _ event: JSON, _ redactor: Redactor) -> Bool {
+    guard let text = redactedMalloc(event, redactor) else { return false }
     defer { free(text) }
     return fn(user, text) == 0
 }

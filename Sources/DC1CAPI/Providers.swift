@@ -2,8 +2,7 @@ import CDC1
 import DC1Core
 
 @c @implementation public func dc1_providers_list(_ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         return try c.providers(filter: try jsonArgument(filter, "filter_json"))
     }
 }

@@ -6,12 +6,11 @@ import DC1Core
 private func jobStream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
                        _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON,
                        _ run: (CoreClient, String, CoreClient.StreamOptions, (JSON) -> Bool) throws(DC1Error) -> JSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
         let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
         guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
-        return try run(c, id, o) { deliver(onEvent, user, $0) }
+        return try run(c, id, o) { deliver(onEvent, user, $0, c.redactor) }
     }
 }
 
@@ -31,10 +30,9 @@ private func jobStream(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
 
 @c @implementation public func dc1_chat(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ onToken: dc1_event_fn?,
                         _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         let r = try jsonArgument(request, "request_json", required: true)
-        if let onToken { return try c.chat(r) { deliver(onToken, user, $0) } }
+        if let onToken { return try c.chat(r) { deliver(onToken, user, $0, c.redactor) } }
         return try c.chat(r, onToken: nil)
     }
 }

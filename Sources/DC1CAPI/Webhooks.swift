@@ -26,27 +26,24 @@ import Glibc
 }
 
 @c @implementation public func dc1_webhook_set_url(_ handle: OpaquePointer?, _ url: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         let u = url == nil ? nil : try text(url, "url")
         return try c.setWebhookURL(u?.isEmpty == true ? nil : u)
     }
 }
 
 @c @implementation public func dc1_webhooks_list(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in try client(handle).webhooks() }
+    exported(out, handle) { (c) throws(DC1Error) in try c.webhooks() }
 }
 
 @c @implementation public func dc1_webhook_register(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         return try c.registerWebhook(try jsonArgument(request, "request_json", required: true))
     }
 }
 
 @c @implementation public func dc1_webhook_delete(_ handle: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        let c = try client(handle)
+    exported(out, handle) { (c) throws(DC1Error) in
         return try c.deleteWebhook(try text(id, "webhook_id"))
     }
 }

@@ -21,15 +21,21 @@ final class Console: @unchecked Sendable {
         interactive = isatty(2) != 0 && term != "dumb"
     }
 
-    /// Adds a key to redact from all output (ignored when too short to be a key).
+    /// Adds a key to redact from all output (ignored when too short to be a key). The core's
+    /// Redactor does the matching, so the key is also found JSON-escaped, percent-encoded, as
+    /// HTML references or cut short, as in the library's own error documents.
     func addSecret(_ key: String?) {
-        guard let key, key.utf8.count >= 6 else { return }
-        lock.withLock { if !secrets.contains(key) { secrets.append(key) } }
+        guard let key, key.utf8.count >= 6, let secret = SecretKey(key) else { return }
+        lock.withLock {
+            if !secrets.contains(key) { secrets.append(key); redactors.append(Redactor(key: secret)) }
+        }
     }
+
+    private var redactors: [Redactor] = []
 
     private func redact(_ s: String) -> String {
         var s = s
-        for k in secrets where s.contains(k) { s = s.replacing(k, with: "[redacted]") }
+        for r in redactors { s = r.redact(s) }
         return s
     }
 

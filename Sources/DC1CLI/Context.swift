@@ -45,10 +45,9 @@ final class Context {
         return c
     }
 
-    /// --timeout of a waiting command, wherever it stands (after the command name or before).
-    func commandTimeoutMs(_ a: ParsedArgs) throws -> Int64? {
-        if let t = try a.milliseconds("--timeout") { return t }
-        return globals.timeoutSeconds.map { max(1, Int64($0 * 1000)) }
+    /// --timeout: the command's deadline, wherever it stands (after the command name or before).
+    func commandTimeoutMs() throws -> Int64? {
+        globals.timeoutSeconds.map { max(1, Int64($0 * 1000)) }
     }
 
     private func install(_ c: CoreClient) {

@@ -1,91 +1,123 @@
-// dc1: the command line over the libdc1 core. Parses the arguments by hand, runs one command,
-// and maps every failure to an exit status by its class (ExitCodes.swift).
+// dc1: the command line over the libdc1 core. swift-argument-parser parses the arguments
+// (CLI.swift and Commands/); this file runs the chosen command and maps every failure to an
+// exit status by its class (ExitCodes.swift).
+import ArgumentParser
 import DC1Core
 import Glibc
 
 Interrupts.shared.install()
 
-/// Parses global options, then the command and its arguments, and runs it.
+/// Where the key sits in argv: the value after `--api-key`, or after `--api-key=`.
+func apiKeyPositions(_ argv: [String]) -> [(index: Int, offset: Int)] {
+    var found: [(Int, Int)] = []
+    var i = 1
+    while i < argv.count {
+        let a = argv[i]
+        if a == "--" { break }
+        if a == "--api-key", i + 1 < argv.count { found.append((i + 1, 0)); i += 2; continue }
+        if a.hasPrefix("--api-key=") { found.append((i, "--api-key=".utf8.count)) }
+        i += 1
+    }
+    return found
+}
+
+/// Overwrites the key's bytes in argv, so it no longer shows in /proc/<pid>/cmdline or ps.
+func wipeKeyFromArgv(_ positions: [(index: Int, offset: Int)]) {
+    for (index, offset) in positions where index < Int(CommandLine.argc) {
+        guard let p = CommandLine.unsafeArgv[index] else { continue }
+        let n = strlen(p)
+        if offset < n { memset(p + offset, Int32(UInt8(ascii: "x")), n - offset) }
+    }
+}
+
+/// Parses, runs one command, returns the exit status.
 func runCLI(_ argv: [String]) -> Int32 {
-    let tokens = argv.enumerated().dropFirst().map { Token(argvIndex: $0.offset, text: $0.element) }
-    var globals = GlobalOptions()
     var console = Console(json: false)
     // Whatever the key's source, it is never written out (not even in an echoed mistake).
-    let envKey = getenv("DC1_API_KEY").map { String(cString: $0) }
-    console.addSecret(envKey)
+    console.addSecret(getenv("DC1_API_KEY").map { String(cString: $0) })
+    let keyAt = apiKeyPositions(argv)
+    for (index, offset) in keyAt { console.addSecret(String(argv[index].utf8.dropFirst(offset))!) }
+    defer { wipeKeyFromArgv(keyAt) }
 
-    func fail(_ e: UsageError) -> Int32 {
-        console.addSecret(globals.apiKey)
-        console.err("dc1: \(e.message)")
-        if let name = e.command, let c = Commands.named(name) { console.err("usage: dc1 \(c.usage)") }
-        else if !e.invalidValue { console.err("Run 'dc1 --help' for the commands and options.") }
-        return e.invalidValue ? ExitCode.invalid : ExitCode.usage
-    }
-
-    // Global options before the command.
-    var i = 0
-    var command: String? = nil
-    do throws(UsageError) {
-        while i < tokens.count {
-            let t = tokens[i].text
-            if t == "--" { i += 1; break }
-            if t.hasPrefix("-") && t != "-" {
-                if try globals.consume(tokens, &i) { continue }
-                throw UsageError("unknown option \(splitFlag(t).0)")
-            }
-            break
-        }
-        if i < tokens.count { command = tokens[i].text; i += 1 }
+    let parsed: ParsableCommand
+    do {
+        parsed = try DC1Root.parseAsRoot(Array(argv.dropFirst()))
     } catch {
-        globals.wipeKeyFromArgv()
-        return fail(error)
+        wipeKeyFromArgv(keyAt)
+        if DC1Root.exitCode(for: error) == .success {          // --help, --version, completion scripts
+            console.outText(DC1Root.fullMessage(for: error))
+            return ExitCode.ok
+        }
+        return usageFailure(DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
+                            invalidValue: DC1Root.message(for: error).contains("is invalid for"), console)
     }
-
-    guard let name = command else {
-        if globals.version { console.out("dc1 \(libraryVersion)"); return ExitCode.ok }
-        if globals.help { console.outText(Help.main()); return ExitCode.ok }
+    wipeKeyFromArgv(keyAt)
+    if parsed is DC1Root {
         console.err("dc1: no command given")
         console.err("Run 'dc1 --help' for the commands and options.")
         return ExitCode.usage
     }
-    let rest = Array(tokens[i...])
-    if name == "help" {
-        guard let topic = rest.first?.text else { console.outText(Help.main()); return ExitCode.ok }
-        guard let c = Commands.named(topic) else { return fail(UsageError("no such command \"\(topic)\"")) }
-        console.outText(Help.command(c))
-        return ExitCode.ok
+    guard let command = parsed as? any DC1Subcommand else {
+        // ArgumentParser's own commands (`dc1 help <command>`, a group like `dc1 webhook`).
+        var builtin = parsed
+        do {
+            try builtin.run()
+            return ExitCode.ok
+        } catch {
+            if DC1Root.exitCode(for: error) == .success {
+                console.outText(DC1Root.fullMessage(for: error))
+                return ExitCode.ok
+            }
+            return usageFailure(DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
+                                invalidValue: false, console)
+        }
     }
-    guard let cmd = Commands.named(name) else {
-        globals.wipeKeyFromArgv()
-        if globals.version { console.out("dc1 \(libraryVersion)"); return ExitCode.ok }
-        return fail(UsageError("unknown command \"\(name)\""))
-    }
-
-    let args: ParsedArgs
-    do {
-        args = try parseCommand(name, rest, cmd.spec, &globals)
-    } catch {
-        globals.wipeKeyFromArgv()
-        if globals.help { console.outText(Help.command(cmd)); return ExitCode.ok }
-        return fail(error)
-    }
-    globals.wipeKeyFromArgv()
-    if globals.help { console.outText(Help.command(cmd)); return ExitCode.ok }
-    if globals.version { console.out("dc1 \(libraryVersion)"); return ExitCode.ok }
-
-    console = Console(json: globals.json)
-    console.addSecret(envKey)
-    console.addSecret(globals.apiKey)
-    let ctx = Context(globals: globals, console: console)
-    do {
-        return try cmd.run(ctx, args)
-    } catch let e as DC1Error {
-        return report(e, console)
-    } catch let e as UsageError {
-        return fail(e)
+    let globals: GlobalOptions
+    do { globals = try command.globals.checked() } catch let e as UsageError {
+        return usageFailure(e.message, usage: nil, invalidValue: e.invalidValue, console)
     } catch {
         return report(DC1Error(.internal, "unexpected error: \(error)"), console)
     }
+    console = Console(json: globals.json)
+    console.addSecret(getenv("DC1_API_KEY").map { String(cString: $0) })
+    console.addSecret(globals.apiKey)
+    let ctx = Context(globals: globals, console: console)
+    do {
+        return try command.execute(ctx)
+    } catch let e as DC1Error {
+        return report(e, console)
+    } catch let e as UsageError {
+        let usage = e.command.flatMap { name in
+            DC1Root.configuration.subcommands.first { $0._commandName == name }.map { "Usage: " + DC1Root.usageString(for: $0) }
+        }
+        return usageFailure(e.message, usage: usage.map { [$0] }, invalidValue: e.invalidValue, console)
+    } catch {
+        return report(DC1Error(.internal, "unexpected error: \(error)"), console)
+    }
+}
+
+/// The usage lines ArgumentParser prints after its error line.
+func usageLines(_ full: String) -> [String] {
+    full.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        .map(String.init).filter { !$0.allSatisfy { $0 == " " } }
+}
+
+/// A mistake in the arguments: the message naming the argument, the usage, exit 1 (2 for a
+/// bad value). Anything that looks like a key is redacted even when it was not given as one.
+func usageFailure(_ message: String, usage: [String]?, invalidValue: Bool, _ console: Console) -> Int32 {
+    func scrub(_ s: String) -> String {
+        s.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            var bare = Substring(word)
+            while let f = bare.first, f == "'" || f == "\"" { bare = bare.dropFirst() }
+            while let l = bare.last, l == "'" || l == "\"" || l == "," || l == "." { bare = bare.dropLast() }
+            return bare.hasPrefix("dcp-renter-") || bare.hasPrefix("dcp-provider-")
+                ? String(word).replacing(String(bare), with: "[redacted]") : String(word)
+        }.joined(separator: " ")
+    }
+    console.err("dc1: " + scrub(message))
+    if let usage, !usage.isEmpty { for l in usage { console.err(scrub(l)) } }
+    else { console.err("Run 'dc1 --help' for the commands and options.") }
+    return invalidValue ? ExitCode.invalid : ExitCode.usage
 }
 
 /// Prints a core error (`dc1: <message>` on stderr; with --json its document on stdout too)

@@ -23,8 +23,8 @@ def test_help_for_one_command(dc1):
     for args in (["help", "submit"], ["submit", "--help"], ["submit", "-h"]):
         r = dc1(*args)
         assert r.rc == 0, r
-        assert r.out.startswith("Usage: dc1 submit <job_type>"), r
-        assert "--script FILE" in r.out
+        assert r.out.startswith("OVERVIEW: Submit a job"), r
+        assert "USAGE: dc1 submit [<options>] <job_type>" in r.out and "--script <FILE>" in r.out, r
 
 
 def test_version(dc1):
@@ -44,7 +44,7 @@ def test_usage_errors_exit_1(dc1):
 
 
 def test_bad_flag_values_exit_2(dc1):
-    for args in (["history", "--limit", "abc"], ["history", "--limit", "0"], ["--timeout", "-1", "balance"],
+    for args in (["history", "--limit", "abc"], ["history", "--limit", "0"], ["--timeout=-1", "balance"], ["--timeout", "0", "balance"],
                  ["providers", "--min-vram", "lots"], ["submit", "llm_inference", "--provider", "x"]):
         r = dc1(*args)
         assert r.rc == 2, r
@@ -59,6 +59,23 @@ def test_global_flags_after_the_command(dc1):
 def test_a_mistyped_key_is_not_echoed(dc1, renter):
     # The conftest check would fail the test if the key were printed; the message says why.
     r = dc1(renter["api_key"])
-    assert r.rc == 1 and 'unknown command "[redacted]"' in r.err, r
+    assert r.rc == 1 and "Unexpected argument '[redacted]'" in r.err, r
     r = dc1("--api-key", "dcp-renter-typed-on-the-command-line", "dcp-renter-typed-on-the-command-line")
     assert r.rc == 1 and "[redacted]" in r.err, r
+
+
+def test_argument_errors_name_the_argument(dc1):
+    r = dc1("history", "--limit", "abc")
+    assert r.rc == 2 and "'abc'" in r.err and "--limit" in r.err, r
+    r = dc1("status")
+    assert r.rc == 1 and "<job-id>" in r.err and "Usage: dc1 status" in r.err, r
+    r = dc1("balance", "--frob")
+    assert r.rc == 1 and "--frob" in r.err, r
+
+
+def test_completion_scripts(dc1):
+    for shell, marker in (("bash", "complete"), ("zsh", "#compdef dc1"), ("fish", "complete -c 'dc1'")):
+        r = dc1("--generate-completion-script", shell)
+        assert r.rc == 0 and marker in r.out, (shell, r)
+        for c in COMMANDS:
+            assert c in r.out, (shell, c)

@@ -1,12 +1,15 @@
+import ArgumentParser
 import DC1Core
 
 /// `balance` and `me` (§10).
-enum AccountCommands {
-    static let balance = Command(
-        name: "balance", usage: "balance", summary: "show the wallet balance (SAR and halala)",
-        details: "Prints the balance, the amount held for running jobs, what is available and the total spent.",
-        spec: CommandSpec()
-    ) { ctx, _ in
+struct BalanceCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balance", abstract: "Show the wallet balance (SAR and halala).",
+        discussion: "Prints the balance, the amount held for running jobs, what is available and the total spent.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let b = try ctx.client().balance()
         if ctx.json { ctx.console.outJSON(b); return ExitCode.ok }
         let c = ctx.console
@@ -22,12 +25,16 @@ enum AccountCommands {
         }
         return ExitCode.ok
     }
+}
 
-    static let me = Command(
-        name: "me", usage: "me", summary: "show the account behind the key",
-        details: "Prints the renter's name, e-mail, organisation, balance and recent activity.",
-        spec: CommandSpec()
-    ) { ctx, _ in
+struct MeCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "me", abstract: "Show the account behind the key.",
+        discussion: "Prints the renter's name, e-mail, organisation, balance and recent activity.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let doc = try ctx.client().me()
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let c = ctx.console

@@ -1,39 +1,49 @@
+import ArgumentParser
 import DC1Core
 import Glibc
 
 /// `batch run` / `batch status`: the core's batch runner (docs/batch.md) with a progress line.
-enum BatchCommand {
-    static let batch = Command(
-        name: "batch",
-        usage: "batch (run FILE --out FILE --journal FILE [--concurrency N] [--max-attempts N] [--budget-sar X] [--save-dir DIR] [--wait-timeout S] | status --journal FILE)",
-        summary: "run a JSON Lines file of submits, paced, resumable, never paying twice",
-        details: """
-          run FILE        submit every line of FILE (one `submit` request per line, optional "id"),
-                          at most --concurrency (default 4) jobs in flight, and write one result per
-                          line to --out. --journal records each step; run the same command again after
-                          a crash, kill or Ctrl-C to resume: nothing is paid for twice.
-                          --max-attempts N   resubmit a failed job up to N jobs in all (default 1)
-                          --budget-sar X     stop submitting before the quoted cost would pass X
-                          --save-dir DIR     write image outputs to DIR/<id or line-N>.png
-                          --wait-timeout S   each job's wait deadline (default 3600)
-                          Exit 0 when every line completed, 9 when the batch ended with failed or
-                          invalid lines, 20 when a quota stopped it (re-run later to continue), 21
-                          when --budget-sar stopped it, 130 on Ctrl-C (re-run to resume).
-          status          where the batch of --journal stands (no network)
-        """,
-        spec: CommandSpec(valueFlags: [["--out", "-o"], ["--journal"], ["--concurrency"], ["--max-attempts"],
-                                       ["--budget-sar"], ["--save-dir"], ["--wait-timeout"]],
-                          boolFlags: [], minPositionals: 1, maxPositionals: 2)
-    ) { ctx, a in
-        switch a.positionals[0] {
-        case "run": return try run(ctx, a)
-        case "status": return try status(ctx, a)
-        default: throw UsageError("unknown batch action \"\(a.positionals[0])\" (run or status)", command: "batch")
-        }
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch", abstract: "Run a JSON Lines file of submits, paced, resumable, never paying twice.",
+        subcommands: [Run.self, Status.self])
+
+    struct Status: DC1Subcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Where the batch of --journal stands (no network).")
+        @OptionGroup var globals: GlobalOptions
+        @Option(help: ArgumentHelp("The batch's journal.", valueName: "FILE")) var journal: String
+
+        func execute(_ ctx: Context) throws -> Int32 { try BatchCommand.status(ctx, journal: journal) }
     }
 
-    static func status(_ ctx: Context, _ a: ParsedArgs) throws -> Int32 {
-        guard let journal = a.value("--journal") else { throw UsageError("status needs --journal FILE", command: "batch") }
+    struct Run: DC1Subcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Submit every line of FILE and write one result per line to --out.",
+            discussion: """
+            Each line of FILE is one `submit` request, with an optional "id". At most --concurrency (default 4) jobs are in flight. --journal records each step; run the same command again after a crash, kill or Ctrl-C to resume: nothing is paid for twice.
+
+            Exit 0 when every line completed, 9 when the batch ended with failed or invalid lines, 20 when a quota stopped it (re-run later to continue), 21 when --budget-sar stopped it, 130 on Ctrl-C (re-run to resume).
+            """)
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: ArgumentHelp("The JSON Lines input.", valueName: "FILE")) var input: String
+        @Option(name: [.customLong("out"), .customShort("o")], help: ArgumentHelp("Where the results go (JSON Lines).", valueName: "FILE"))
+        var out: String
+        @Option(help: ArgumentHelp("The journal that makes the batch resumable.", valueName: "FILE")) var journal: String
+        @Option(help: ArgumentHelp("Jobs in flight at most (1–64, default 4).", valueName: "N")) var concurrency: Int?
+        @Option(name: .customLong("max-attempts"), help: ArgumentHelp("Resubmit a failed job up to N jobs in all (default 1).", valueName: "N"))
+        var maxAttempts: Int?
+        @Option(name: .customLong("budget-sar"), help: ArgumentHelp("Stop submitting before the quoted cost would pass X.", valueName: "X"))
+        var budgetSar: Double?
+        @Option(name: .customLong("save-dir"), help: ArgumentHelp("Write image outputs to DIR/<id or line-N>.png.", valueName: "DIR"))
+        var saveDir: String?
+        @Option(name: .customLong("wait-timeout"), help: ArgumentHelp("Each job's wait deadline in seconds (default 3600).", valueName: "S"))
+        var waitTimeout: Double?
+
+        func execute(_ ctx: Context) throws -> Int32 { try BatchCommand.run(ctx, self) }
+    }
+
+    static func status(_ ctx: Context, journal: String) throws -> Int32 {
         let s = try CoreClient.batchStatus(journalPath: journal)
         let c = ctx.console
         if ctx.json { c.outJSON(s); return ExitCode.ok }
@@ -60,25 +70,24 @@ enum BatchCommand {
         return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
 
-    static func run(_ ctx: Context, _ a: ParsedArgs) throws -> Int32 {
-        guard a.positionals.count == 2 else { throw UsageError("run needs the input FILE", command: "batch") }
-        let input = a.positionals[1]
-        guard let out = a.value("--out") else { throw UsageError("run needs --out FILE", command: "batch") }
-        guard let journal = a.value("--journal") else { throw UsageError("run needs --journal FILE", command: "batch") }
+    static func run(_ ctx: Context, _ a: Run) throws -> Int32 {
+        let input = a.input
+        let out = a.out
+        let journal = a.journal
         var o = CoreClient.BatchOptions()
         o.outPath = out
         o.journalPath = journal
-        if let v = try a.int("--concurrency", 1...64) { o.concurrency = v }
-        if let v = try a.int("--max-attempts", 1...100) { o.maxAttempts = v }
-        o.budgetSar = try a.double("--budget-sar", min: 0)
-        o.saveDir = a.value("--save-dir")
-        if let ms = try a.milliseconds("--wait-timeout") { o.wait.timeoutMs = ms }
+        if let v = try Check.int(a.concurrency, "--concurrency", 1...64, command: "batch") { o.concurrency = v }
+        if let v = try Check.int(a.maxAttempts, "--max-attempts", 1...100, command: "batch") { o.maxAttempts = v }
+        o.budgetSar = try Check.double(a.budgetSar, "--budget-sar", min: 0, command: "batch")
+        o.saveDir = a.saveDir
+        if let ms = try Check.milliseconds(a.waitTimeout, "--wait-timeout", command: "batch") { o.wait.timeoutMs = ms }
         let client = try ctx.client()
         let c = ctx.console
         var resume = "dc1 batch run \(input) --out \(out) --journal \(journal)"
         if o.concurrency != 4 { resume += " --concurrency \(o.concurrency)" }
         if o.maxAttempts != 1 { resume += " --max-attempts \(o.maxAttempts)" }
-        if let b = a.value("--budget-sar") { resume += " --budget-sar \(b)" }
+        if let b = a.budgetSar { resume += " --budget-sar \(trimNumber(b))" }
         if let d = o.saveDir { resume += " --save-dir \(d)" }
 
         let last = LastLine()

@@ -1,61 +1,63 @@
+import ArgumentParser
 import DC1Core
 
 /// `chat`: one OpenAI-compatible chat turn, against a vllm_serve job's endpoint or DC1's /v1 (§11.2).
-enum ChatCommand {
-    /// Chat answers are slow by nature (the /v1 upstream allows up to 90 s), so unless --timeout
-    /// is given the calls get this deadline instead of the core's 30 s.
+struct ChatCommand: DC1Subcommand {
+    /// Chat answers are slow by nature (the /v1 upstream allows up to 90 s), so unless a
+    /// deadline is given the calls get this one instead of the core's 30 s.
     static let chatTimeoutMs: Int64 = 120_000
 
-    static let chat = Command(
-        name: "chat", usage: "chat (--job JOB_ID | --v1) [--model M] [--system TEXT] [--max-tokens N] [--timeout S] \"message\"",
-        summary: "one chat turn with a vllm_serve endpoint or /v1",
-        details: """
-          --job JOB_ID    wait until the vllm_serve job serves, then POST <endpoint_url>/chat/completions
-                          (no DC1 key is sent to the endpoint)
-          --v1            POST /v1/chat/completions on the DC1 API (Bearer auth with the key)
-          --model M       the model; required with --v1, default with --job: the job's model
-          --system TEXT   a system message before the user message
-          --max-tokens N  the answer's token budget (1–8192)
-          --timeout S     with --job: how long to wait for the endpoint (default 600)
-          --stream        print the reply token by token as it is generated
-        Prints the assistant's reply.
-        """,
-        spec: CommandSpec(valueFlags: [["--job"], ["--model"], ["--system"], ["--max-tokens"], ["--timeout"]],
-                          boolFlags: [["--v1"], ["--stream"]], minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
-        let viaJob = a.value("--job")
-        guard (viaJob != nil) != a.has("--v1") else {
+    static let configuration = CommandConfiguration(
+        commandName: "chat", abstract: "One chat turn with a vllm_serve endpoint or /v1.",
+        discussion: """
+        --job waits until the vllm_serve job serves, then POSTs <endpoint_url>/chat/completions (no DC1 key is sent to the endpoint); --v1 POSTs /v1/chat/completions on the DC1 API (Bearer auth with the key). --timeout S: with --job how long to wait for the endpoint (default 600), with --v1 the chat call's deadline (default 120). Prints the assistant's reply.
+        """)
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The user message.") var message: String
+    @Option(help: ArgumentHelp("Chat with this vllm_serve job's endpoint.", valueName: "JOB_ID")) var job: String?
+    @Flag(name: .customLong("v1"), help: "Chat through DC1's /v1/chat/completions.") var v1 = false
+    @Option(help: ArgumentHelp("The model; required with --v1, default with --job: the job's model.", valueName: "M"))
+    var model: String?
+    @Option(help: ArgumentHelp("A system message before the user message.", valueName: "TEXT")) var system: String?
+    @Option(name: .customLong("max-tokens"), help: ArgumentHelp("The answer's token budget (1–8192).", valueName: "N"))
+    var maxTokens: Int?
+    @Flag(help: "Print the reply token by token as it is generated.") var stream = false
+
+    func execute(_ ctx: Context) throws -> Int32 {
+        let viaJob = job
+        guard (viaJob != nil) != v1 else {
             throw UsageError("chat needs exactly one of --job JOB_ID and --v1", command: "chat")
         }
-        let message = a.positionals[0]
-        var model = a.value("--model")
-        let client = try ctx.client(defaultTimeoutMs: viaJob == nil ? (try ctx.commandTimeoutMs(a)) ?? chatTimeoutMs : chatTimeoutMs,
+        var model = self.model
+        let client = try ctx.client(defaultTimeoutMs: viaJob == nil ? (try ctx.commandTimeoutMs()) ?? Self.chatTimeoutMs
+                                                                     : Self.chatTimeoutMs,
                                     waits: viaJob != nil)
 
         let result: JSON
         if let jobID = viaJob {
             var waiter = JobWaiter(ctx: ctx, client: client)
             waiter.ready = true
-            if let t = try ctx.commandTimeoutMs(a) { waiter.timeoutMs = t }
+            if let t = try ctx.commandTimeoutMs() { waiter.timeoutMs = t }
             let job = try waiter.wait(jobID)
             guard let url = job.string("endpoint_url"), let ep = Endpoint.parse(url) else {
                 throw DC1Error(.protocolError, "job \(jobID) has an endpoint_url that is not an http(s) URL")
             }
             if model == nil { model = job.string("model") }
             guard let model else { throw UsageError("--model is needed: job \(jobID) does not name its model", command: "chat") }
-            if a.has("--stream") {
-                let b = try body(a, model: model, message: message)
+            if stream {
+                let b = try body(model: model)
                 b.set("endpoint_url", url)
-                return try stream(ctx, client, b)
+                return try streamReply(ctx, client, b)
             }
-            let endpoint = try ctx.endpointClient(baseURL: ep.base, timeoutMs: chatTimeoutMs)
+            let endpoint = try ctx.endpointClient(baseURL: ep.base, timeoutMs: Self.chatTimeoutMs)
             result = try endpoint.request(method: "POST", path: ep.path + "/chat/completions",
-                                          body: try body(a, model: model, message: message))
+                                          body: try body(model: model))
         } else {
             guard let model else { throw UsageError("chat --v1 needs --model M", command: "chat") }
-            if a.has("--stream") { return try stream(ctx, client, try body(a, model: model, message: message)) }
+            if stream { return try streamReply(ctx, client, try body(model: model)) }
             result = try client.request(method: "POST", path: "/v1/chat/completions",
-                                        body: try body(a, model: model, message: message))
+                                        body: try body(model: model))
         }
 
         if ctx.json { ctx.console.outJSON(result); return ExitCode.ok }
@@ -70,9 +72,9 @@ enum ChatCommand {
 
     /// Streams the reply through the core's SSE chat: tokens go to stdout as they arrive
     /// (with --json, one token event per line, then the summary).
-    static func stream(_ ctx: Context, _ client: CoreClient, _ body: JSON) throws -> Int32 {
+    func streamReply(_ ctx: Context, _ client: CoreClient, _ body: JSON) throws -> Int32 {
         body.set("stream", true)
-        body.set("timeout_ms", Int(chatTimeoutMs))
+        body.set("timeout_ms", Int(Self.chatTimeoutMs))
         let c = ctx.console
         let summary = try client.chat(body) { tok in
             if ctx.json { c.outJSON(tok) } else { c.outRaw(tok.string("content") ?? "") }
@@ -83,7 +85,7 @@ enum ChatCommand {
         return ExitCode.ok
     }
 
-    static func body(_ a: ParsedArgs, model: String, message: String) throws -> JSON {
+    func body(model: String) throws -> JSON {
         let messages = JSON.array()
         func add(_ role: String, _ content: String) {
             let m = JSON.object()
@@ -91,12 +93,12 @@ enum ChatCommand {
             m.set("content", content)
             messages.append(m)
         }
-        if let s = a.value("--system") { add("system", s) }
+        if let s = system { add("system", s) }
         add("user", message)
         let b = JSON.object()
         b.set("model", model)
         b.set("messages", messages)
-        if let n = try a.int("--max-tokens", 1...8192) { b.set("max_tokens", n) }
+        if let n = try Check.int(maxTokens, "--max-tokens", 1...8192, command: "chat") { b.set("max_tokens", n) }
         return b
     }
 }

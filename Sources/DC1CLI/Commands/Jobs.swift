@@ -1,16 +1,20 @@
+import ArgumentParser
 import DC1Core
 
 /// Reading and controlling one job (§8, §9), and the history (§8.10).
-enum JobCommands {
-    static let status = Command(
-        name: "status", usage: "status <job_id>", summary: "show a job's state, cost and endpoint",
-        details: "Prints the job's type, status, model, provider, times, cost, endpoint and error.",
-        spec: CommandSpec(minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
-        let job = try ctx.client().job(a.positionals[0])
+struct StatusCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show a job's state, cost and endpoint.",
+        discussion: "Prints the job's type, status, model, provider, times, cost, endpoint and error.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The job id (job-…).") var jobID: String
+
+    func execute(_ ctx: Context) throws -> Int32 {
+        let job = try ctx.client().job(jobID)
         if ctx.json { ctx.console.outJSON(job); return ExitCode.ok }
         let c = ctx.console
-        c.out("\(job.string("job_id") ?? a.positionals[0])  \(job.string("job_type") ?? "?")  \(job.string("status") ?? "?")")
+        c.out("\(job.string("job_id") ?? jobID)  \(job.string("job_type") ?? "?")  \(job.string("status") ?? "?")")
         func field(_ label: String, _ value: String?) {
             if let value, !value.isEmpty { c.out("  " + label + String(repeating: " ", count: max(1, 11 - label.count)) + value) }
         }
@@ -27,24 +31,28 @@ enum JobCommands {
         return ExitCode.ok
     }
 
-    static let wait = Command(
-        name: "wait", usage: "wait <job_id> [--timeout S] [--ready]",
-        summary: "wait until a job ends (or, with --ready, serves)",
-        details: """
-          --timeout S     give up after S seconds (default 600; exit 7)
-          --ready         vllm_serve: wait until the endpoint is ready instead of the end
-        Exits 0 when the job completed (or is ready), 9 when it failed or was cancelled.
-        """,
-        spec: CommandSpec(valueFlags: [["--timeout"]], boolFlags: [["--ready"]], minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
+}
+
+struct WaitCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait", abstract: "Wait until a job ends (or, with --ready, serves).",
+        discussion: """
+        --timeout S (before or after the command name) gives up after S seconds (default 600; exit 7). Exits 0 when the job completed (or is ready), 9 when it failed or was cancelled.
+        """)
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The job id (job-…).") var jobID: String
+    @Flag(help: "vllm_serve: wait until the endpoint is ready instead of the end.") var ready = false
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let client = try ctx.client(waits: true)
         var waiter = JobWaiter(ctx: ctx, client: client)
-        waiter.ready = a.has("--ready")
-        if let t = try ctx.commandTimeoutMs(a) { waiter.timeoutMs = t }
+        waiter.ready = ready
+        if let t = try ctx.commandTimeoutMs() { waiter.timeoutMs = t }
         let started = Clock.nowMs()
-        let doc = try waiter.wait(a.positionals[0])
+        let doc = try waiter.wait(jobID)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
-        let id = doc.string("job_id") ?? a.positionals[0]
+        let id = doc.string("job_id") ?? jobID
         if waiter.ready {
             ctx.console.out("Job \(id) is serving at \(doc.string("endpoint_url") ?? "?")")
         } else {
@@ -54,35 +62,44 @@ enum JobCommands {
         return ExitCode.ok
     }
 
-    static let output = Command(
-        name: "output", usage: "output <job_id> [--save FILE]",
-        summary: "print a job's result, or save it",
-        details: """
-          Text results are printed; a custom_container's DC1_RESULT_JSON object is printed as JSON
-          on the last line. Images are not printed: --save FILE writes the decoded PNG.
-          --save FILE     write the output to FILE ("-": stdout)
-        Exits 10 when the job has no output yet, 9 when it failed or was cancelled.
-        """,
-        spec: CommandSpec(valueFlags: [["--save", "-o"]], minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
-        if let path = a.value("--save") {
-            try Results.save(ctx, try ctx.client(), a.positionals[0], to: path)
+}
+
+struct OutputCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "output", abstract: "Print a job's result, or save it.",
+        discussion: """
+        Text results are printed; a custom_container's DC1_RESULT_JSON object is printed as JSON on the last line. Images are not printed: --save FILE writes the decoded PNG. Exits 10 when the job has no output yet, 9 when it failed or was cancelled.
+        """)
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The job id (job-…).") var jobID: String
+    @Option(name: [.customLong("save"), .customShort("o")], help: ArgumentHelp("Write the output to FILE (\"-\": stdout).", valueName: "FILE"))
+    var save: String?
+
+    func execute(_ ctx: Context) throws -> Int32 {
+        if let path = save {
+            try Results.save(ctx, try ctx.client(), jobID, to: path)
             return ExitCode.ok
         }
-        let out = try ctx.client().output(a.positionals[0])
+        let out = try ctx.client().output(jobID)
         try Results.present(ctx, out, save: nil)
         return ExitCode.ok
     }
+}
 
-    static let cancel = Command(
-        name: "cancel", usage: "cancel <job_id>", summary: "cancel a job (the prepaid cost is refunded)",
-        details: "Fails with exit 2 when the job already completed or was cancelled.",
-        spec: CommandSpec(minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
-        let doc = try ctx.client().cancel(a.positionals[0])
+struct CancelCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel", abstract: "Cancel a job (the prepaid cost is refunded).",
+        discussion: "Fails with exit 2 when the job already completed or was cancelled.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The job id (job-…).") var jobID: String
+
+    func execute(_ ctx: Context) throws -> Int32 {
+        let doc = try ctx.client().cancel(jobID)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let job = doc["job"]
-        var line = "Cancelled \(job?.string("job_id") ?? a.positionals[0])"
+        var line = "Cancelled \(job?.string("job_id") ?? jobID)"
         if let job, let h = job.int("quoted_cost_halala"), job.string("refunded_at") != nil {
             line += " · refunded " + Format.money(halala: h)
         }
@@ -90,13 +107,18 @@ enum JobCommands {
         return ExitCode.ok
     }
 
-    static let history = Command(
-        name: "history", usage: "history [--limit N]", summary: "list recent jobs",
-        details: "  --limit N       how many jobs, 1–100 (default 20)",
-        spec: CommandSpec(valueFlags: [["--limit", "-n"]])
-    ) { ctx, a in
+}
+
+struct HistoryCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "List recent jobs.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: [.customLong("limit"), .customShort("n")], help: ArgumentHelp("How many jobs, 1–100 (default 20).", valueName: "N"))
+    var limit: Int?
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let o = JSON.object()
-        if let n = try a.int("--limit", 1...100) { o.set("limit", n) }
+        if let n = try Check.int(limit, "--limit", 1...100, command: "history") { o.set("limit", n) }
         let doc = try ctx.client().history(options: o)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let jobs = doc["jobs"]?.elements ?? []

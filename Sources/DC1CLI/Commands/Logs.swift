@@ -1,22 +1,22 @@
+import ArgumentParser
 import DC1Core
 
 /// `logs`: GET /api/jobs/{id}/logs (§8.5). `-f` follows the log to the job's end through the
 /// core (the SSE stream of §8.6, or polling with `since` where the server has no stream).
-enum LogsCommand {
-    static let logs = Command(
-        name: "logs", usage: "logs <job_id> [-f] [--since N]",
-        summary: "print a job's log lines (-f: follow until the job ends)",
-        details: """
-          -f, --follow    keep printing new lines until the job is terminal
-          --since N       start after line number N (default 0)
-        With --json, each poll that returns lines prints the core's logs document on one line.
-        """,
-        spec: CommandSpec(valueFlags: [["--since"]], boolFlags: [["-f", "--follow"]], minPositionals: 1, maxPositionals: 1)
-    ) { ctx, a in
+struct LogsCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print a job's log lines (-f: follow until the job ends).",
+        discussion: "With --json, each log event (following) or each page of lines prints as one JSON document.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The job id (job-…).") var jobID: String
+    @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing new lines until the job is terminal.")
+    var follow = false
+    @Option(help: ArgumentHelp("Start after line number N (default 0).", valueName: "N")) var since: Int?
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let client = try ctx.client()
-        let jobID = a.positionals[0]
-        var since = try a.int("--since", 0...Int(Int32.max)) ?? 0
-        let follow = a.has("-f")
+        var since = try Check.int(self.since, "--since", 0...Int(Int32.max), command: "logs") ?? 0
         let c = ctx.console
         if follow {
             // The core follows the stream, or polls where there is none; the CLI only prints.
@@ -28,7 +28,7 @@ enum LogsCommand {
                 if Interrupts.shared.isInterrupted { return false }
                 switch ev.string("type") {
                 case "tick": return true
-                case "log": if ctx.json { c.outJSON(ev) } else { c.out(format(ev)) }
+                case "log": if ctx.json { c.outJSON(ev) } else { c.out(Self.format(ev)) }
                 default: if ctx.json { c.outJSON(ev) }
                 }
                 c.flush()
@@ -51,7 +51,7 @@ enum LogsCommand {
             if ctx.json {
                 if !lines.isEmpty || first { c.outJSON(doc) }
             } else {
-                for l in lines { c.out(format(l)) }
+                for l in lines { c.out(Self.format(l)) }
             }
             first = false
             c.flush()

@@ -1,23 +1,24 @@
+import ArgumentParser
 import DC1Core
 
 /// `providers`: GET /api/renters/available-providers, filtered by the core.
-enum ProviderCommands {
-    static let providers = Command(
-        name: "providers", usage: "providers [--live] [--min-vram GB] [--gpu MODEL] [--limit N]",
-        summary: "list GPU providers",
-        details: """
-          --live          only providers that heartbeated in the last 2 minutes
-          --min-vram GB   only providers with at least this much GPU memory
-          --gpu MODEL     only GPU models containing MODEL (case-insensitive), e.g. 4090
-          --limit N       at most N providers
-        """,
-        spec: CommandSpec(valueFlags: [["--min-vram"], ["--gpu"], ["--limit"]], boolFlags: [["--live"]])
-    ) { ctx, a in
+struct ProvidersCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(commandName: "providers", abstract: "List GPU providers.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Flag(help: "Only providers that heartbeated in the last 2 minutes.") var live = false
+    @Option(name: .customLong("min-vram"), help: ArgumentHelp("Only providers with at least this much GPU memory.", valueName: "GB"))
+    var minVRAM: Double?
+    @Option(help: ArgumentHelp("Only GPU models containing MODEL (case-insensitive), e.g. 4090.", valueName: "MODEL"))
+    var gpu: String?
+    @Option(help: ArgumentHelp("At most N providers.", valueName: "N")) var limit: Int?
+
+    func execute(_ ctx: Context) throws -> Int32 {
         let f = JSON.object()
-        if a.has("--live") { f.set("live", true) }
-        if let v = try a.double("--min-vram", min: 0) { f.set("min_vram_gb", v) }
-        if let g = a.value("--gpu") { f.set("gpu_model", g) }
-        if let n = try a.int("--limit", 1...100_000) { f.set("limit", n) }
+        if live { f.set("live", true) }
+        if let v = try Check.double(minVRAM, "--min-vram", min: 0, command: "providers") { f.set("min_vram_gb", v) }
+        if let g = gpu { f.set("gpu_model", g) }
+        if let n = try Check.int(limit, "--limit", 1...100_000, command: "providers") { f.set("limit", n) }
         let doc = try ctx.client().providers(filter: f)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
 
@@ -43,8 +44,8 @@ enum ProviderCommands {
             ])
         }
         ctx.console.table(["ID", "NAME", "GPU", "VRAM", "LIVE", "LOCATION", "CACHED MODELS"], rows, right: [0, 3])
-        let live = list.filter { $0.bool("is_live") ?? false }.count
-        ctx.console.out("\(list.count) provider\(list.count == 1 ? "" : "s"), \(live) live")
+        let liveCount = list.filter { $0.bool("is_live") ?? false }.count
+        ctx.console.out("\(list.count) provider\(list.count == 1 ? "" : "s"), \(liveCount) live")
         return ExitCode.ok
     }
 }

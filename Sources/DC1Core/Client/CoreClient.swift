@@ -25,7 +25,16 @@ public final class CoreClient: @unchecked Sendable {
         self.options = options
         self.transport = CurlTransport(options: options)
         self.retryPolicy = RetryPolicy(options)
+        self.redactor = Redactor(key: options.apiKey)
     }
+
+    /// Keeps this client's key out of everything it hands back about a failure: the C layer
+    /// passes every error document, dc1_last_error() text and event through it, and log() does.
+    public let redactor: Redactor
+
+    /// An error as it may leave the library (for callers of the core other than the C layer,
+    /// such as the CLI).
+    public func redacted(_ e: DC1Error) -> DC1Error { e.redacted(by: redactor) }
 
     /// Parses the options document of dc1_client_new (nil: environment only).
     public convenience init(optionsJSON: JSON?) throws(DC1Error) {
@@ -69,10 +78,8 @@ public final class CoreClient: @unchecked Sendable {
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
         let sink = stateLock.withLock { () -> LogSink? in level >= logMinLevel ? logSink : nil }
         guard let sink else { return }
-        var text = message()
-        // Belt and braces: a message never carries the key, whatever produced it.
-        if let key = options.apiKey, key.occurs(in: Array(text.utf8)) { text = "[message withheld: it contained the API key]" }
-        sink(level, text)
+        // Every log line passes the redactor: a message never carries the key, whatever produced it.
+        sink(level, redactor.redact(message()))
     }
 
     // MARK: sending with retries
@@ -109,10 +116,6 @@ public final class CoreClient: @unchecked Sendable {
                 if (200..<300).contains(resp.status) || accept.contains(resp.status) { return resp }
                 var err = ErrorMapping.error(for: resp, req)
                 err.attempts = attempt
-                if let key = options.apiKey, key.occurs(in: resp.body) {
-                    err.setDetail("body", .string("[withheld: the server's body contained the API key]"))
-                    err.message = "\(route): HTTP \(resp.status) (body withheld: it contained the API key)"
-                }
                 waitMs = try retryPolicy.afterResponse(resp, err, req, attempt: attempt, deadline: deadline)
                 log(.info, "\(route): HTTP \(resp.status); retry \(attempt)/\(options.maxRetries) in \(waitMs) ms")
 

@@ -105,8 +105,48 @@ struct BaseURL {
     var scheme: String
     var host: String
 
+    /// Loopback by address, never by a name's prefix: a literal IPv4 address in 127.0.0.0/8
+    /// (four decimal octets 0–255), the IPv6 literal ::1 (in any spelling that parses to it),
+    /// or exactly `localhost`. `127.0.0.1.example.com` or `localhost.evil` are ordinary names.
     var isLoopback: Bool {
-        host == "localhost" || host.hasPrefix("127.") || host == "[::1]" || host == "::1"
+        if host == "localhost" { return true }
+        if host.hasPrefix("[") && host.hasSuffix("]") { return BaseURL.isIPv6Loopback(String(host.dropFirst().dropLast())) }
+        if let o = BaseURL.ipv4Octets(host) { return o[0] == 127 }
+        return false
+    }
+
+    /// Four dotted decimal octets, each 0–255 without a leading zero; nil for anything else.
+    static func ipv4Octets(_ s: String) -> [Int]? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var out: [Int] = []
+        for p in parts {
+            guard !p.isEmpty, p.count <= 3, p.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                  p.count == 1 || p.first != "0", let v = Int(p), v <= 255 else { return nil }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// Whether an IPv6 literal (without brackets) is ::1: every group zero but the last, which is 1.
+    static func isIPv6Loopback(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || $0 == 58 }) else { return false }
+        let halves = s.components(separatedByDoubleColon: ())
+        func groups(_ t: Substring) -> [Substring]? {
+            if t.isEmpty { return [] }
+            let g = t.split(separator: ":", omittingEmptySubsequences: false)
+            return g.allSatisfy({ !$0.isEmpty && $0.count <= 4 }) ? g : nil
+        }
+        var all: [Substring]
+        if let h = halves {
+            guard let a = groups(h.0), let b = groups(h.1), a.count + b.count <= 7 else { return false }
+            all = a + Array(repeating: "0", count: 8 - a.count - b.count) + b
+        } else {
+            guard let g = groups(Substring(s)), g.count == 8 else { return false }
+            all = g
+        }
+        let values = all.compactMap { Int($0, radix: 16) }
+        return values.count == 8 && values.dropLast().allSatisfy { $0 == 0 } && values.last == 1
     }
 
     static func parse(_ s: String) throws(DC1Error) -> BaseURL {
@@ -129,5 +169,24 @@ struct BaseURL {
         }
         if host.isEmpty { throw .invalid("base_url has no host") }
         return BaseURL(scheme: scheme, host: host)
+    }
+}
+
+private extension String {
+    /// The two sides of the first "::" (nil when there is none; more than one is malformed,
+    /// which the group count then rejects).
+    func components(separatedByDoubleColon _: ()) -> (Substring, Substring)? {
+        let u = Array(utf8)
+        var i = 0
+        while i + 1 < u.count {
+            if u[i] == 58 && u[i + 1] == 58 {
+                let a = Substring(String(decoding: u[0..<i], as: UTF8.self))
+                let rest = String(decoding: u[(i + 2)...], as: UTF8.self)
+                if rest.contains("::") { return (a, Substring("x:x:x:x:x:x:x:x:x")) }
+                return (a, Substring(rest))
+            }
+            i += 1
+        }
+        return nil
     }
 }

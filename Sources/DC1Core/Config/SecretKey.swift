@@ -49,17 +49,6 @@ public final class SecretKey: @unchecked Sendable {
         buf[n - 1] = 0
         return buf.withMemoryRebound(to: CChar.self, capacity: n) { body($0) }
     }
-
-    /// Whether `text` contains the key (used to keep it out of messages).
-    func occurs(in text: [UInt8]) -> Bool {
-        guard text.count >= count else { return false }
-        for start in 0...(text.count - count) {
-            var same = true
-            for j in 0..<count where text[start + j] != bytes[j] { same = false; break }
-            if same { return true }
-        }
-        return false
-    }
 }
 
 enum Wipe {

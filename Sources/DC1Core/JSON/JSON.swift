@@ -57,9 +57,21 @@ public final class JSON: @unchecked Sendable {
             let text = withUnsafeBytes(of: &err.text) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            throw .invalid("\(text) at line \(err.line), column \(err.column)")
+            throw .invalid(parseErrorText(text, line: Int(err.line), column: Int(err.column),
+                                          position: Int(err.position), size: bytes.count))
         }
         return JSON(owning: v)
+    }
+
+    /// jansson keeps line, column and position in an `int`: past 2 GiB they wrap (a body of
+    /// 2 GiB and more used to report "column -2147483648"). Positions that cannot be right are
+    /// left out and the size is given instead.
+    static func parseErrorText(_ text: String, line: Int, column: Int, position: Int, size: Int) -> String {
+        if size > Int(Int32.max) {
+            return "\(text) (a document of \(size) bytes: over the 2 GiB jansson can parse)"
+        }
+        if line < 1 || column < 0 || position < 0 { return "\(text) (\(size) bytes)" }
+        return "\(text) at line \(line), column \(column)"
     }
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSON {

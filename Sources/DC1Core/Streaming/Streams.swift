@@ -96,7 +96,9 @@ extension CoreClient {
             case .broken, .truncated, .notSent:
                 if finished { return .finished(stopped: stopped) }
                 return .dropped(error.message)
-            case .tooLarge, .fatal:
+            case .tooLarge:
+                throw DC1Error(.protocolError, "\(route): \(error.message)")
+            case .fatal:
                 throw DC1Error(.network, "\(route): \(error.message)")
             }
         }

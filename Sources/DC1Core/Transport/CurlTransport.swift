@@ -1,8 +1,82 @@
 import CCurl
 import Glibc
+import Synchronization
 
-/// libcurl is initialised once per process, lazily and thread-safely (a global `let`).
-let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+/// libcurl is initialised once per process, lazily and thread-safely (a global `let`), with
+/// zeroing allocators: libcurl copies request headers (the one holding the key among them)
+/// into its own heap buffers — the serialised request, header lists — and frees them without
+/// clearing them. Every block libcurl allocates through these callbacks carries its capacity
+/// in a 16-byte header and is wiped with explicit_bzero when freed or moved by realloc, so no
+/// copy of the key outlives the transfer that needed it.
+///
+/// If the host program called curl_global_init first, curl_global_init_mem changes nothing
+/// (libcurl keeps its first allocator and only counts the call); `curlBuffersWiped` is then
+/// false and libcurl's copies are not wiped (the header list libdc1 builds still is).
+let curlGlobalInit: CURLcode = {
+    let rc = curl_global_init_mem(Int(CURL_GLOBAL_DEFAULT), ZeroingAllocator.malloc, ZeroingAllocator.free,
+                                  ZeroingAllocator.realloc, ZeroingAllocator.strdup, ZeroingAllocator.calloc)
+    // Probe: does libcurl allocate through us? (It does not when it was initialised before.)
+    let before = ZeroingAllocator.calls.load(ordering: .relaxed)
+    let probe = "x".withCString { curl_slist_append(nil, $0) }
+    curl_slist_free_all(probe)
+    ZeroingAllocator.installed.store(ZeroingAllocator.calls.load(ordering: .relaxed) != before, ordering: .releasing)
+    return rc
+}()
+
+/// Whether libcurl's own buffers are wiped when freed (false when the host program initialised
+/// libcurl before libdc1 did).
+public var curlBuffersWiped: Bool {
+    _ = curlGlobalInit
+    return ZeroingAllocator.installed.load(ordering: .acquiring)
+}
+
+/// malloc/free/realloc/strdup/calloc for libcurl that wipe every block before releasing it.
+enum ZeroingAllocator {
+    static let header = 16        // keeps malloc's 16-byte alignment
+    static let calls = Atomic<Int>(0)
+    static let installed = Atomic<Bool>(false)
+
+    @inline(__always) static func allocate(_ n: Int, zero: Bool) -> UnsafeMutableRawPointer? {
+        calls.add(1, ordering: .relaxed)
+        let (total, overflow) = n.addingReportingOverflow(header)
+        guard !overflow, let base = Glibc.malloc(Swift.max(total, header)) else { return nil }
+        base.storeBytes(of: n, as: Int.self)
+        let p = base + header
+        if zero { memset(p, 0, n) }
+        return p
+    }
+
+    @inline(__always) static func release(_ p: UnsafeMutableRawPointer?) {
+        guard let p else { return }
+        let base = p - header
+        let n = base.load(as: Int.self)
+        explicit_bzero(base, n + header)
+        Glibc.free(base)
+    }
+
+    static let malloc: curl_malloc_callback = { n in ZeroingAllocator.allocate(n, zero: false) }
+    static let free: curl_free_callback = { p in ZeroingAllocator.release(p) }
+    static let calloc: curl_calloc_callback = { count, size in
+        let (n, overflow) = count.multipliedReportingOverflow(by: size)
+        return overflow ? nil : ZeroingAllocator.allocate(n, zero: true)
+    }
+    static let strdup: curl_strdup_callback = { s in
+        guard let s else { return nil }
+        let n = strlen(s) + 1
+        guard let p = ZeroingAllocator.allocate(n, zero: false) else { return nil }
+        memcpy(p, s, n)
+        return p.assumingMemoryBound(to: CChar.self)
+    }
+    static let realloc: curl_realloc_callback = { p, n in
+        guard let p else { return ZeroingAllocator.allocate(n, zero: false) }
+        let old = (p - ZeroingAllocator.header).load(as: Int.self)
+        if n <= old { return p }          // shrinking in place: the capacity (wiped on free) stays
+        guard let q = ZeroingAllocator.allocate(n, zero: false) else { return nil }
+        memcpy(q, p, old)
+        ZeroingAllocator.release(p)
+        return q
+    }
+}
 
 /// Sees a response body as it arrives and decides what of it to keep in memory (the image
 /// download decodes its base64 straight to a file, CoreClient.saveImage). `begin` runs
@@ -19,6 +93,11 @@ final class TransferContext {
     var headers: [(String, String)] = []
     let maxBytes: Int
     var tooLarge = false
+    /// Bytes of response header seen (all responses of the transfer, so a flood of 1xx counts).
+    var headerBytes = 0
+    var headerTooLarge = false
+    /// Whether the blank line that ends the final response's header was seen.
+    var headersDone = false
     var abortedByCaller = false
     let shouldAbort: () -> Bool
     /// When set, body bytes go here instead of `body` (streaming), with the response headers
@@ -65,6 +144,11 @@ private let writeCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     return n
 }
 
+/// The most response header (status line and every field) a transfer accepts; libcurl itself
+/// refuses a single header line over CURL_MAX_HTTP_HEADER (100 KiB).
+let maxResponseHeaderBytes = 256 * 1024
+let curlMaxHeaderLine = 100 * 1024
+
 /// The response headers the client reads; others are skipped without allocating.
 private let wantedHeaders: [[UInt8]] = ["content-type", "x-request-id", "retry-after", "location", "date",
                                         "content-length", "ratelimit-remaining", "ratelimit-reset",
@@ -74,10 +158,14 @@ private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
     let n = size * nmemb
     guard let ptr else { return n }
+    ctx.headerBytes += n
+    if ctx.headerBytes > maxResponseHeaderBytes { ctx.headerTooLarge = true; return 0 }
     let line = UnsafeRawBufferPointer(start: ptr, count: n)
+    if n <= 2, n == 1 ? line[0] == 10 : (line[0] == 13 && line[1] == 10) { ctx.headersDone = true; return n }
     if n >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
        line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
         ctx.headers.removeAll(keepingCapacity: true)     // a new response (e.g. after 100)
+        ctx.headersDone = false
         ctx.expectedLength = 0
         return n
     }
@@ -259,6 +347,16 @@ final class CurlTransport: @unchecked Sendable {
             if ctx.tooLarge {
                 throw TransportFailure(kind: .tooLarge,
                     message: "response body exceeds max_response_bytes (\(options.maxResponseBytes))", requestSent: true)
+            }
+            // An oversized header: ours (the total) or libcurl's (one line, which it reports as
+            // "Out of memory" or "Too large" before the header is complete).
+            if ctx.headerTooLarge {
+                throw TransportFailure(kind: .tooLarge,
+                    message: "response header over \(maxResponseHeaderBytes) bytes", requestSent: true)
+            }
+            if !ctx.headersDone && (rc == CURLE_OUT_OF_MEMORY || rc.rawValue == 100 /* CURLE_TOO_LARGE, 8.6+ */) {
+                throw TransportFailure(kind: .tooLarge,
+                    message: "response header over \(curlMaxHeaderLine) bytes (one header line)", requestSent: true)
             }
             if ctx.abortedByCaller {
                 throw TransportFailure(kind: .interrupted, message: "interrupted", requestSent: sent)

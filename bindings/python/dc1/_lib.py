@@ -36,7 +36,7 @@ from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_size_t, c_void_
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from .errors import LibraryError, code_for_rc, error_from_document
+from .errors import InvalidArgumentError, LibraryError, code_for_rc, error_from_document
 
 #: The libdc1 major version these bindings are written against (include/dc1.h).
 REQUIRED_MAJOR = 0
@@ -298,11 +298,19 @@ def last_error() -> str:
 
 
 def _arg(value: Any) -> Any:
-    """Python → C argument: str → UTF-8 bytes, dict → JSON bytes, None → NULL."""
+    """Python → C argument: str → UTF-8 bytes, dict → JSON bytes, None → NULL. A str holding
+    a NUL is InvalidArgumentError: C would read it only up to the NUL (bytes arguments go with
+    their length and are passed as they are)."""
     if value is None or isinstance(value, (bytes, int, c_void_p)):
         return value
     if isinstance(value, str):
-        return value.encode("utf-8")
+        if "\x00" in value:
+            raise InvalidArgumentError(
+                f"an argument holds a NUL character, which would cut it short at the C boundary: {value!r}")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidArgumentError(f"an argument is not encodable as UTF-8: {exc}") from None
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return value

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import queue
 import sys
@@ -65,22 +66,47 @@ def _c_level(py_level: int) -> int:
 
 
 def _ms(seconds: Optional[float], name: str) -> Optional[int]:
+    """Seconds → whole milliseconds. Non-numbers, bools, NaN, infinities and negative values
+    are InvalidArgumentError here, before any call (not ValueError/OverflowError from int())."""
     if seconds is None:
         return None
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         raise InvalidArgumentError(f"{name} must be a number of seconds, got {seconds!r}")
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        raise InvalidArgumentError(f"{name} must be a finite number of seconds, got {seconds!r}")
     if seconds < 0:
-        raise InvalidArgumentError(f"{name} must not be negative")
-    return int(round(seconds * 1000))
+        raise InvalidArgumentError(f"{name} must not be negative, got {seconds!r}")
+    ms = round(seconds * 1000)
+    if ms > _MAX_MS:
+        raise InvalidArgumentError(f"{name} is too large ({seconds!r} s; at most {_MAX_MS // 1000} s)")
+    return int(ms)
+
+
+# Longer than any deadline libdc1 accepts, short enough for every C integer it reaches.
+_MAX_MS = 100 * 365 * 86_400_000
+
+# The characters libdc1 accepts in a job id (Sources/DC1Core/Resources/Paths.swift).
+_JOB_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:@")
 
 
 def _job_id(job_id: Any) -> str:
-    """Accepts a job id string, an integer row id, or a Job."""
+    """Accepts a job id string, an integer row id, or a Job. Anything else (a float, a bool,
+    None), and any id the C side would reject (empty, over 256 bytes, "." or "..", a NUL, a
+    "/" or other character outside letters, digits and - _ . : @), is InvalidArgumentError
+    before the call: a NUL would otherwise cut the id short at the C boundary."""
     if isinstance(job_id, Job):
-        return job_id.id
-    if isinstance(job_id, bool) or job_id is None:
-        raise InvalidArgumentError(f"invalid job id {job_id!r}")
-    return str(job_id)
+        job_id = job_id.id
+    if isinstance(job_id, bool) or not isinstance(job_id, (str, int)):
+        raise InvalidArgumentError(f"a job id is a str or an int, got {type(job_id).__name__} {job_id!r}")
+    text = str(job_id) if not isinstance(job_id, str) else str.__str__(job_id)
+    if not text:
+        raise InvalidArgumentError("job id is empty")
+    if len(text.encode("utf-8", "surrogatepass")) > 256:
+        raise InvalidArgumentError("job id is longer than 256 bytes")
+    if text in (".", "..") or not set(text) <= _JOB_ID_CHARS:
+        raise InvalidArgumentError(
+            f"invalid job id {text!r} (only letters, digits and - _ . : @ are allowed)")
+    return text
 
 
 class DC1Client:
