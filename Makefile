@@ -4,7 +4,8 @@
 #   make node           bindings/node/build/dc1_node.node (the Node.js package's N-API addon)
 #   make test           every suite, ending with one "N passed, N failed" line
 #   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local / make uninstall PREFIX=/usr/local
+#   make lint           swift-format lint, ruff, the C files under -Wall -Wextra -Werror
 #   make check-memory / check-threads / fuzz / bench / bench-batch
 #   make docs           the DocC site of the Swift API (`import DC1`) in build/docs
 
@@ -28,7 +29,7 @@ SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
 C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
-.PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install bench \
+.PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
         check-memory check-threads fuzz bench clean examples
 
 all: lib
@@ -73,8 +74,12 @@ $(BUILD)/examples/%: examples/c/%.c include/dc1.h $(LIBFILE)
 
 examples: $(C_EXAMPLES)
 
+# The interpreter with pytest and ruff: $(PYTHON) itself, or build/venv when it is externally managed.
+# When they cannot be installed the suites still run with $(PYTHON) and the pytest ones count as failed.
+TOOLS_PY = PYTHON=$(PYTHON) build-support/pytools.sh
+
 test: lib cli node-if-available $(C_TESTS) $(C_EXAMPLES)
-	@$(PYTHON) Tests/run_all.py
+	@py=$$($(TOOLS_PY)) || py=$(PYTHON); $$py Tests/run_all.py
 
 test-swift: deps
 	$(SWIFT) test
@@ -86,10 +91,10 @@ test-abi: lib
 	$(PYTHON) Tests/abi/run_abi_tests.py
 
 test-emulator:
-	$(PYTHON) -m pytest -q Tests/emulator
+	py=$$($(TOOLS_PY)) && $$py -m pytest -q Tests/emulator
 
 test-python: lib
-	$(PYTHON) -m pytest -q Tests/python
+	py=$$($(TOOLS_PY)) && $$py -m pytest -q Tests/python
 
 demo: lib cli node-if-available $(C_EXAMPLES)
 	@$(PYTHON) build-support/demo.py
@@ -112,6 +117,33 @@ install: lib cli
 	sed -e 's|@EMULATOR_DIR@|$(PREFIX)/share/dc1/emulator|g' build-support/dc1-emulator.in \
 		> $(DESTDIR)$(PREFIX)/bin/dc1-emulator
 	chmod 0755 $(DESTDIR)$(PREFIX)/bin/dc1-emulator
+
+# The mirror of install: removes exactly the files install puts in place.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libdc1.so.$(SOVERSION) \
+		$(DESTDIR)$(PREFIX)/lib/libdc1.so $(DESTDIR)$(PREFIX)/include/dc1.h $(DESTDIR)$(PREFIX)/bin/dc1 \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc $(DESTDIR)$(PREFIX)/bin/dc1-emulator
+	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
+	rmdir $(DESTDIR)$(PREFIX)/share/dc1 2>/dev/null || true
+
+# Lint: swift-format with the committed .swift-format (its rule checks; the layout checks of its
+# pretty-printer are off until the sources are formatted once), ruff with the committed ruff.toml,
+# and every C file compiled under -Wall -Wextra -Werror (C99; the C++ header check as C++11).
+LINT_PY_DIRS := bindings/python Tests build-support examples/python examples/swift
+LINT_C_FILES := $(wildcard Tests/c/*.c examples/c/*.c Tests/abi/*.c Tests/stress/*.c Tests/fuzz/*.c)
+LINT_CXX_FILES := $(wildcard Tests/abi/*.cpp)
+CXX ?= c++
+lint:
+	$(SWIFT) format lint --strict --debug-disable-pretty-print --configuration .swift-format \
+		--recursive Sources Tests Package.swift examples/swift
+	py=$$($(TOOLS_PY)) && $$py -m ruff check --no-cache $(LINT_PY_DIRS)
+	@for f in $(LINT_C_FILES); do \
+		$(CC) -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude -ITests/c -Iexamples/c -fsyntax-only $$f \
+			|| { echo "lint: $$f does not compile cleanly" >&2; exit 1; }; done
+	@for f in $(LINT_CXX_FILES); do \
+		$(CXX) -std=c++11 -Wall -Wextra -Werror -Iinclude -fsyntax-only $$f \
+			|| { echo "lint: $$f does not compile cleanly" >&2; exit 1; }; done
+	@echo "lint: swift-format, ruff and $(words $(LINT_C_FILES) $(LINT_CXX_FILES)) C/C++ files are clean"
 
 # Memory: the C suites under valgrind (definite leaks and invalid accesses fail), then built with
 # AddressSanitizer/LeakSanitizer, then the long-run check (flat RSS over many calls).

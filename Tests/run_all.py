@@ -2,9 +2,15 @@
 """`make test`: runs every suite and ends with one line 'N passed, N failed'.
 
 Suites: Swift (swift test), the Swift examples (examples/swift/run.py), ABI, C (against the
-emulator), emulator (pytest), Python bindings (pytest), CLI, examples, install, Node.js (node
---test; skipped, visibly, without node). Each suite's own output is shown; counts come from its
-closing line, its JUnit XML or node's summary. Exits non-zero if anything failed."""
+emulator), emulator (pytest), Python bindings (pytest), CLI, examples, install, docs, Node.js
+(node --test; skipped, visibly, without node). Each suite's own output is shown; counts come from
+its closing line, from the JUnit XML that this run wrote (deleted before the suite starts, so a
+file left by an earlier run is never read) or from node's summary. A suite that could not run, ran
+no test, or exited non-zero with no failure counted, counts as one failure.
+Exits non-zero if anything failed.
+
+`make test` runs this with an interpreter that has pytest (build-support/pytools.sh installs it,
+in build/venv when the system Python is externally managed)."""
 import os
 import re
 import shutil
@@ -18,6 +24,13 @@ BUILD = os.path.join(ROOT, "build")
 PY = sys.executable
 
 
+def not_run(name, why):
+    """A suite that could not start counts as one failure."""
+    print("\n=== %s: could not run: %s" % (name, why))
+    print("=== %s: 0 passed, 1 failed" % name, flush=True)
+    return 0, 1
+
+
 def run(name, cmd, counter, env=None, timeout=1200):
     print("\n=== %s: %s" % (name, " ".join(cmd)), flush=True)
     t0 = time.time()
@@ -28,11 +41,16 @@ def run(name, cmd, counter, env=None, timeout=1200):
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), -1
         out += "\nTIMEOUT after %ds" % timeout
+    except OSError as e:
+        return not_run(name, e)
     sys.stdout.write(out)
     passed, failed = counter(out, rc)
     if rc != 0 and failed == 0:
         failed = 1
         print("suite %s exited with %d" % (name, rc))
+    if passed + failed == 0:
+        failed = 1
+        print("suite %s ran no test" % name)
     print("=== %s: %d passed, %d failed (%.1fs)" % (name, passed, failed, time.time() - t0), flush=True)
     return passed, failed
 
@@ -43,6 +61,12 @@ def closing_line(out, rc):
 
 
 def junit(path):
+    """Counts from the JUnit XML at `path`, which must have been written by this run."""
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
     def count(out, rc):
         try:
             root = ET.parse(path).getroot()
@@ -62,7 +86,7 @@ def swift_counter(out, rc):
     failed = len(re.findall(r"✘ Test \S.* failed", out)) if rc else 0
     if rc and failed == 0:
         failed = 1
-    return (total - failed, failed)
+    return (max(total - failed, 0), failed)
 
 
 def node_counter(out, rc):
@@ -97,11 +121,25 @@ def main():
     results.append(run("swift-examples", [PY, "examples/swift/run.py"], closing_line, env=env))
     results.append(run("abi", [PY, "Tests/abi/run_abi_tests.py"], closing_line, env=env))
     tdir = os.path.join(BUILD, "tests")
-    c_tests = sorted(os.path.join(tdir, f) for f in os.listdir(tdir) if f.startswith("test_") and "." not in f)
-    results.append(run("c", [PY, "Tests/run_c_tests.py"] + c_tests, closing_line, env=env))
-    for suite in ("emulator", "python", "cli", "examples", "install"):
+    c_tests = sorted(os.path.join(tdir, f) for f in os.listdir(tdir)
+                     if f.startswith("test_") and "." not in f) if os.path.isdir(tdir) else []
+    if c_tests:
+        results.append(run("c", [PY, "Tests/run_c_tests.py"] + c_tests, closing_line, env=env))
+    else:
+        results.append(not_run("c", "no C test binaries in %s (run through `make test`)" % tdir))
+    try:
+        import pytest  # noqa: F401
+        have_pytest = True
+    except ImportError:
+        have_pytest = False
+    for suite in ("emulator", "python", "cli", "examples", "install", "docs"):
         d = os.path.join(ROOT, "Tests", suite)
-        if os.path.isdir(d):
+        if not os.path.isdir(d):
+            results.append(not_run(suite, "%s is missing" % d))
+        elif not have_pytest:
+            results.append(not_run(suite, "pytest is not installed for %s (`make test` installs it)" % PY))
+        else:
+            os.makedirs(BUILD, exist_ok=True)
             xml = os.path.join(BUILD, "junit-%s.xml" % suite)
             results.append(run(suite, [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", xml, d],
                                junit(xml), env=env))

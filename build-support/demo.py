@@ -5,6 +5,7 @@ Node.js quickstart (when node is installed).
 Against a local emulator by default; against a real server when DC1_BASE_URL and DC1_API_KEY
 are both set (real jobs cost money, so it says so first)."""
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,8 @@ def banner(text):
 
 def step(title, cmd, env):
     banner(title)
-    print("$ " + " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
+    # Printed so that it can be pasted into a shell run from the repository root.
+    print("$ " + shlex.join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
     r = subprocess.run(cmd, env=env, cwd=OUT)
     if r.returncode != 0:
         raise SystemExit("demo step failed: %s (exit %d)" % (title, r.returncode))

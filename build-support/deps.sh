@@ -2,7 +2,7 @@
 # Installs what the build and the tests need on Debian: apt packages when root, otherwise it
 # prints the exact command. Usage: deps.sh [extra-package …]
 set -eu
-pkgs="libcurl4-openssl-dev libjansson-dev libssl-dev pkg-config python3 $*"
+pkgs="libcurl4-openssl-dev libjansson-dev libssl-dev pkg-config python3 python3-venv $*"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

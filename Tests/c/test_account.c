@@ -1,4 +1,4 @@
-/* Header section "Account": dc1_balance, dc1_me, and the auth quirks of §3.2. */
+/* Header section "Account": dc1_balance, dc1_me, and the auth quirks of docs/server.md §3.2. */
 #include "dc1test.h"
 
 int main(void) {

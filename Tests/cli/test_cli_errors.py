@@ -1,8 +1,6 @@
 """Exit codes by error class, the error document of --json, Ctrl-C, and the key's secrecy."""
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
 import time

@@ -1,7 +1,6 @@
 """`dc1 webhook`: verify and parse deliveries, manage the URLs."""
 import hashlib
 import hmac
-import json
 
 
 BODY = b'{"job_id":"job-1","status":"done","cost_halala":9,"provider_id":7}'

@@ -1,7 +1,8 @@
 """Fixtures for the emulator's own suite.
 
 ``emu``: one in-process emulator for the session (speed 20), reset before each
-test. ``api``: a tiny HTTP client bound to it. Everything is standard library."""
+test. ``api``: a tiny HTTP client bound to it. Everything is standard library.
+Section numbers in this suite ("§7.1", "§16.3") are sections of docs/server.md."""
 from __future__ import annotations
 
 import http.client

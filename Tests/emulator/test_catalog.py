@@ -4,7 +4,6 @@ import csv
 import http.client
 import io
 import json
-import time
 
 LEGACY_KEYS = {"model_id", "display_name", "family", "vram_gb", "quantization", "context_window", "use_cases",
                "min_gpu_vram_gb", "arabic_capability", "providers_online", "avg_price_sar_per_min", "status",

@@ -121,7 +121,6 @@ def test_fault_truncate(emu, api):
     with pytest.raises(http.client.IncompleteRead):
         api.get("/api/renters/balance")
     emu.inject_fault("/api/renters/balance", "truncate", bytes=5)
-    r, _, conn = None, None, None
     conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=5)
     conn.request("GET", "/api/renters/balance", headers={"x-renter-key": api.key})
     resp = conn.getresponse()
@@ -220,7 +219,7 @@ def test_reset_restores_seed(emu, api):
 
 def test_control_routes_bypass_sanitiser_and_limits(emu, api):
     emu.control("POST", "/ratelimit", {"limits": {"general": 1}})
-    r = emu.control("POST", "/renters", {"balance_halala": 1, "name": "  <b>x</b>  "})
+    emu.control("POST", "/renters", {"balance_halala": 1, "name": "  <b>x</b>  "})
     names = [x["name"] for x in emu.control("GET", "/renters")["renters"]]
     assert "  <b>x</b>  " in names
     for _ in range(3):

@@ -2,7 +2,6 @@
 (vllm_serve's "generating" phase is in test_output.py::test_vllm_serve_endpoint, the missing
 X-Request-Id echo in test_transport.py.)"""
 import http.client
-import json
 import socket
 
 import pytest

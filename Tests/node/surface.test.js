@@ -43,7 +43,7 @@ test('getBalance and me', async () => {
 });
 
 test('register (public route; the emulator has no registration, so its answer is injected)', async () => {
-  // The server's answer per the contract (§3.3): 202, a sign-in link is mailed, no key.
+  // The server's answer (docs/server.md §3.3): 202, a sign-in link is mailed, no key.
   await emu.fault({ method: 'POST', path: '/api/renters/register', status: 202,
     body: JSON.stringify({ success: true, next: 'check_email', email: 'ahmed@example.com', renter_id: 12,
       message: 'We sent a sign-in link to ahmed@example.com.' }) });

@@ -8,7 +8,7 @@ public struct SSEEvent: Sendable {
 
 /// An incremental SSE parser: feed it bytes as they arrive, get whole events back.
 /// Comment lines (": keep-alive") are counted but are not events, so they never reset a
-/// content-inactivity timer (peer-pain-points §3).
+/// content-inactivity timer (a stream of keep-alives alone still times out).
 public struct SSEParser {
     private var line: [UInt8] = []
     private var lastWasCR = false

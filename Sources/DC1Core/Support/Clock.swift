@@ -39,7 +39,7 @@ public struct Deadline: Sendable {
 }
 
 /// Server timestamps come as ISO-8601 with a Z or as "YYYY-MM-DD HH:MM:SS[.sss]" without a
-/// zone (contract §1.5); both are UTC.
+/// zone (docs/server.md §1.5); both are UTC.
 public enum Timestamp {
     public static func parse(_ s: String) -> Double? {
         let b = Array(s.utf8)

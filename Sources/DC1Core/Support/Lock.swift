@@ -1,7 +1,7 @@
 import Glibc
 
 /// A pthread mutex. Used instead of Synchronization.Mutex because ThreadSanitizer does not
-/// see futex-based locks and reports false races (../shared/swift-c-abi-notes.md).
+/// see futex-based locks and reports false races on them.
 public final class Lock: @unchecked Sendable {
     private let m: UnsafeMutablePointer<pthread_mutex_t>
 

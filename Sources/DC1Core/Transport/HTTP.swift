@@ -1,4 +1,4 @@
-/// How a request authenticates (contract §3.2, §18: x-renter-key under /api, Bearer on /v1).
+/// How a request authenticates (docs/server.md §3.2, §18: x-renter-key under /api, Bearer on /v1).
 public enum AuthMode: Sendable {
     case none
     case renterHeader

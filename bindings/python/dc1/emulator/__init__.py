@@ -10,8 +10,8 @@ Or as a process: ``dc1-emulator`` (``PYTHONPATH=bindings/python python3 -m dc1.e
 from a checkout). It prints ``DC1_BASE_URL=...``, ``DC1_API_KEY=...`` and
 ``DC1_EMULATOR_TOKEN=...`` (the control API's token) on stdout once listening. It runs
 ``custom_container`` scripts as your user: it binds to loopback, answers only its own Host
-names, and its control API needs the token. The wire
-contract is ``dc1-api-contract.md``; see ``docs/emulator.md`` for the flags, the
+names, and its control API needs the token. The server it
+emulates is described in ``docs/server.md``; see ``docs/emulator.md`` for the flags, the
 control API under ``/__emulator/`` and fault injection."""
 from .app import Emulator, EmulatorError
 
