@@ -1,6 +1,7 @@
 # libdc1 — the two commands are `make demo` and `make test`.
 #   make / make lib     build/libdc1.so (release, static Swift stdlib, SONAME, only dc1_* exported)
 #   make cli            build/dc1
+#   make node           bindings/node/build/dc1_node.node (the Node.js package's N-API addon)
 #   make test           every suite, ending with one "N passed, N failed" line
 #   make demo           the guide's flows against a local emulator (or DC1_BASE_URL/DC1_API_KEY)
 #   make install PREFIX=/usr/local / make uninstall PREFIX=/usr/local
@@ -16,6 +17,7 @@ SOVERSION   := $(shell sed -n 's/^\#define DC1_VERSION_MAJOR \([0-9]*\)/\1/p' in
 BUILD       := build
 CC          ?= cc
 PYTHON      ?= python3
+NODE        ?= node
 SWIFT       ?= swift
 LIBFILE     := $(BUILD)/libdc1.so.$(VERSION)
 CFLAGS_C    := -std=c99 -Wall -Wextra -O1 -g -Iinclude -D_DEFAULT_SOURCE
@@ -27,7 +29,7 @@ SWIFT_LIB_FLAGS := -c release -Xswiftc -static-stdlib \
 C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
-.PHONY: docs all lib cli deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
+.PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
         check-memory check-threads fuzz bench clean examples
 
 all: lib
@@ -48,6 +50,15 @@ $(LIBFILE): $(SWIFT_SOURCES)
 
 cli: deps $(BUILD)/dc1
 
+# The Node.js package's addon, with the system C compiler against Node's headers (node_api.h)
+# and include/dc1.h: no node-gyp, no download. `npm install ./bindings/node` runs the same script.
+node: lib
+	$(NODE) bindings/node/scripts/build.js
+
+node-if-available: lib
+	@if command -v $(NODE) >/dev/null 2>&1; then $(NODE) bindings/node/scripts/build.js; \
+	else echo "node not found: the Node.js package (bindings/node) is not built or tested"; fi
+
 $(BUILD)/dc1: $(SWIFT_SOURCES)
 	@mkdir -p $(BUILD)
 	$(SWIFT) build -c release -Xswiftc -static-stdlib --product dc1-cli
@@ -67,7 +78,7 @@ examples: $(C_EXAMPLES)
 # When they cannot be installed the suites still run with $(PYTHON) and the pytest ones count as failed.
 TOOLS_PY = PYTHON=$(PYTHON) build-support/pytools.sh
 
-test: lib cli $(C_TESTS) $(C_EXAMPLES)
+test: lib cli node-if-available $(C_TESTS) $(C_EXAMPLES)
 	@py=$$($(TOOLS_PY)) || py=$(PYTHON); $$py Tests/run_all.py
 
 test-swift: deps
@@ -85,7 +96,7 @@ test-emulator:
 test-python: lib
 	py=$$($(TOOLS_PY)) && $$py -m pytest -q Tests/python
 
-demo: lib cli $(C_EXAMPLES)
+demo: lib cli node-if-available $(C_EXAMPLES)
 	@$(PYTHON) build-support/demo.py
 
 install: lib cli
@@ -195,9 +206,12 @@ docs: deps
 		--output-path $(BUILD)/docs --transform-for-static-hosting --disable-indexing --warnings-as-errors
 	@echo "docs: $(BUILD)/docs/documentation/dc1/index.html"
 
-# Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only).
-bench: lib cli
+# Benchmarks: regenerates BENCHMARKS.md from one run (loopback and local namespaces only);
+# bench/node_run.py then adds the Node.js section.
+bench: lib cli node-if-available
 	$(PYTHON) bench/run.py
+	@if command -v $(NODE) >/dev/null 2>&1; then $(PYTHON) bench/node_run.py; \
+	else echo "node not found: the Node.js section of BENCHMARKS.md is not measured"; fi
 
 # Batch throughput against the 20/min submit limit (about two minutes): section 7 of BENCHMARKS.md.
 bench-batch: lib

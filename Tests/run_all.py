@@ -2,16 +2,18 @@
 """`make test`: runs every suite and ends with one line 'N passed, N failed'.
 
 Suites: Swift (swift test), the Swift examples (examples/swift/run.py), ABI, C (against the
-emulator), emulator (pytest), Python bindings (pytest), CLI, examples, install, docs. Each suite's
-own output is shown; counts come from its closing line or from the JUnit XML that this run wrote
-(deleted before the suite starts, so a file left by an earlier run is never read). A suite that
-could not run, ran no test, or exited non-zero with no failure counted, counts as one failure.
+emulator), emulator (pytest), Python bindings (pytest), CLI, examples, install, docs, Node.js
+(node --test; skipped, visibly, without node). Each suite's own output is shown; counts come from
+its closing line, from the JUnit XML that this run wrote (deleted before the suite starts, so a
+file left by an earlier run is never read) or from node's summary. A suite that could not run, ran
+no test, or exited non-zero with no failure counted, counts as one failure.
 Exits non-zero if anything failed.
 
 `make test` runs this with an interpreter that has pytest (build-support/pytools.sh installs it,
 in build/venv when the system Python is externally managed)."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -87,6 +89,27 @@ def swift_counter(out, rc):
     return (max(total - failed, 0), failed)
 
 
+def node_counter(out, rc):
+    """node --test ends with its summary: '# pass N' and '# fail N' (the last ones printed)."""
+    p = re.findall(r"^# pass (\d+)$", out, re.M)
+    f = re.findall(r"^# fail (\d+)$", out, re.M)
+    if not p:
+        return (0, 1)
+    return (int(p[-1]), int(f[-1]) if f else 0)
+
+
+def node_suite(env):
+    """The Node.js package (bindings/node) with Node's own runner; skipped, visibly, without node."""
+    node = shutil.which(os.environ.get("NODE", "node"))
+    if not node:
+        print("\n=== node: SKIPPED: no `node` on PATH, the Node.js package (bindings/node) is not tested", flush=True)
+        return None
+    addon = os.path.join(ROOT, "bindings", "node", "build", "dc1_node.node")
+    if not os.path.exists(addon):
+        subprocess.run([node, os.path.join(ROOT, "bindings", "node", "scripts", "build.js")], cwd=ROOT, env=env)
+    return run("node", [node, "--expose-gc", "--test", "Tests/node/"], node_counter, env=env)
+
+
 def main():
     results = []
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"),
@@ -120,6 +143,9 @@ def main():
             xml = os.path.join(BUILD, "junit-%s.xml" % suite)
             results.append(run(suite, [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", xml, d],
                                junit(xml), env=env))
+    node = node_suite(env)
+    if node is not None:
+        results.append(node)
     passed = sum(p for p, _ in results)
     failed = sum(f for _, f in results)
     print("\n%d passed, %d failed" % (passed, failed))

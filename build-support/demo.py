@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`make demo`: the guide's flows through the CLI, the C examples and the Python examples.
+"""`make demo`: the guide's flows through the CLI, the C examples, the Python examples and the
+Node.js quickstart (when node is installed).
 
 Against a local emulator by default; against a real server when DC1_BASE_URL and DC1_API_KEY
 are both set (real jobs cost money, so it says so first)."""
@@ -62,6 +63,12 @@ def main():
         step("A custom container's DC1_RESULT_JSON (Python bindings)",
              [sys.executable, os.path.join(ROOT, "examples", "python", "custom_container.py")], env)
         step("The Python quickstart", [sys.executable, os.path.join(ROOT, "examples", "python", "quickstart.py")], env)
+        node = shutil.which("node")
+        if node:
+            step("The Node.js quickstart (dc1-renter-sdk on libdc1)",
+                 [node, os.path.join(ROOT, "examples", "node", "quickstart.js")], env)
+        else:
+            banner("The Node.js quickstart: skipped (no node on PATH)")
         step("A vLLM endpoint answering one chat turn", [sys.executable,
              os.path.join(ROOT, "examples", "python", "vllm_endpoint.py")], env)
         for d in ("batch-py", "batch-c"):      # a fresh batch each demo (a kept journal would resume the old one)

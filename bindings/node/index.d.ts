@@ -1,0 +1,457 @@
+// Type declarations of dc1-renter-sdk (the official SDK's surface, on libdc1).
+
+export declare const DEFAULT_BASE_URL: string;
+export declare const VERSION: string;
+/** Statuses after which a job never changes on its own. */
+export declare const TERMINAL_STATUSES: ReadonlySet<string>;
+
+export type JobType =
+  | 'llm_inference' | 'image_generation' | 'vllm_serve' | 'rendering' | 'training' | 'benchmark'
+  | 'custom_container' | (string & {});
+export type JobStatus =
+  | 'pending' | 'queued' | 'assigned' | 'pulling' | 'running' | 'completed' | 'failed' | 'cancelled'
+  | (string & {});
+export type ProviderStatus = 'online' | 'offline' | 'paused' | (string & {});
+/** 0–10 (the official SDK documents 1=high, 2=normal, 3=low); a number, as the official SDK sends it. */
+export type JobPriority = number;
+
+/** Every call takes an AbortSignal: aborting ends that call only, with an AbortError. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface DC1ClientConfig {
+  /** Default: $DC1_API_KEY. Public routes work without one. */
+  apiKey?: string;
+  /** Default: $DC1_BASE_URL, then https://api.dcp.sa. */
+  baseUrl?: string;
+  /** Deadline of each call, retries included (default 30000). */
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Retries of safe requests (default 3; 0 disables). */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  maxRetryAfterMs?: number;
+  userAgent?: string;
+  caPath?: string;
+  insecureSkipVerify?: boolean;
+  proxy?: string;
+  maxResponseBytes?: number;
+  allowInsecureHttp?: boolean;
+  poolSize?: number;
+}
+
+export interface Job {
+  /** The job_id ("job-…"). */
+  id: string;
+  /** The integer row id. */
+  rowId: number | null;
+  status: JobStatus;
+  jobType: JobType;
+  providerId: number | null;
+  durationMinutes: number;
+  /** What the renter is charged, in halala (1 SAR = 100 halala): the settled cost once the job
+   * is terminal (0 for a refunded failure or cancellation), the held quote before that. */
+  costHalala: number;
+  /** costHalala / 100 */
+  costSar: number;
+  /** The quoted, prepaid price. */
+  quotedCostHalala: number;
+  quotedCostSar: number;
+  actualCostHalala: number | null;
+  actualCostSar: number | null;
+  submittedAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  providerName: string | null;
+  model: string | null;
+  /** true when the status is terminal. */
+  isDone: boolean;
+  /**
+   * The output of a completed job: the normalised output document plus `output`, the text
+   * for text jobs (`image_base64`, `format`, `width`, `height` for images; `result_json`,
+   * `stdout` for scripts). For a serving vllm_serve job: { kind: 'endpoint', endpoint_url, base_url }.
+   */
+  result: ({ output?: string; endpoint_url?: string; base_url?: string; image_base64?: string; kind?: string } & Record<string, unknown>) | null;
+  resultType: 'text' | 'image' | 'endpoint' | 'json' | 'raw' | 'empty' | null;
+  /** The generated text of a completed text job. */
+  text: string | null;
+  error: string | null;
+  executionTimeSec: number | null;
+  endpointUrl: string | null;
+  /** submitJob only: the job waits in a queue. */
+  queued?: boolean;
+  /** submitJob only: the answer was lost and the job was found in the history. */
+  reconciled?: boolean;
+  /** The core's job document (not enumerable). */
+  readonly raw: Record<string, unknown>;
+  /** The core's output document of a completed job (not enumerable). */
+  readonly output: Record<string, unknown> | null;
+}
+
+export interface Provider {
+  id: number;
+  name: string;
+  gpuModel: string;
+  vramMib: number;
+  vramGb: number;
+  status: ProviderStatus;
+  reliabilityScore: number;
+  isLive: boolean;
+  gpuCount: number;
+  location: string | null;
+  cachedModels: string[];
+  readonly raw: Record<string, unknown>;
+}
+
+export interface Wallet {
+  balanceHalala: number;
+  balanceSar: number;
+  name: string;
+  email: string;
+  /** The key the client uses (not enumerable: kept out of logs). */
+  readonly apiKey: string;
+  renterId: number | null;
+  organization: string | null;
+  totalSpentHalala: number;
+  totalJobs: number;
+  recentJobs: Record<string, unknown>[];
+  readonly raw: Record<string, unknown>;
+}
+
+export interface Balance {
+  balanceHalala: number;
+  balanceSar: number;
+  heldHalala: number;
+  heldSar: number;
+  availableHalala: number;
+  availableSar: number;
+  totalSpentHalala: number;
+  totalSpentSar: number;
+  totalJobs: number;
+  readonly raw: Record<string, unknown>;
+}
+
+export interface JobLog {
+  lineNo: number;
+  level: 'info' | 'warn' | 'error' | 'debug' | (string & {});
+  message: string;
+  loggedAt: string;
+  readonly raw: Record<string, unknown>;
+}
+
+export interface RegisterResult {
+  renterId: number;
+  /** The server mails a sign-in link and returns no key: "" then. */
+  apiKey: string;
+  message: string;
+  readonly raw?: Record<string, unknown>;
+}
+
+export interface PaymentHistoryItem {
+  jobId: string;
+  jobType: string;
+  status: string;
+  submittedAt: string;
+  completedAt: string | null;
+  costHalala: number;
+  costSar: number;
+  providerName: string | null;
+  providerGpu: string | null;
+  refunded: boolean;
+}
+
+export interface PaymentHistory {
+  balanceHalala: number;
+  balanceSar: number;
+  totalJobs: number;
+  jobs: PaymentHistoryItem[];
+}
+
+export interface ListProvidersFilters extends CallOptions {
+  /** Minimum VRAM in GB */
+  minVramGb?: number;
+  /** GPU model substring (case-insensitive) */
+  gpuModel?: string;
+  /** Heartbeat within 120 s */
+  live?: boolean;
+  limit?: number;
+}
+
+export interface SubmitJobOptions extends CallOptions {
+  /** Omit for automatic routing. */
+  providerId?: number;
+  jobType: JobType;
+  params: Record<string, string | number | boolean | null>;
+  durationMinutes: number;
+  /** Default 2. */
+  priority?: JobPriority;
+  model?: string;
+  pricingClass?: string;
+  maxDurationSeconds?: number;
+  gpuRequirements?: Record<string, unknown>;
+  containerSpec?: Record<string, unknown>;
+  taskSpec?: Record<string, unknown> | string;
+  templateId?: string;
+  bundleId?: string;
+  prewarmRequested?: boolean;
+  envVars?: Record<string, string>;
+}
+
+/** A status event of dc1_job_watch. */
+export interface StatusEvent {
+  type: 'status';
+  job_id: string;
+  status: JobStatus;
+  previous: JobStatus | null;
+  source: 'stream' | 'poll' | 'job';
+  elapsed_ms: number;
+  job: Record<string, unknown>;
+}
+
+export interface WaitOptions extends CallOptions {
+  /** The wait's deadline in ms (default 300000). */
+  timeout?: number;
+  /** First polling interval in ms (default 3000; the status stream is followed when the server offers it). */
+  pollInterval?: number;
+  /** The older SDK's names. */
+  timeoutMs?: number;
+  pollIntervalMs?: number;
+  /** The interval grows ×1.5 up to this (default max(pollInterval, 10000)). */
+  maxPollInterval?: number;
+  /** Called on every status change, the first one included. */
+  onProgress?: (status: JobStatus, event: StatusEvent) => void;
+  cancelOnTimeout?: boolean;
+  useStream?: boolean;
+}
+
+export interface Endpoint {
+  job: Job;
+  jobId: string;
+  endpointUrl: string;
+  /** OpenAI-compatible base URL (ends in /v1). */
+  baseUrl: string;
+  model: string | null;
+  apiKey: 'not-needed';
+  chatCompletionsUrl: string;
+}
+
+export interface StreamOptions extends CallOptions {
+  /** Whole call, ms (default 3600000). */
+  timeout?: number;
+  /** No event for this long means a stalled stream: reconnect (default 60000). */
+  idleTimeout?: number;
+  maxReconnects?: number;
+}
+
+export interface LogStreamOptions extends StreamOptions {
+  /** Resume after this line number. */
+  since?: number;
+}
+
+/** An async iterator over a call's events; leaving the loop stops the call. */
+export interface EventStream<T, R> extends AsyncIterableIterator<T> {
+  /** The call's final document. */
+  readonly result: Promise<R>;
+}
+
+export interface LogStreamResult {
+  job_id: string;
+  lines: number;
+  last_line_no: number;
+  reconnects: number;
+  ended: 'end' | 'stopped';
+  status: JobStatus;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | (string & {});
+  content: string;
+}
+
+export interface ChatOptions extends CallOptions {
+  model?: string;
+  /** A serving vllm_serve job's endpoint: the call goes there and the key is never sent. */
+  endpointUrl?: string;
+  /** ms */
+  timeout?: number;
+  [field: string]: unknown;
+}
+
+export interface ChatCompletion extends Record<string, unknown> {
+  content: string;
+  finish_reason: string | null;
+}
+
+export interface WebhookEvent {
+  event: string;
+  job_id: string;
+  status: string;
+  cost_halala?: number;
+  dedupe_key: string;
+  raw: Record<string, unknown>;
+}
+
+export declare class DC1RenterClient {
+  constructor(config?: DC1ClientConfig);
+  readonly baseUrl: string;
+  /** The libdc1 in use. */
+  readonly library: { path: string; version: string };
+  /** Frees the C client; calls in flight finish first, later calls reject with ClientClosedError. */
+  close(): void;
+
+  me(options?: CallOptions): Promise<Wallet>;
+  register(name: string, email: string, organization?: string, options?: CallOptions): Promise<RegisterResult>;
+  listProviders(filters?: ListProvidersFilters, options?: CallOptions): Promise<Provider[]>;
+  submitJob(options: SubmitJobOptions, callOptions?: CallOptions): Promise<Job>;
+  getJob(jobId: string | number | Job, options?: CallOptions): Promise<Job>;
+  getJobStatus(jobId: string | number | Job, options?: CallOptions): Promise<Record<string, unknown> & { status: JobStatus; terminal: boolean }>;
+  getJobOutput(jobId: string | number | Job, options?: CallOptions): Promise<Record<string, unknown> & { kind: string }>;
+  waitForJob(jobId: string | number | Job, options?: WaitOptions): Promise<Job>;
+  waitReady(jobId: string | number | Job, options?: WaitOptions): Promise<Endpoint>;
+  getJobLogs(jobId: string | number | Job, since?: number, options?: CallOptions & { limit?: number }): Promise<JobLog[]>;
+  streamLogs(jobId: string | number | Job, options?: LogStreamOptions): EventStream<JobLog, LogStreamResult>;
+  streamStatus(jobId: string | number | Job, options?: StreamOptions): EventStream<Record<string, unknown> & { event: string }, Record<string, unknown>>;
+  cancelJob(jobId: string | number | Job, options?: CallOptions): Promise<{ success: boolean; jobId: string; status: string; job: Record<string, unknown> }>;
+  saveImage(jobId: string | number | Job, path: string, options?: CallOptions): Promise<{ path: string; bytes: number; width: number; height: number; format: string; truncated: boolean }>;
+  listJobs(limit?: number, options?: CallOptions): Promise<Job[]>;
+  getBalance(options?: CallOptions): Promise<Balance>;
+  getPaymentHistory(limit?: number, options?: CallOptions): Promise<PaymentHistory>;
+  chat(messages: ChatMessage[], options?: ChatOptions): Promise<ChatCompletion>;
+  streamChat(messages: ChatMessage[], options?: ChatOptions): EventStream<string, Record<string, unknown> & { content: string }>;
+  setWebhookUrl(url: string | null, options?: CallOptions): Promise<{ success: boolean; settings: { webhook_url: string | null } }>;
+  listWebhooks(options?: CallOptions): Promise<Array<{ id: number | string; url: string; events: string[]; active: boolean; created_at: string }>>;
+  registerWebhook(spec: { url: string; secret: string; events?: string[] }, options?: CallOptions): Promise<{ id: number | string; url: string; events: string[]; active: boolean; created_at: string }>;
+  deleteWebhook(webhookId: number | string, options?: CallOptions): Promise<{ success: boolean; id: number | string; active: false }>;
+  request(method: string, path: string, body?: unknown, options?: CallOptions): Promise<{ http_status: number; request_id: string; body: unknown }>;
+}
+
+export declare class JobsResource {
+  submit(options: SubmitJobOptions, callOptions?: CallOptions): Promise<Job>;
+  get(jobId: string | number | Job, options?: CallOptions): Promise<Job>;
+  wait(jobId: string | number | Job, options?: WaitOptions): Promise<Job>;
+  waitReady(jobId: string | number | Job, options?: WaitOptions): Promise<Endpoint>;
+  list(limit?: number, options?: CallOptions): Promise<Job[]>;
+  cancel(jobId: string | number | Job, options?: CallOptions): Promise<{ success: boolean; jobId: string; status: string; job: Record<string, unknown> }>;
+  getLogs(jobId: string | number | Job, options?: CallOptions & { since?: number; limit?: number }): Promise<JobLog[]>;
+  streamLogs(jobId: string | number | Job, options?: LogStreamOptions): EventStream<JobLog, LogStreamResult>;
+  status(jobId: string | number | Job, options?: CallOptions): Promise<Record<string, unknown>>;
+  output(jobId: string | number | Job, options?: CallOptions): Promise<Record<string, unknown>>;
+  saveImage(jobId: string | number | Job, path: string, options?: CallOptions): Promise<Record<string, unknown>>;
+}
+
+export declare class ProvidersResource {
+  list(filters?: ListProvidersFilters, options?: CallOptions): Promise<Provider[]>;
+  get(providerId: number, options?: CallOptions): Promise<Provider>;
+}
+
+export declare class WalletResource {
+  balance(options?: CallOptions): Promise<Balance>;
+  me(options?: CallOptions): Promise<Wallet>;
+  history(limit?: number, options?: CallOptions): Promise<PaymentHistory>;
+}
+
+/** The official resource client (client.jobs, client.providers, client.wallet), plus every DC1RenterClient method. */
+export declare class DC1Client extends DC1RenterClient {
+  readonly jobs: JobsResource;
+  readonly providers: ProvidersResource;
+  readonly wallet: WalletResource;
+}
+
+/** true when the X-DCP-Signature header matches the raw body under `secret` (constant time). */
+export declare function verifyWebhook(secret: string, signatureHeader: string, body: Buffer | Uint8Array | ArrayBuffer | string): boolean;
+/** A delivery body (any of the server's shapes) → one shape; dedupe on dedupe_key. */
+export declare function parseWebhook(body: Buffer | Uint8Array | ArrayBuffer | string): WebhookEvent;
+/** The libdc1 in use (loads it). */
+export declare function libraryInfo(): { path: string; version: string };
+
+// ─── Errors ──────────────────────────────────────────────────────────────────
+
+export interface ErrorDocument {
+  code?: string;
+  rc?: number;
+  message?: string;
+  http_status?: number;
+  request_id?: string;
+  retry_after_ms?: number;
+  attempts?: number;
+  fields?: Array<{ field: string; message: string }>;
+  body?: unknown;
+  job?: Record<string, unknown>;
+  job_id?: string;
+  candidates?: Record<string, unknown>[];
+  fate_unknown?: boolean;
+  partial?: Record<string, unknown>;
+  [member: string]: unknown;
+}
+
+export declare class DC1Error extends Error {
+  constructor(message?: string, options?: { document?: ErrorDocument; cause?: unknown });
+  readonly document: ErrorDocument;
+  /** "DC1_E_…" ("ABORT_ERR" for an AbortError). */
+  code: string;
+  rc: number | null;
+  httpStatus: number | null;
+  /** X-Request-Id of the last HTTP attempt: quote it to support. */
+  requestId: string | null;
+  retryAfterMs: number | null;
+  attempts: number | null;
+  fields: Array<{ field: string; message: string }>;
+  body: unknown;
+  job: unknown;
+}
+export declare class APIError extends DC1Error {
+  constructor(message?: string, statusCode?: number, response?: Record<string, unknown>, options?: { document?: ErrorDocument });
+  /** The HTTP status (0 when no response arrived). */
+  statusCode: number;
+  response: Record<string, unknown>;
+}
+export declare class AuthError extends APIError {}
+export declare class NotFoundError extends APIError {}
+export declare class InsufficientBalanceError extends APIError {
+  readonly balanceHalala: number | null;
+  readonly requiredHalala: number | null;
+  readonly shortfallHalala: number | null;
+}
+export declare class RateLimitError extends APIError {}
+export declare class QuotaExceededError extends RateLimitError {}
+export declare class ValidationError extends APIError {}
+export declare class ServerError extends APIError {}
+export declare class ProtocolError extends APIError {}
+export declare class HTTPError extends APIError {}
+export declare class NetworkError extends APIError {}
+export declare class RequestTimeoutError extends NetworkError {}
+export declare class JobFailedError extends APIError {
+  readonly jobId: string | null;
+  readonly reason: string | null;
+  readonly refunded: boolean | null;
+}
+export declare class JobCancelledError extends JobFailedError {}
+export declare class NotReadyError extends APIError {}
+export declare class SubmitUnknownError extends APIError {
+  readonly candidates: Record<string, unknown>[];
+}
+export declare class JobTimeoutError extends DC1Error {
+  constructor(jobId?: string, timeoutMs?: number, options?: { job?: Job | null; document?: ErrorDocument });
+  jobId: string;
+  timeoutMs: number;
+  /** The last state seen. */
+  job: Job | null;
+}
+export declare class InterruptedCallError extends DC1Error {}
+export declare class AbortError extends InterruptedCallError {
+  name: 'AbortError';
+  code: 'ABORT_ERR';
+  dc1Code: 'DC1_E_INTERRUPTED';
+}
+export declare class InvalidArgumentError extends DC1Error {}
+export declare class FileWriteError extends DC1Error {}
+export declare class BadSignatureError extends DC1Error {}
+export declare class ClientClosedError extends DC1Error {}
+export declare class LibraryError extends DC1Error {}
+
+declare const sdk: {
+  DC1RenterClient: typeof DC1RenterClient;
+  DC1Client: typeof DC1Client;
+};
+export default sdk;

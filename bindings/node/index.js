@@ -1,0 +1,57 @@
+'use strict';
+// dc1-renter-sdk on libdc1: the official JavaScript SDK's surface, one client core.
+//
+//   const { DC1RenterClient } = require('dc1-renter-sdk');
+//   const client = new DC1RenterClient({ apiKey: process.env.DC1_API_KEY });
+//   const [provider] = await client.listProviders();
+//   const job = await client.submitJob({ providerId: provider.id, jobType: 'llm_inference',
+//                                        params: { prompt: 'Hello' }, durationMinutes: 2 });
+//   const result = await client.waitForJob(job.id);
+//   console.log(result.result?.output, `${result.costSar} SAR`);
+const errors = require('./lib/errors');
+const { DC1RenterClient, DC1Client, DEFAULT_BASE_URL, VERSION } = require('./lib/client');
+const { verifyWebhook, parseWebhook } = require('./lib/webhooks');
+const { TERMINAL_STATUSES } = require('./lib/models');
+const native = require('./lib/native');
+
+/** The libdc1 in use (loads it): { path, version }. */
+function libraryInfo() {
+  return { ...native.load().info };
+}
+
+module.exports = {
+  DC1RenterClient,
+  DC1Client,
+  DEFAULT_BASE_URL,
+  VERSION,
+  TERMINAL_STATUSES,
+  verifyWebhook,
+  parseWebhook,
+  libraryInfo,
+  DC1Error: errors.DC1Error,
+  APIError: errors.APIError,
+  AuthError: errors.AuthError,
+  NotFoundError: errors.NotFoundError,
+  InsufficientBalanceError: errors.InsufficientBalanceError,
+  RateLimitError: errors.RateLimitError,
+  QuotaExceededError: errors.QuotaExceededError,
+  ValidationError: errors.ValidationError,
+  ServerError: errors.ServerError,
+  ProtocolError: errors.ProtocolError,
+  HTTPError: errors.HTTPError,
+  NetworkError: errors.NetworkError,
+  RequestTimeoutError: errors.RequestTimeoutError,
+  JobFailedError: errors.JobFailedError,
+  JobCancelledError: errors.JobCancelledError,
+  NotReadyError: errors.NotReadyError,
+  SubmitUnknownError: errors.SubmitUnknownError,
+  JobTimeoutError: errors.JobTimeoutError,
+  InterruptedCallError: errors.InterruptedCallError,
+  AbortError: errors.AbortError,
+  InvalidArgumentError: errors.InvalidArgumentError,
+  FileWriteError: errors.FileWriteError,
+  BadSignatureError: errors.BadSignatureError,
+  ClientClosedError: errors.ClientClosedError,
+  LibraryError: errors.LibraryError,
+};
+module.exports.default = module.exports;

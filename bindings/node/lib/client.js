@@ -1,0 +1,482 @@
+'use strict';
+// DC1RenterClient (the official flat surface) and DC1Client (the official resource surface),
+// both thin layers over libdc1: every method is one libdc1 call (two where noted), its
+// arguments converted to the core's JSON and its answer to the official SDK's objects.
+const os = require('os');
+const { Core, checkSignal } = require('./core');
+const E = require('./errors');
+const M = require('./models');
+
+const DEFAULT_BASE_URL = 'https://api.dcp.sa';
+const VERSION = require('../package.json').version; // = DC1_VERSION_STRING (tested)
+const OUTPUT_CACHE_SIZE = 32;
+
+function opt(o) {
+  return o && typeof o === 'object' ? o : {};
+}
+
+function sig(o) {
+  return checkSignal(opt(o).signal);
+}
+
+/** A job id as the core takes it: a string, an integer row id, or a Job. The core itself
+ * rejects ids with characters outside [A-Za-z0-9-_.:@] before any request. */
+function jobId(id) {
+  if (id && typeof id === 'object' && typeof id.id === 'string') return id.id;
+  if (typeof id === 'number' && Number.isInteger(id) && id >= 0) return String(id);
+  if (typeof id === 'string' && id.length > 0) return id;
+  throw new E.InvalidArgumentError(`invalid job id ${JSON.stringify(id)}`);
+}
+
+function ms(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new E.InvalidArgumentError(`${name} must be a non-negative number of milliseconds`);
+  }
+  return Math.round(value);
+}
+
+function compact(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+}
+
+// submitJob's optional fields beside the official ones, camelCase → the REST body's names.
+const SUBMIT_EXTRA = {
+  model: 'model', pricingClass: 'pricing_class', maxDurationSeconds: 'max_duration_seconds',
+  gpuRequirements: 'gpu_requirements', containerSpec: 'container_spec', taskSpec: 'task_spec',
+  templateId: 'template_id', bundleId: 'bundle_id', prewarmRequested: 'prewarm_requested',
+  envVars: 'env_vars',
+};
+
+class DC1RenterClient {
+  /**
+   * new DC1RenterClient({ apiKey, baseUrl, timeoutMs, … }). apiKey and baseUrl default to
+   * $DC1_API_KEY and $DC1_BASE_URL (then https://api.dcp.sa). Further options map to
+   * libdc1's client options: connectTimeoutMs, maxRetries, retryBaseMs, maxRetryAfterMs,
+   * userAgent, caPath, insecureSkipVerify, proxy, maxResponseBytes, allowInsecureHttp,
+   * poolSize.
+   */
+  constructor(config = {}) {
+    config = opt(config);
+    const apiKey = config.apiKey || process.env.DC1_API_KEY || undefined;
+    const baseUrl = (config.baseUrl || process.env.DC1_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const ua = `dc1-node/${VERSION} Node/${process.versions.node} (${os.platform()})`;
+    const options = compact({
+      api_key: apiKey,
+      base_url: baseUrl,
+      timeout_ms: ms(config.timeoutMs ?? 30000, 'timeoutMs'),
+      connect_timeout_ms: ms(config.connectTimeoutMs, 'connectTimeoutMs'),
+      max_retries: config.maxRetries,
+      retry_base_ms: ms(config.retryBaseMs, 'retryBaseMs'),
+      max_retry_after_ms: ms(config.maxRetryAfterMs, 'maxRetryAfterMs'),
+      user_agent: config.userAgent ? `${ua} ${config.userAgent}` : ua,
+      ca_path: config.caPath,
+      insecure_skip_verify: config.insecureSkipVerify,
+      proxy: config.proxy,
+      max_response_bytes: config.maxResponseBytes,
+      allow_insecure_http: config.allowInsecureHttp,
+      pool_size: config.poolSize,
+    });
+    Object.defineProperty(this, '_core', { value: new Core(options) });
+    Object.defineProperty(this, '_apiKey', { value: apiKey || '' });
+    Object.defineProperty(this, '_outputs', { value: new Map() });
+    this.baseUrl = baseUrl;
+  }
+
+  /** The libdc1 in use: { path, version }. */
+  get library() {
+    return { ...this._core.info };
+  }
+
+  /** Frees the C client (its connections closed, its key wiped). Calls in flight finish
+   * first; new calls reject with ClientClosedError. */
+  close() {
+    this._core.close();
+  }
+
+  _call(name, a, b, c, options) {
+    const core = this._core;
+    return core.call(core.fn[name], a, b, c, sig(options));
+  }
+
+  // ─── Auth ────────────────────────────────────────────────────────────────
+
+  /** GET /api/renters/me → Wallet { balanceHalala, balanceSar, name, email, apiKey, … }. */
+  async me(options) {
+    return M.toWallet(await this._call('me', null, null, null, options), this._apiKey);
+  }
+
+  /** POST /api/renters/register → { renterId, apiKey, message }. The server answers 202 and
+   * mails a sign-in link; it returns no key (apiKey is then ""). */
+  async register(name, email, organization, options) {
+    const body = JSON.stringify(compact({ name, email, organization }));
+    const out = await this._call('request', 'POST', '/api/renters/register', body, options);
+    const d = out.body && typeof out.body === 'object' ? out.body : {};
+    return { renterId: d.renter_id ?? 0, apiKey: d.api_key ?? '', message: d.message ?? '', raw: d };
+  }
+
+  // ─── Providers ───────────────────────────────────────────────────────────
+
+  /** Online providers, largest VRAM first. filters: { minVramGb, gpuModel, live, limit }
+   * (applied by libdc1). */
+  async listProviders(filters, options) {
+    const f = opt(filters);
+    const filt = compact({ min_vram_gb: f.minVramGb, gpu_model: f.gpuModel, live: f.live, limit: f.limit });
+    const out = await this._call('providers_list', Object.keys(filt).length ? JSON.stringify(filt) : null,
+      null, null, options || f);
+    return (out.providers || []).map(M.toProvider);
+  }
+
+  // ─── Jobs ────────────────────────────────────────────────────────────────
+
+  /** POST /api/jobs/submit. options: { providerId, jobType, params, durationMinutes,
+   * priority (0–10, a number as in the official SDK; default 2), model, pricingClass,
+   * maxDurationSeconds, gpuRequirements, containerSpec, taskSpec, templateId, bundleId,
+   * envVars, signal }. The body is checked by libdc1 first (ValidationError with `fields`,
+   * nothing sent); a submit is never sent twice. */
+  async submitJob(options, callOptions) {
+    const o = opt(options);
+    const body = compact({
+      job_type: o.jobType,
+      duration_minutes: o.durationMinutes,
+      params: o.params || {},
+      provider_id: o.providerId,
+      priority: o.priority === undefined ? 2 : o.priority,
+    });
+    for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (o[k] !== undefined && o[k] !== null) body[v] = o[k];
+    const out = await this._call('job_submit', JSON.stringify(body), null, null, callOptions || o);
+    const job = M.toJob(out.job || {});
+    job.queued = Boolean(out.queued);
+    if (out.reconciled) job.reconciled = true;
+    if (out.message) job.submitMessage = out.message;
+    return job;
+  }
+
+  /** GET /api/jobs/{id}. For a completed job `result` holds the output (fetched once with
+   * dc1_job_output, then cached: a completed job's output never changes). */
+  async getJob(id, options) {
+    const jid = jobId(id);
+    return this._job(await this._call('job_get', jid, null, null, options), options);
+  }
+
+  async _job(doc, options) {
+    let output = null;
+    if (doc.status === 'completed') {
+      const key = String(doc.job_id ?? doc.id);
+      output = this._outputs.get(key) || null;
+      if (!output) {
+        try {
+          output = await this._call('job_output', key, null, null, options);
+        } catch (e) {
+          if (!(e instanceof E.NotReadyError || e instanceof E.JobFailedError)) throw e;
+          output = null; // the status moved on between the two calls
+        }
+        if (output) this._remember(key, doc.id, output);
+      }
+    }
+    return M.toJob(doc, output);
+  }
+
+  _remember(key, rowId, output) {
+    const cache = this._outputs;
+    cache.set(key, output);
+    if (rowId !== undefined && rowId !== null) cache.set(String(rowId), output);
+    while (cache.size > OUTPUT_CACHE_SIZE) cache.delete(cache.keys().next().value);
+  }
+
+  /** GET /api/jobs/{id}/status: { job_id, status, terminal, tokens_generated, … }. */
+  async getJobStatus(id, options) {
+    return this._call('job_status', jobId(id), null, null, options);
+  }
+
+  /** The normalised output document (kind text|image|endpoint|json|raw|empty). Rejects with
+   * NotReadyError (202), JobFailedError / JobCancelledError (410). */
+  async getJobOutput(id, options) {
+    return this._call('job_output', jobId(id), null, null, options);
+  }
+
+  _waitOptions(o, mode) {
+    const timeoutMs = ms(o.timeout ?? o.timeoutMs ?? 300000, 'timeout');
+    if (!timeoutMs) throw new E.InvalidArgumentError('timeout must be positive');
+    const poll = Math.max(1, ms(o.pollInterval ?? o.pollIntervalMs ?? 3000, 'pollInterval'));
+    const maxPoll = Math.max(poll, ms(o.maxPollInterval, 'maxPollInterval') ?? 10000);
+    return {
+      timeoutMs,
+      opts: compact({
+        timeout_ms: timeoutMs,
+        poll_interval_ms: poll,
+        max_poll_interval_ms: maxPoll,
+        mode,
+        cancel_on_timeout: o.cancelOnTimeout ? true : undefined,
+        use_stream: o.useStream === false ? false : undefined,
+      }),
+    };
+  }
+
+  /** The one wait: dc1_job_watch, its status events feeding onProgress. Resolves with the
+   * core's final job document. */
+  async _watch(jid, o, mode) {
+    const core = this._core;
+    const { timeoutMs, opts } = this._waitOptions(o, mode);
+    const onProgress = typeof o.onProgress === 'function' ? o.onProgress : null;
+    opts.tick_ms = 250; // how soon the core's callback sees an abort while nothing happens
+    const onEvent = onProgress ? (ev) => { if (ev.type === 'status') onProgress(ev.status, ev); } : undefined;
+    try {
+      return await core.start(core.kind.watch, jid, JSON.stringify(opts), sig(o), onEvent);
+    } catch (e) {
+      if (e.code === 'DC1_E_WAIT_TIMEOUT') {
+        const last = e.job && typeof e.job === 'object' ? M.toJob(e.job) : null;
+        throw new E.JobTimeoutError(jid, timeoutMs, { job: last, document: e.document });
+      }
+      throw e;
+    }
+  }
+
+  /** Resolves once the job is terminal — completed, failed or cancelled: read `status` — with
+   * the job (and, when completed, its output in `result`). A vllm_serve job resolves once it
+   * serves (result.endpoint_url), as code written for the official SDK expects.
+   * options: { timeout (ms, default 300000), pollInterval (ms, default 3000), onProgress(status),
+   * maxPollInterval, cancelOnTimeout, useStream, signal }. Rejects with JobTimeoutError. */
+  async waitForJob(id, options = {}) {
+    const jid = jobId(id);
+    const o = opt(options);
+    let doc;
+    try {
+      doc = await this._watch(jid, o, 'auto');
+    } catch (e) {
+      // "ready" mode (vllm_serve) ends with an error when the job ended without serving;
+      // the official wait hands back the final job then.
+      if ((e instanceof E.JobFailedError || e instanceof E.NotReadyError) && e.job && typeof e.job === 'object') {
+        return this._job(e.job, o);
+      }
+      throw e;
+    }
+    return this._job(doc, o);
+  }
+
+  /** Resolves once a vllm_serve job serves: { job, endpointUrl, baseUrl (OpenAI-compatible,
+   * ends in /v1), model, apiKey: "not-needed", chatCompletionsUrl }. Rejects with
+   * JobFailedError / JobCancelledError if it ends first, NotReadyError if it completed without
+   * serving, JobTimeoutError. options as waitForJob (timeout default 600000, pollInterval 2000). */
+  async waitReady(id, options = {}) {
+    const jid = jobId(id);
+    const o = { timeout: 600000, pollInterval: 2000, ...opt(options) };
+    const job = M.toJob(await this._watch(jid, o, 'ready'));
+    if (!job.endpointUrl) {
+      const message = `job ${jid} is ${job.status} without an endpoint_url`;
+      throw new E.JobFailedError(message, 0, {}, { document: { code: 'DC1_E_JOB_FAILED', message, job: job.raw } });
+    }
+    const baseUrl = M.openaiBaseUrl(job.endpointUrl);
+    const params = job.raw.params && typeof job.raw.params === 'object' ? job.raw.params : {};
+    return {
+      job,
+      jobId: job.id,
+      endpointUrl: job.endpointUrl,
+      baseUrl,
+      model: job.model || params.model || null,
+      apiKey: 'not-needed',
+      chatCompletionsUrl: `${baseUrl}/chat/completions`,
+    };
+  }
+
+  /** GET /api/jobs/{id}/logs → JobLog[] { lineNo, level, message, loggedAt }. since: the last
+   * line number already seen. options: { limit, signal }. */
+  async getJobLogs(id, since, options) {
+    if (since && typeof since === 'object') { options = since; since = options.since; }
+    const o = opt(options);
+    const q = compact({ since, limit: o.limit });
+    const out = await this._call('job_logs', jobId(id), Object.keys(q).length ? JSON.stringify(q) : null, null, o);
+    return (out.logs || []).map(M.toLog);
+  }
+
+  /** Follows the job's log over server-sent events until the job ends:
+   *   for await (const line of client.streamLogs(id)) console.log(line.message);
+   * Each item is a JobLog. Leaving the loop stops the stream; `.result` resolves with
+   * { job_id, lines, last_line_no, reconnects, ended, status }. options: { since, timeout,
+   * idleTimeout, maxReconnects, signal }. A dropped connection resumes without repeats. */
+  streamLogs(id, options = {}) {
+    const o = opt(options);
+    const q = this._streamOptions(o, true);
+    const core = this._core;
+    return core.stream(core.kind.logs_stream, jobId(id), JSON.stringify(q), sig(o),
+      (ev) => (ev.type === 'log' ? M.toLog(ev) : undefined));
+  }
+
+  /** Follows the job's status events (job_queued … job_completed, end) as they happen:
+   * for await (const ev of client.streamStatus(id)) … Each item is the event object with
+   * its `event` name. */
+  streamStatus(id, options = {}) {
+    const o = opt(options);
+    const core = this._core;
+    return core.stream(core.kind.status_stream, jobId(id), JSON.stringify(this._streamOptions(o, false)), sig(o),
+      (ev) => ev);
+  }
+
+  _streamOptions(o, since) {
+    const q = compact({
+      timeout_ms: ms(o.timeout, 'timeout'),
+      idle_timeout_ms: ms(o.idleTimeout, 'idleTimeout'),
+      max_reconnects: o.maxReconnects,
+      since: since ? o.since : undefined,
+    });
+    q.tick_ms = 250;
+    return q;
+  }
+
+  /** POST /api/jobs/{id}/cancel → { success, jobId, status, job }. The server refunds the
+   * prepaid cost. A job already completed or cancelled rejects with ValidationError. */
+  async cancelJob(id, options) {
+    const jid = jobId(id);
+    const out = await this._call('job_cancel', jid, null, null, options);
+    const doc = out.job && typeof out.job === 'object' ? out.job : {};
+    return { success: out.success !== false, jobId: String(doc.job_id || jid), status: doc.status || 'cancelled', job: doc };
+  }
+
+  /** Writes the decoded PNG of a completed image job to `path` (a temporary file, then
+   * renamed) → { path, bytes, width, height, format, truncated }. */
+  async saveImage(id, path, options) {
+    if (typeof path !== 'string' || !path) throw new E.InvalidArgumentError('saveImage(id, path): path required');
+    return this._call('job_save_image', jobId(id), path, null, options);
+  }
+
+  /** Recent jobs, newest first (GET /api/jobs/history; limit 1–100). */
+  async listJobs(limit = 20, options) {
+    const out = await this._call('jobs_history', JSON.stringify({ limit }), null, null, options);
+    return (out.jobs || []).map((j) => M.toJob(j));
+  }
+
+  // ─── Billing ─────────────────────────────────────────────────────────────
+
+  /** GET /api/renters/balance → Balance { balanceHalala, balanceSar, heldHalala, heldSar,
+   * availableHalala, totalSpentHalala, totalSpentSar, totalJobs }. */
+  async getBalance(options) {
+    return M.toBalance(await this._call('balance', null, null, null, options));
+  }
+
+  /** GET /api/jobs/history → PaymentHistory { balanceHalala, balanceSar, totalJobs, jobs }. */
+  async getPaymentHistory(limit = 20, options) {
+    if (limit && typeof limit === 'object') { options = limit; limit = options.limit ?? 20; }
+    return M.toHistory(await this._call('jobs_history', JSON.stringify({ limit }), null, null, options));
+  }
+
+  // ─── Chat (OpenAI-compatible) ────────────────────────────────────────────
+
+  _chatRequest(messages, o, stream) {
+    const { model, endpointUrl, timeout, signal, ...fields } = o;
+    return JSON.stringify(compact({
+      ...fields,
+      messages,
+      model,
+      stream: stream ? true : undefined,
+      endpoint_url: endpointUrl,
+      timeout_ms: ms(timeout, 'timeout'),
+      tick_ms: stream ? 250 : undefined,
+    }));
+  }
+
+  /** One chat completion: to DC1's /v1/chat/completions, or with { endpointUrl } straight to
+   * a serving vllm_serve job (the key is then never sent). Resolves with the completion body
+   * plus `content` and `finish_reason`. Other options (temperature, max_tokens, …) pass through. */
+  async chat(messages, options = {}) {
+    const o = opt(options);
+    const core = this._core;
+    return core.start(core.kind.chat, this._chatRequest(messages, o, false), null, sig(o), undefined);
+  }
+
+  /** A streamed chat completion, token by token:
+   *   for await (const token of client.streamChat(messages, { model })) process.stdout.write(token);
+   * `.result` resolves with { content, chunks, finish_reason, usage, ended, complete }. */
+  streamChat(messages, options = {}) {
+    const o = opt(options);
+    const core = this._core;
+    return core.stream(core.kind.chat, this._chatRequest(messages, o, true), null, sig(o),
+      (ev) => (ev.type === 'token' ? String(ev.content ?? '') : undefined));
+  }
+
+  // ─── Webhooks ────────────────────────────────────────────────────────────
+
+  /** PATCH /api/renters/settings: the account webhook URL (https, public host); null clears it. */
+  async setWebhookUrl(url, options) {
+    return this._call('webhook_set_url', url || null, null, null, options);
+  }
+
+  /** Registered webhooks: [{ id, url, events, active, created_at }] (10 requests/hour). */
+  async listWebhooks(options) {
+    return (await this._call('webhooks_list', null, null, null, options)).webhooks || [];
+  }
+
+  /** Registers a webhook ({ url, secret (≥ 16 characters), events? }). */
+  async registerWebhook(spec, options) {
+    const s = opt(spec);
+    return this._call('webhook_register', JSON.stringify(compact({ url: s.url, secret: s.secret, events: s.events })),
+      null, null, options || s);
+  }
+
+  /** Deactivates a registered webhook → { success, id, active: false }. */
+  async deleteWebhook(webhookId, options) {
+    return this._call('webhook_delete', String(webhookId), null, null, options);
+  }
+
+  // ─── Any route ───────────────────────────────────────────────────────────
+
+  /** One request to a route libdc1 does not wrap, with the client's auth, deadline, retries
+   * (reads only) and error mapping → { http_status, request_id, body }. */
+  async request(method, path, body, options) {
+    return this._call('request', String(method).toUpperCase(), path,
+      body === undefined || body === null ? null : JSON.stringify(body), options);
+  }
+}
+
+// ─── The official resource client ──────────────────────────────────────────
+
+class JobsResource {
+  constructor(c) { Object.defineProperty(this, '_c', { value: c }); }
+  submit(options, callOptions) { return this._c.submitJob(options, callOptions); }
+  get(id, options) { return this._c.getJob(id, options); }
+  wait(id, options = {}) { return this._c.waitForJob(id, options); }
+  waitReady(id, options) { return this._c.waitReady(id, options); }
+  list(limit = 20, options) { return this._c.listJobs(limit, options); }
+  cancel(id, options) { return this._c.cancelJob(id, options); }
+  getLogs(id, options = {}) { return this._c.getJobLogs(id, opt(options).since, options); }
+  streamLogs(id, options) { return this._c.streamLogs(id, options); }
+  status(id, options) { return this._c.getJobStatus(id, options); }
+  output(id, options) { return this._c.getJobOutput(id, options); }
+  async saveImage(id, path, options) { return this._c.saveImage(id, path, options); }
+}
+
+class ProvidersResource {
+  constructor(c) { Object.defineProperty(this, '_c', { value: c }); }
+  list(filters, options) { return this._c.listProviders(filters, options); }
+  async get(providerId, options) {
+    const all = await this._c.listProviders(undefined, options);
+    const match = all.find((p) => String(p.id) === String(providerId));
+    if (!match) {
+      const message = `Provider ${providerId} not found in available providers`;
+      throw new E.NotFoundError(message, 404, { provider_id: providerId },
+        { document: { code: 'DC1_E_NOT_FOUND', message, http_status: 404 } });
+    }
+    return match;
+  }
+}
+
+class WalletResource {
+  constructor(c) { Object.defineProperty(this, '_c', { value: c }); }
+  balance(options) { return this._c.getBalance(options); }
+  me(options) { return this._c.me(options); }
+  history(limit, options) { return this._c.getPaymentHistory(limit, options); }
+}
+
+/** The official SDK's resource client: client.jobs, client.providers, client.wallet — plus
+ * every DC1RenterClient method. */
+class DC1Client extends DC1RenterClient {
+  constructor(config = {}) {
+    super(config);
+    this.jobs = new JobsResource(this);
+    this.providers = new ProvidersResource(this);
+    this.wallet = new WalletResource(this);
+  }
+}
+
+module.exports = { DC1RenterClient, DC1Client, DEFAULT_BASE_URL, VERSION, jobId };
