@@ -181,20 +181,30 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
 
 // MARK: - Open enumerations
 
+/// A string the server defines (a job type, a status, an output kind), as a value open to
+/// strings a later server adds: compare with the static members, keep a `default` in a `switch`.
+public protocol OpenStringValue: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
+                                 CustomStringConvertible where RawValue == String {
+    init(rawValue: String)
+}
+
+extension OpenStringValue {
+    /// The value for a string the server uses.
+    public init(_ rawValue: String) { self.init(rawValue: rawValue) }
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+    public var description: String { rawValue }
+    /// Encoded as the bare string.
+    public init(from decoder: any Decoder) throws { self.init(rawValue: try decoder.singleValueContainer().decode(String.self)) }
+    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
+}
+
 /// A job type. The known ones are static members; any other string the server adds later
 /// is a value too (`JobType("training")`), so switching over it needs a `default`.
-public struct JobType: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
-                       CustomStringConvertible {
+public struct JobType: OpenStringValue {
     /// The string the server uses.
     public var rawValue: String
     /// The value for a string the server uses.
     public init(rawValue: String) { self.rawValue = rawValue }
-    /// The value for a string the server uses.
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
 
     /// Text generation from a prompt (`params`: `prompt`, `max_tokens`, `temperature`, …).
     public static let llmInference = JobType("llm_inference")
@@ -216,18 +226,11 @@ public struct JobType: RawRepresentable, Sendable, Hashable, Codable, Expressibl
 
 /// A job status. Known statuses are static members; statuses the server adds later are
 /// values too. `isTerminal` follows the client rule of the C header (legacy ones included).
-public struct JobStatus: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
-                         CustomStringConvertible {
+public struct JobStatus: OpenStringValue {
     /// The string the server uses.
     public var rawValue: String
     /// The value for a string the server uses.
     public init(rawValue: String) { self.rawValue = rawValue }
-    /// The value for a string the server uses.
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
 
     /// Submitted, not yet picked up.
     public static let pending = JobStatus("pending")
@@ -262,18 +265,11 @@ public struct JobStatus: RawRepresentable, Sendable, Hashable, Codable, Expressi
 }
 
 /// What kind of output a finished job has.
-public struct OutputKind: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
-                          CustomStringConvertible {
+public struct OutputKind: OpenStringValue {
     /// The string the server uses.
     public var rawValue: String
     /// The value for a string the server uses.
     public init(rawValue: String) { self.rawValue = rawValue }
-    /// The value for a string the server uses.
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
 
     /// Generated text (`JobOutput.text`).
     public static let text = OutputKind("text")
