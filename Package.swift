@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
         .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "CJansson", "CDC1", "CBase64"]),
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1", "CBase64"]),   // DC1: BatchTests
         // The Swift API (`import DC1`) against the emulator: parity with the C header, async.
         .testTarget(name: "DC1Tests", dependencies: ["DC1"]),
     ]
