@@ -126,15 +126,15 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
 	rmdir $(DESTDIR)$(PREFIX)/share/dc1 2>/dev/null || true
 
-# Lint: swift-format with the committed .swift-format (its rule checks; the layout checks of its
-# pretty-printer are off until the sources are formatted once), ruff with the committed ruff.toml,
+# Lint: swift-format with the committed .swift-format (its rules and its layout; the sources were
+# formatted with it once), ruff with the committed ruff.toml,
 # and every C file compiled under -Wall -Wextra -Werror (C99; the C++ header check as C++11).
 LINT_PY_DIRS := bindings/python Tests build-support examples/python examples/swift
 LINT_C_FILES := $(wildcard Tests/c/*.c examples/c/*.c Tests/abi/*.c Tests/stress/*.c Tests/fuzz/*.c)
 LINT_CXX_FILES := $(wildcard Tests/abi/*.cpp)
 CXX ?= c++
 lint:
-	$(SWIFT) format lint --strict --debug-disable-pretty-print --configuration .swift-format \
+	$(SWIFT) format lint --strict --configuration .swift-format \
 		--recursive Sources Tests Package.swift examples/swift
 	py=$$($(TOOLS_PY)) && $$py -m ruff check --no-cache $(LINT_PY_DIRS)
 	@for f in $(LINT_C_FILES); do \

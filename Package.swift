@@ -21,12 +21,15 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CJansson", pkgConfig: "jansson",
-                       providers: [.apt(["libjansson-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
-                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         // include/dc1.h itself: the C API the exports must match, the version, the codes.
         .systemLibrary(name: "CDC1"),
         // The base64 kernel (portable C; AVX2/SSSE3 picked at run time, scalar otherwise).
@@ -37,9 +40,14 @@ let package = Package(
         .target(name: "DC1", dependencies: ["DC1Core"]),
         // Thin @c shims over the core, one file per section of include/dc1.h.
         .target(name: "DC1CAPI", dependencies: ["DC1Core", "CJansson", "CDC1"]),
-        .executableTarget(name: "DC1CLI", dependencies: ["DC1Core", "CJansson",
-                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1", "CBase64"]),   // DC1: BatchTests
+        .executableTarget(
+            name: "DC1CLI",
+            dependencies: [
+                "DC1Core", "CJansson",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // DC1 for BatchTests.
+        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1", "CBase64"]),
         // The Swift API (`import DC1`) against the emulator: parity with the C header, async.
         .testTarget(name: "DC1Tests", dependencies: ["DC1"]),
     ]

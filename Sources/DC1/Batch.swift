@@ -35,9 +35,11 @@ extension DC1Client {
     /// line goes to `outPath`. The same `journalPath` resumes without paying twice. `onEvent`
     /// (this thread) gets the core's events; returning false stops the batch (`.interrupted`).
     /// A quota stop throws `.quotaExceeded` once the jobs in flight finished.
-    public func runBatch(inputPath: String, outPath: String? = nil, journalPath: String? = nil,
-                         concurrency: Int = 4, maxAttempts: Int = 1, budgetSAR: Double? = nil,
-                         saveDir: String? = nil, onEvent: ((JSON) -> Bool)? = nil) throws(DC1Error) -> BatchSummary {
+    public func runBatch(
+        inputPath: String, outPath: String? = nil, journalPath: String? = nil,
+        concurrency: Int = 4, maxAttempts: Int = 1, budgetSAR: Double? = nil,
+        saveDir: String? = nil, onEvent: ((JSON) -> Bool)? = nil
+    ) throws(DC1Error) -> BatchSummary {
         var o = CoreClient.BatchOptions()
         o.outPath = outPath
         o.journalPath = journalPath
@@ -45,8 +47,9 @@ extension DC1Client {
         o.maxAttempts = maxAttempts
         o.budgetSar = budgetSAR
         o.saveDir = saveDir
-        do throws(DC1Error) { return BatchSummary(try core.batchRun(inputPath: inputPath, options: o, onEvent: onEvent)) }
-        catch { throw core.redacted(error) }
+        do throws(DC1Error) {
+            return BatchSummary(try core.batchRun(inputPath: inputPath, options: o, onEvent: onEvent))
+        } catch { throw core.redacted(error) }
     }
 
     /// Where the batch of `journalPath` stands (no network).

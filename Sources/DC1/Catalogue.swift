@@ -62,7 +62,9 @@ extension DC1Client {
     }
 
     /// Submits a job built from template `id` (its params, with `params` merged over them).
-    public func submit(template id: String, durationMinutes: Double, params: [String: String] = [:]) throws(DC1Error) -> Job {
+    public func submit(template id: String, durationMinutes: Double, params: [String: String] = [:]) throws(DC1Error)
+        -> Job
+    {
         let o = JSON.object()
         o.set("duration_minutes", durationMinutes)
         let p = JSON.object()
@@ -77,8 +79,10 @@ extension DC1Client {
     }
 
     /// The prepaid cost of `jobType` for `minutes` (locally, unless `gpuModel` is given).
-    public func quote(_ jobType: String, minutes: Double, pricingClass: String? = nil,
-                      gpuModel: String? = nil) throws(DC1Error) -> Quote {
+    public func quote(
+        _ jobType: String, minutes: Double, pricingClass: String? = nil,
+        gpuModel: String? = nil
+    ) throws(DC1Error) -> Quote {
         let r = JSON.object()
         r.set("job_type", jobType)
         r.set("duration_minutes", minutes)

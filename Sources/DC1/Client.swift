@@ -43,8 +43,10 @@ public final class DC1Client: Sendable {
     ///   - baseURL: the API's URL; nil: `DC1_BASE_URL`, then the production URL.
     ///   - timeout: one HTTP request's deadline (default 30 s); waits and streams have their own.
     ///   - maxRetries: retries of a failed request where it is safe (default 3).
-    public init(apiKey: String? = nil, baseURL: String? = nil, timeout: Duration? = nil,
-                maxRetries: Int? = nil) throws(DC1Error) {
+    public init(
+        apiKey: String? = nil, baseURL: String? = nil, timeout: Duration? = nil,
+        maxRetries: Int? = nil
+    ) throws(DC1Error) {
         var o = try ClientOptions.from(json: nil)
         if let apiKey { o.apiKey = SecretKey(apiKey) }
         if let baseURL { o.baseURL = baseURL }
@@ -62,7 +64,8 @@ public final class DC1Client: Sendable {
 
     /// Runs one blocking core call on a library thread, stopped by Task cancellation.
     private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (CoreClient) throws(DC1Error) -> T)
-        async throws(DC1Error) -> T {
+        async throws(DC1Error) -> T
+    {
         let core = self.core
         // Every error leaves through the core's redactor, as at the C boundary: the key never
         // comes back in a message or a body, whatever the server echoed.
@@ -98,7 +101,8 @@ public final class DC1Client: Sendable {
 
     /// Provider GPUs (`GET /api/renters/available-providers`).
     public func providers(liveOnly: Bool = false, minVRAMGB: Double? = nil, gpuModel: String? = nil)
-        async throws(DC1Error) -> [Provider] {
+        async throws(DC1Error) -> [Provider]
+    {
         try await providers(ProviderFilter(liveOnly: liveOnly, minVRAMGB: minVRAMGB, gpuModel: gpuModel))
     }
 
@@ -134,7 +138,8 @@ public final class DC1Client: Sendable {
     /// - Throws: `.waitTimeout` when `timeout` passes (`error.job`: its last state),
     ///   `.interrupted` when the task is cancelled, `.notFound`, `.auth`.
     public func wait(_ id: String, timeout: Duration = .seconds(600), options: WaitOptions = .default)
-        async throws(DC1Error) -> Job {
+        async throws(DC1Error) -> Job
+    {
         let w = coreWait(timeout: timeout, options: options, mode: .terminal)
         return try await call("wait") { (c) throws(DC1Error) in Job(try c.wait(id, options: w)) }
     }
@@ -143,7 +148,8 @@ public final class DC1Client: Sendable {
     /// - Throws: `.jobFailed` / `.jobCancelled` when the job ends first, `.notReady` when it
     ///   completed without an endpoint, and as ``wait(_:timeout:options:)``.
     public func waitReady(_ id: String, timeout: Duration = .seconds(600), options: WaitOptions = .default)
-        async throws(DC1Error) -> Job {
+        async throws(DC1Error) -> Job
+    {
         let w = coreWait(timeout: timeout, options: options, mode: .ready)
         return try await call("waitReady") { (c) throws(DC1Error) in Job(try c.wait(id, options: w)) }
     }
@@ -204,7 +210,8 @@ public final class DC1Client: Sendable {
 
     /// One request to a route this library does not wrap, with the client's auth, deadline,
     /// error mapping and retries (`dc1_request`). `path` starts with "/".
-    public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(DC1Error) -> RawResponse {
+    public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(DC1Error) -> RawResponse
+    {
         try await call("request") { (c) throws(DC1Error) in
             RawResponse(try c.request(method: method, path: path, body: body?.json))
         }
@@ -215,7 +222,9 @@ public final class DC1Client: Sendable {
     /// One OpenAI-compatible chat completion, not streamed. For tokens as they come, use
     /// ``chatStream(_:)``.
     public func chat(_ request: ChatRequest) async throws(DC1Error) -> ChatResponse {
-        try await call("chat") { (c) throws(DC1Error) in ChatResponse(try c.chat(request.json(stream: false), onToken: nil)) }
+        try await call("chat") { (c) throws(DC1Error) in
+            ChatResponse(try c.chat(request.json(stream: false), onToken: nil))
+        }
     }
 
     /// One chat completion to `model` with a single user message.
@@ -240,7 +249,8 @@ public final class DC1Client: Sendable {
     /// Registers a webhook. `secret` (at least 16 characters) signs its deliveries; `events`
     /// nil means every event.
     @discardableResult
-    public func registerWebhook(url: String, secret: String, events: [String]? = nil) async throws(DC1Error) -> Webhook {
+    public func registerWebhook(url: String, secret: String, events: [String]? = nil) async throws(DC1Error) -> Webhook
+    {
         try await call("registerWebhook") { (c) throws(DC1Error) in
             let b = JSON.object()
             b.set("url", url)
@@ -262,7 +272,9 @@ public final class DC1Client: Sendable {
     /// Whether `signatureHeader` (X-DCP-Signature) is the HMAC-SHA256 of `body` under `secret`
     /// (constant-time). For the account webhook the secret is the API key. No I/O.
     public static func verifyWebhook(secret: String, signatureHeader: String, body: [UInt8]) -> Bool {
-        body.withUnsafeBytes { WebhookVerifier.verify(secret: Array(secret.utf8), signatureHeader: signatureHeader, body: $0) }
+        body.withUnsafeBytes {
+            WebhookVerifier.verify(secret: Array(secret.utf8), signatureHeader: signatureHeader, body: $0)
+        }
     }
 
     /// A webhook delivery's body, in one shape (`dedupeKey` identifies repeats).
@@ -297,8 +309,11 @@ extension DC1Error {
     /// `.validation`: which fields of the request were wrong, and why (checked locally before
     /// sending, or reported by the server).
     public var fields: [FieldError] {
-        detail("fields")?.elements.map { FieldError(field: $0.string("field") ?? $0.string("path") ?? "",
-                                                    message: $0.string("message") ?? $0.string("error") ?? "") } ?? []
+        detail("fields")?.elements.map {
+            FieldError(
+                field: $0.string("field") ?? $0.string("path") ?? "",
+                message: $0.string("message") ?? $0.string("error") ?? "")
+        } ?? []
     }
 
     /// The job the error is about: its last state for `.waitTimeout`, the job that ended for

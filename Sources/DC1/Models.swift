@@ -14,7 +14,9 @@ public struct Balance: Sendable, Hashable, Codable {
     public var totalJobs: Int
 
     /// A balance from its parts (`available` defaults to `balance`).
-    public init(balance: Money, held: Money = .zero, available: Money? = nil, totalSpent: Money = .zero, totalJobs: Int = 0) {
+    public init(
+        balance: Money, held: Money = .zero, available: Money? = nil, totalSpent: Money = .zero, totalJobs: Int = 0
+    ) {
         self.balance = balance
         self.held = held
         self.available = available ?? balance
@@ -244,11 +246,13 @@ public struct JobRequest: Sendable, Hashable, Codable {
     public var extra: [String: JSONValue]
 
     /// A request; only `jobType` and `durationMinutes` are required.
-    public init(jobType: JobType, durationMinutes: Double, params: [String: ParamValue] = [:],
-                providerID: Int? = nil, priority: Int? = nil, model: String? = nil,
-                maxDurationSeconds: Int? = nil, containerSpec: JSONValue? = nil,
-                gpuRequirements: JSONValue? = nil, envVars: [String: String]? = nil,
-                extra: [String: JSONValue] = [:]) {
+    public init(
+        jobType: JobType, durationMinutes: Double, params: [String: ParamValue] = [:],
+        providerID: Int? = nil, priority: Int? = nil, model: String? = nil,
+        maxDurationSeconds: Int? = nil, containerSpec: JSONValue? = nil,
+        gpuRequirements: JSONValue? = nil, envVars: [String: String]? = nil,
+        extra: [String: JSONValue] = [:]
+    ) {
         self.jobType = jobType
         self.durationMinutes = durationMinutes
         self.params = params
@@ -425,15 +429,17 @@ public enum WaitEvent: Sendable, Hashable {
     init?(_ e: JSON) {
         switch e.string("type") {
         case "status":
-            self = .status(JobStatus(e.string("status") ?? "unknown"), previous: e.string("previous").map { JobStatus($0) },
-                           job: e["job"].map(JSONValue.init) ?? .null)
+            self = .status(
+                JobStatus(e.string("status") ?? "unknown"), previous: e.string("previous").map { JobStatus($0) },
+                job: e["job"].map(JSONValue.init) ?? .null)
         case "retry":
             let code = DC1Code.allCases.first { $0.name == e.string("code") } ?? .internal
             self = .retry(code: code, message: e.string("message") ?? "")
         case "tick":
-            self = .tick(status: e.string("status").map { JobStatus($0) },
-                         elapsed: .milliseconds(e.int("elapsed_ms") ?? 0),
-                         remaining: .milliseconds(e.int("remaining_ms") ?? 0), attempts: e.int("attempts") ?? 0)
+            self = .tick(
+                status: e.string("status").map { JobStatus($0) },
+                elapsed: .milliseconds(e.int("elapsed_ms") ?? 0),
+                remaining: .milliseconds(e.int("remaining_ms") ?? 0), attempts: e.int("attempts") ?? 0)
         default: return nil
         }
     }
@@ -452,8 +458,10 @@ public struct WaitOptions: Sendable, Hashable {
     /// How often `events(for:)` delivers a `.tick` (50 ms – 60 s).
     public var tickInterval: Duration
     /// Wait options; the defaults suit most waits.
-    public init(pollInterval: Duration = .seconds(1), maxPollInterval: Duration = .seconds(10), useStream: Bool = true,
-                cancelOnTimeout: Bool = false, tickInterval: Duration = .milliseconds(250)) {
+    public init(
+        pollInterval: Duration = .seconds(1), maxPollInterval: Duration = .seconds(10), useStream: Bool = true,
+        cancelOnTimeout: Bool = false, tickInterval: Duration = .milliseconds(250)
+    ) {
         self.pollInterval = pollInterval
         self.maxPollInterval = maxPollInterval
         self.useStream = useStream
@@ -501,8 +509,10 @@ public struct ChatRequest: Sendable, Hashable, Codable {
     public var extra: [String: JSONValue]
 
     /// A chat request; only `model` and `messages` are required.
-    public init(model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil,
-                endpointURL: String? = nil, timeout: Duration? = nil, extra: [String: JSONValue] = [:]) {
+    public init(
+        model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil,
+        endpointURL: String? = nil, timeout: Duration? = nil, extra: [String: JSONValue] = [:]
+    ) {
         self.model = model
         self.messages = messages
         self.maxTokens = maxTokens

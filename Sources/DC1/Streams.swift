@@ -27,7 +27,7 @@ public struct DC1Stream<Element: Sendable>: AsyncSequence, Sendable {
     final class State: Sendable {
         let stop = CallStop()
         let finished = Atomic<Bool>(false)
-        deinit { stop.trigger() }    // the last iterator copy is gone: end the call
+        deinit { stop.trigger() }  // the last iterator copy is gone: end the call
     }
 
     public func makeAsyncIterator() -> Iterator {
@@ -103,8 +103,10 @@ extension DC1Client {
     /// ```
     /// Breaking out of the loop ends the wait (no more requests).
     /// - Throws: as ``wait(_:timeout:options:)``.
-    public func events(for jobID: String, timeout: Duration = .seconds(600),
-                       options: WaitOptions = .default) -> DC1Stream<WaitEvent> {
+    public func events(
+        for jobID: String, timeout: Duration = .seconds(600),
+        options: WaitOptions = .default
+    ) -> DC1Stream<WaitEvent> {
         let w = coreWait(timeout: timeout, options: options, mode: .terminal)
         let core = self.core
         return DC1Stream("events") { (yield) throws(DC1Error) in

@@ -8,9 +8,10 @@ import DC1Core
 /// `Sendable`, `Hashable` and `Codable` (it encodes as the JSON it holds), and writable as a
 /// literal: `["limit": 5, "tags": ["a", "b"], "live": true]`.
 public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
-                       ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-                       ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
-                       ExpressibleByNilLiteral {
+    ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
+    ExpressibleByNilLiteral
+{
     case null
     case bool(Bool)
     case int(Int)
@@ -69,13 +70,21 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int.self) {
+            self = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,11 +107,17 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
             self = .object(o)
         } else if j.isArray {
             self = .array(j.elements.map(JSONValue.init))
-        } else if j.isString { self = .string(j.stringValue ?? "") }
-        else if j.isInteger { self = .int(j.intValue ?? 0) }
-        else if j.isReal { self = .double(j.doubleValue ?? 0) }
-        else if j.isBool { self = .bool(j.boolValue ?? false) }
-        else { self = .null }
+        } else if j.isString {
+            self = .string(j.stringValue ?? "")
+        } else if j.isInteger {
+            self = .int(j.intValue ?? 0)
+        } else if j.isReal {
+            self = .double(j.doubleValue ?? 0)
+        } else if j.isBool {
+            self = .bool(j.boolValue ?? false)
+        } else {
+            self = .null
+        }
     }
 
     var json: JSON {
@@ -130,8 +145,9 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible,
 /// server's strict schema accepts there. Written as a literal:
 /// `params: ["prompt": "Hello", "max_tokens": 64, "temperature": 0.7, "stream": false]`.
 public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
-                        ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
-                        ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral
+{
     case string(String)
     case int(Int)
     case double(Double)
@@ -153,10 +169,15 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else { self = .string(try c.decode(String.self)) }
+        if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int.self) {
+            self = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
+        } else {
+            self = .string(try c.decode(String.self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -184,7 +205,8 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
 /// A string the server defines (a job type, a status, an output kind), as a value open to
 /// strings a later server adds: compare with the static members, keep a `default` in a `switch`.
 public protocol OpenStringValue: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
-                                 CustomStringConvertible where RawValue == String {
+    CustomStringConvertible
+where RawValue == String {
     init(rawValue: String)
 }
 
@@ -194,8 +216,12 @@ extension OpenStringValue {
     public init(stringLiteral value: String) { self.init(rawValue: value) }
     public var description: String { rawValue }
     /// Encoded as the bare string.
-    public init(from decoder: any Decoder) throws { self.init(rawValue: try decoder.singleValueContainer().decode(String.self)) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer(); try c.encode(rawValue)
+    }
 }
 
 /// A job type. The known ones are static members; any other string the server adds later
@@ -290,7 +316,8 @@ public struct OutputKind: OpenStringValue {
 /// An amount of Saudi riyals, kept as integer halala (1 SAR = 100 halala): no float noise.
 /// `formatted` is the SAR string the API uses ("12.05").
 public struct Money: Sendable, Hashable, Codable, Comparable, CustomStringConvertible,
-                     ExpressibleByIntegerLiteral {
+    ExpressibleByIntegerLiteral
+{
     /// The amount in halala.
     public var halala: Int
     /// An amount in halala.

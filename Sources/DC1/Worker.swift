@@ -35,11 +35,13 @@ enum OwnThread {
         pthread_attr_setstacksize(&attr, stackBytes)
         pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
         var tid = pthread_t()
-        let rc = pthread_create(&tid, &attr, { arg in
-            let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-            b.body()
-            return nil
-        }, box)
+        let rc = pthread_create(
+            &tid, &attr,
+            { arg in
+                let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
+                b.body()
+                return nil
+            }, box)
         if rc != 0 {
             Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
         }
@@ -51,8 +53,10 @@ enum OwnThread {
     }
 
     /// Runs a blocking core call on its own thread with per-call stop bound to Task cancellation.
-    static func call<T: Sendable>(_ what: String,
-                                  _ body: @escaping @Sendable () throws(DC1Error) -> T) async throws(DC1Error) -> T {
+    static func call<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable () throws(DC1Error) -> T
+    ) async throws(DC1Error) -> T {
         if Task.isCancelled { throw cancelled(what) }
         let stop = CallStop()
         let result: Result<T, DC1Error> = await withTaskCancellationHandler {

@@ -41,8 +41,10 @@ func exported(_ out: OutJSON, outRequired: Bool = true, _ body: () throws(DC1Err
 /// The same for a call on a client: the handle is resolved first, and whatever the call hands
 /// back about a failure goes through that client's Redactor (the one funnel that keeps the key
 /// out of error documents and dc1_last_error()).
-func exported(_ out: OutJSON, _ handle: OpaquePointer?, outRequired: Bool = true,
-              _ body: (CoreClient) throws(DC1Error) -> JSON) -> Int32 {
+func exported(
+    _ out: OutJSON, _ handle: OpaquePointer?, outRequired: Bool = true,
+    _ body: (CoreClient) throws(DC1Error) -> JSON
+) -> Int32 {
     if outRequired && out == nil { out?.pointee = nil; return fail(out, .invalid("out_json is NULL")) }
     let c: CoreClient
     do throws(DC1Error) { c = try client(handle) } catch { out?.pointee = nil; return fail(out, error) }
@@ -54,7 +56,9 @@ private func run(_ out: OutJSON, outRequired: Bool, redactor: Redactor, _ body: 
     if outRequired && out == nil { return fail(out, .invalid("out_json is NULL")) }
     do {
         let doc = try body()
-        guard let text = doc.dumpMalloc() else { return fail(out, DC1Error(.noMemory, "out of memory serialising the result")) }
+        guard let text = doc.dumpMalloc() else {
+            return fail(out, DC1Error(.noMemory, "out of memory serialising the result"))
+        }
         if let out { out.pointee = text } else { free(text) }
         setLastError(nil)
         return 0

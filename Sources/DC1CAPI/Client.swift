@@ -3,7 +3,9 @@ import CJansson
 import DC1Core
 import Glibc
 
-@c @implementation public func dc1_client_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ optionsJSON: UnsafePointer<CChar>?) -> Int32 {
+@c @implementation public func dc1_client_new(
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ optionsJSON: UnsafePointer<CChar>?
+) -> Int32 {
     out?.pointee = nil
     guard let out else { return fail(nil, .init(.invalidArgument, "out is NULL")) }
     do throws(DC1Error) {
@@ -42,8 +44,10 @@ private func wipeAPIKey(in opts: JSON) {
 /// A user_data pointer carried into a @Sendable closure; the caller owns its thread rules.
 private struct UserData: @unchecked Sendable { let p: UnsafeMutableRawPointer? }
 
-@c @implementation public func dc1_client_set_logger(_ handle: OpaquePointer?, _ fn: dc1_log_fn?, _ userData: UnsafeMutableRawPointer?,
-                                     _ minLevel: Int32) -> Int32 {
+@c @implementation public func dc1_client_set_logger(
+    _ handle: OpaquePointer?, _ fn: dc1_log_fn?, _ userData: UnsafeMutableRawPointer?,
+    _ minLevel: Int32
+) -> Int32 {
     do throws(DC1Error) {
         let c = try client(handle)
         guard let fn else { c.setLogger(nil, minLevel: .error); return 0 }

@@ -1,27 +1,35 @@
 import CDC1
 import DC1Core
 
-@c @implementation public func dc1_job_submit(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_submit(
+    _ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON
+) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.submit(try jsonArgument(request, "request_json", required: true))
     }
 }
 
-@c @implementation public func dc1_job_get(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_get(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON)
+    -> Int32
+{
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.job(try text(jobID, "job_id"))
     }
 }
 
-@c @implementation public func dc1_job_status(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_status(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON)
+    -> Int32
+{
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.jobStatus(try text(jobID, "job_id"))
     }
 }
 
-@c @implementation public func dc1_job_watch(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
-                                             _ options: UnsafePointer<CChar>?, _ onEvent: dc1_event_fn?,
-                                             _ user: UnsafeMutableRawPointer?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_watch(
+    _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
+    _ options: UnsafePointer<CChar>?, _ onEvent: dc1_event_fn?,
+    _ user: UnsafeMutableRawPointer?, _ out: OutJSON
+) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
         let w = try CoreClient.WaitOptions.from(try jsonArgument(options, "options_json"))
@@ -30,40 +38,52 @@ import DC1Core
     }
 }
 
-@c @implementation public func dc1_job_wait(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
-                                            _ options: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_wait(
+    _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?,
+    _ options: UnsafePointer<CChar>?, _ out: OutJSON
+) -> Int32 {
     dc1_job_watch(handle, jobID, options, nil, nil, out)
 }
 
-@c @implementation public func dc1_job_output(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_output(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON)
+    -> Int32
+{
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.output(try text(jobID, "job_id"))
     }
 }
 
-@c @implementation public func dc1_job_save_image(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
-                                  _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_save_image(
+    _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
+    _ out: OutJSON
+) -> Int32 {
     exported(out, handle, outRequired: false) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
         return try c.saveImage(id, path: try text(path, "path"))
     }
 }
 
-@c @implementation public func dc1_job_cancel(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_cancel(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON)
+    -> Int32
+{
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.cancel(try text(jobID, "job_id"))
     }
 }
 
-@c @implementation public func dc1_job_logs(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
-                            _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_job_logs(
+    _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+    _ out: OutJSON
+) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
         return try c.logs(id, options: try jsonArgument(options, "options_json"))
     }
 }
 
-@c @implementation public func dc1_jobs_history(_ handle: OpaquePointer?, _ options: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_jobs_history(
+    _ handle: OpaquePointer?, _ options: UnsafePointer<CChar>?, _ out: OutJSON
+) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.history(options: try jsonArgument(options, "options_json"))
     }

@@ -1,7 +1,9 @@
 import CDC1
 import DC1Core
 
-@c @implementation public func dc1_providers_list(_ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
+@c @implementation public func dc1_providers_list(
+    _ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON
+) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         return try c.providers(filter: try jsonArgument(filter, "filter_json"))
     }

@@ -17,29 +17,31 @@ struct DC1Root: ParsableCommand {
 
     static var discussion: String {
         var s = """
-        Waiting shows progress on stderr: a spinner when stderr is a terminal, otherwise one "status: <status> (<elapsed>)" line per change. Ctrl-C stops the current call and exits 130.
+            Waiting shows progress on stderr: a spinner when stderr is a terminal, otherwise one "status: <status> (<elapsed>)" line per change. Ctrl-C stops the current call and exits 130.
 
-        Exit status:
+            Exit status:
 
-        """
+            """
         for (code, text) in ExitCode.table {
             let n = String(code)
-            s += wrapped(text, first: "  " + n + String(repeating: " ", count: 5 - n.count), rest: String(repeating: " ", count: 7))
+            s += wrapped(
+                text, first: "  " + n + String(repeating: " ", count: 5 - n.count),
+                rest: String(repeating: " ", count: 7))
         }
         s += """
 
-        Examples:
-          export DC1_API_KEY=dcp-renter-…
-          dc1 balance
-          dc1 providers --live --min-vram 16
-          dc1 submit llm_inference --prompt "Write a haiku" max_tokens=64 --wait
-          dc1 submit image_generation --prompt "A camel caravan" --wait --save camel.png
-          dc1 submit custom_container --script job.py --duration 10 --wait
-          dc1 submit vllm_serve --model TinyLlama/TinyLlama-1.1B-Chat-v1.0 --wait
-          dc1 chat --job job-… "What is the capital of Saudi Arabia?"
-          dc1 logs -f job-…
-          dc1 --generate-completion-script bash > /etc/bash_completion.d/dc1
-        """
+            Examples:
+              export DC1_API_KEY=dcp-renter-…
+              dc1 balance
+              dc1 providers --live --min-vram 16
+              dc1 submit llm_inference --prompt "Write a haiku" max_tokens=64 --wait
+              dc1 submit image_generation --prompt "A camel caravan" --wait --save camel.png
+              dc1 submit custom_container --script job.py --duration 10 --wait
+              dc1 submit vllm_serve --model TinyLlama/TinyLlama-1.1B-Chat-v1.0 --wait
+              dc1 chat --job job-… "What is the capital of Saudi Arabia?"
+              dc1 logs -f job-…
+              dc1 --generate-completion-script bash > /etc/bash_completion.d/dc1
+            """
         return s
     }
 }
@@ -64,20 +66,33 @@ func wrapped(_ text: String, first: String, rest: String) -> String {
 
 /// The flags every command accepts, before or after the command name.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("api-key"),
-            help: ArgumentHelp("The renter key; prefer the DC1_API_KEY environment variable (arguments are visible to other users). Never printed.", valueName: "KEY"))
+    @Option(
+        name: .customLong("api-key"),
+        help: ArgumentHelp(
+            "The renter key; prefer the DC1_API_KEY environment variable (arguments are visible to other users). Never printed.",
+            valueName: "KEY"))
     var apiKey: String?
 
-    @Option(name: .customLong("base-url"), help: ArgumentHelp("The API (default $DC1_BASE_URL, else https://api.dcp.sa).", valueName: "URL"))
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp("The API (default $DC1_BASE_URL, else https://api.dcp.sa).", valueName: "URL"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("The command's deadline in seconds: for wait, submit --wait and chat --job the wait (default 600); for every other command each API call, retries included (default 30).", valueName: "S"))
+    @Option(
+        help: ArgumentHelp(
+            "The command's deadline in seconds: for wait, submit --wait and chat --job the wait (default 600); for every other command each API call, retries included (default 30).",
+            valueName: "S"))
     var timeout: Double?
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Each API call's deadline in seconds, also inside a wait (default 30).", valueName: "S"))
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp("Each API call's deadline in seconds, also inside a wait (default 30).", valueName: "S"))
     var requestTimeout: Double?
 
-    @Flag(help: "Machine output: each result as one JSON document per line on stdout; on failure the error document goes to stdout too.")
+    @Flag(
+        help:
+            "Machine output: each result as one JSON document per line on stdout; on failure the error document goes to stdout too."
+    )
     var json = false
 
     @Flag(name: [.short, .long], help: "The core's log messages (each HTTP exchange, retries) on stderr.")
@@ -90,7 +105,8 @@ struct GlobalOptions: ParsableArguments {
     func checked() throws -> GlobalOptions {
         for (name, v) in [("--timeout", timeout), ("--request-timeout", requestTimeout)] {
             if let v, !(v.isFinite && v > 0 && v <= 86_400) {
-                throw UsageError("\(name) must be a number of seconds in (0, 86400], not \"\(trimNumber(v))\"", invalidValue: true)
+                throw UsageError(
+                    "\(name) must be a number of seconds in (0, 86400], not \"\(trimNumber(v))\"", invalidValue: true)
             }
         }
         if let k = apiKey, k.isEmpty { throw UsageError("--api-key is empty", invalidValue: true) }
@@ -130,18 +146,22 @@ enum Check {
     static func int(_ v: Int?, _ name: String, _ range: ClosedRange<Int>, command: String) throws -> Int? {
         guard let v else { return nil }
         guard range.contains(v) else {
-            throw UsageError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \(v)",
-                             invalidValue: true, command: command)
+            throw UsageError(
+                "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \(v)",
+                invalidValue: true, command: command)
         }
         return v
     }
 
-    static func double(_ v: Double?, _ name: String, min: Double = -.infinity, max: Double = .infinity,
-                       command: String) throws -> Double? {
+    static func double(
+        _ v: Double?, _ name: String, min: Double = -.infinity, max: Double = .infinity,
+        command: String
+    ) throws -> Double? {
         guard let v else { return nil }
         guard v.isFinite, v >= min, v <= max else {
-            throw UsageError("\(name) must be a number" + (min > -.infinity ? " >= \(trimNumber(min))" : "")
-                             + ", not \(trimNumber(v))", invalidValue: true, command: command)
+            throw UsageError(
+                "\(name) must be a number" + (min > -.infinity ? " >= \(trimNumber(min))" : "")
+                    + ", not \(trimNumber(v))", invalidValue: true, command: command)
         }
         return v
     }
@@ -161,7 +181,8 @@ func trimNumber(_ d: Double) -> String {
 /// Every subcommand, in the order `dc1 --help` lists them.
 let allSubcommands: [ParsableCommand.Type] = [
     BalanceCommand.self, MeCommand.self, ProvidersCommand.self, ModelsCommand.self, ImagesCommand.self,
-    TemplatesCommand.self, QuoteCommand.self, UsageCommand.self, LifecycleCommand.self, SubmitCommand.self, StatusCommand.self,
+    TemplatesCommand.self, QuoteCommand.self, UsageCommand.self, LifecycleCommand.self, SubmitCommand.self,
+    StatusCommand.self,
     WaitCommand.self, OutputCommand.self, LogsCommand.self, CancelCommand.self, HistoryCommand.self,
     ChatCommand.self, WebhookCommand.self, BatchCommand.self,
 ]

@@ -25,7 +25,9 @@ final class Context {
         if let b = globals.baseURL { o.set("base_url", b) }
         if let t = globals.requestTimeoutSeconds ?? (waits ? nil : globals.timeoutSeconds) {
             o.set("timeout_ms", max(1, Int(t * 1000)))
-        } else if let d = defaultTimeoutMs { o.set("timeout_ms", Int(d)) }
+        } else if let d = defaultTimeoutMs {
+            o.set("timeout_ms", Int(d))
+        }
         let c = try CoreClient(optionsJSON: o)
         install(c)
         mainClient = c
@@ -53,16 +55,17 @@ final class Context {
     private func install(_ c: CoreClient) {
         let console = self.console
         // Warnings (e.g. input the server's sanitiser will alter) always; everything with -v.
-        c.setLogger({ level, message in
-            let tag: String
-            switch level {
-            case .debug: tag = "debug"
-            case .info: tag = "info"
-            case .warn: tag = "warning"
-            case .error: tag = "error"
-            }
-            console.err("dc1: \(tag): \(message)")
-        }, minLevel: globals.verbose ? .debug : .warn)
+        c.setLogger(
+            { level, message in
+                let tag: String
+                switch level {
+                case .debug: tag = "debug"
+                case .info: tag = "info"
+                case .warn: tag = "warning"
+                case .error: tag = "error"
+                }
+                console.err("dc1: \(tag): \(message)")
+            }, minLevel: globals.verbose ? .debug : .warn)
         Interrupts.shared.register(c)
     }
 }

@@ -44,7 +44,10 @@ enum ExitCode {
     static let table: [(Int32, String)] = [
         (ok, "success"),
         (usage, "usage error: unknown command or option, missing argument"),
-        (invalid, "invalid argument or validation error (local or HTTP 400); a local file that cannot be read or written"),
+        (
+            invalid,
+            "invalid argument or validation error (local or HTTP 400); a local file that cannot be read or written"
+        ),
         (auth, "authentication: missing, unknown or wrong kind of API key (401/403)"),
         (notFound, "not found: job, provider or route (404)"),
         (balance, "insufficient balance (402) or quota exceeded"),

@@ -31,12 +31,15 @@ final class Interrupts: @unchecked Sendable {
         sigaddset(&set, SIGINT)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         var tid = pthread_t()
-        let rc = pthread_create(&tid, nil, { _ in
-            Interrupts.shared.run()
-            return nil
-        }, nil)
-        if rc == 0 { pthread_detach(tid) }
-        else {
+        let rc = pthread_create(
+            &tid, nil,
+            { _ in
+                Interrupts.shared.run()
+                return nil
+            }, nil)
+        if rc == 0 {
+            pthread_detach(tid)
+        } else {
             // No thread: fall back to the default action (the process ends with SIGINT).
             pthread_sigmask(SIG_UNBLOCK, &set, nil)
         }

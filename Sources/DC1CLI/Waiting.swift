@@ -39,10 +39,13 @@ struct JobWaiter {
                     status = ev.string("status") ?? "unknown"
                     console.err(console.interactive ? "· \(status) (\(elapsed))" : "status: \(status) (\(elapsed))")
                 case "retry":
-                    if ctx.globals.verbose { console.err("dc1: \(ev.string("message") ?? "a request failed"); still waiting") }
+                    if ctx.globals.verbose {
+                        console.err("dc1: \(ev.string("message") ?? "a request failed"); still waiting")
+                    }
                 case "tick":
                     frame = (frame + 1) % JobWaiter.frames.count
-                    console.status("\(JobWaiter.frames[frame]) \(jobID) \(status) · \(elapsed) · \(what) (Ctrl-C to stop)")
+                    console.status(
+                        "\(JobWaiter.frames[frame]) \(jobID) \(status) · \(elapsed) · \(what) (Ctrl-C to stop)")
                 default: break
                 }
                 return true

@@ -44,12 +44,13 @@ func runCLI(_ argv: [String]) -> Int32 {
         parsed = try DC1Root.parseAsRoot(Array(argv.dropFirst()))
     } catch {
         wipeKeyFromArgv(keyAt)
-        if DC1Root.exitCode(for: error) == .success {          // --help, --version, completion scripts
+        if DC1Root.exitCode(for: error) == .success {  // --help, --version, completion scripts
             console.outText(DC1Root.fullMessage(for: error))
             return ExitCode.ok
         }
-        return usageFailure(DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
-                            invalidValue: DC1Root.message(for: error).contains("is invalid for"), console)
+        return usageFailure(
+            DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
+            invalidValue: DC1Root.message(for: error).contains("is invalid for"), console)
     }
     wipeKeyFromArgv(keyAt)
     if parsed is DC1Root {
@@ -68,8 +69,9 @@ func runCLI(_ argv: [String]) -> Int32 {
                 console.outText(DC1Root.fullMessage(for: error))
                 return ExitCode.ok
             }
-            return usageFailure(DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
-                                invalidValue: false, console)
+            return usageFailure(
+                DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
+                invalidValue: false, console)
         }
     }
     let globals: GlobalOptions
@@ -88,7 +90,9 @@ func runCLI(_ argv: [String]) -> Int32 {
         return report(e, console)
     } catch let e as UsageError {
         let usage = e.command.flatMap { name in
-            DC1Root.configuration.subcommands.first { $0._commandName == name }.map { "Usage: " + DC1Root.usageString(for: $0) }
+            DC1Root.configuration.subcommands.first { $0._commandName == name }.map {
+                "Usage: " + DC1Root.usageString(for: $0)
+            }
         }
         return usageFailure(e.message, usage: usage.map { [$0] }, invalidValue: e.invalidValue, console)
     } catch {
@@ -115,8 +119,11 @@ func usageFailure(_ message: String, usage: [String]?, invalidValue: Bool, _ con
         }.joined(separator: " ")
     }
     console.err("dc1: " + scrub(message))
-    if let usage, !usage.isEmpty { for l in usage { console.err(scrub(l)) } }
-    else { console.err("Run 'dc1 --help' for the commands and options.") }
+    if let usage, !usage.isEmpty {
+        for l in usage { console.err(scrub(l)) }
+    } else {
+        console.err("Run 'dc1 --help' for the commands and options.")
+    }
     return invalidValue ? ExitCode.invalid : ExitCode.usage
 }
 

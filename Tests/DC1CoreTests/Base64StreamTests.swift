@@ -26,7 +26,9 @@ func decodeIncrementally(_ text: [UInt8], cuts: [Int]) -> [UInt8]? {
         let piece = Array(text[from..<cut])
         var buf = [UInt8](repeating: 0, count: Base64.Decoder.maxOutput(piece.count))
         let r = piece.withUnsafeBufferPointer { p in
-            buf.withUnsafeMutableBufferPointer { o in d.feed(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, piece.count, into: o.baseAddress!) }
+            buf.withUnsafeMutableBufferPointer { o in
+                d.feed(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, piece.count, into: o.baseAddress!)
+            }
         }
         if d.failed { return nil }
         #expect(r.consumed == piece.count)
@@ -42,23 +44,23 @@ func reference(_ text: [UInt8]) -> [UInt8]? { text.withUnsafeBytes { Base64.deco
 func variants(_ data: [UInt8], _ rng: inout SplitMix) -> [[UInt8]] {
     let plain = Array(Base64.encode(data).utf8)
     var vs: [[UInt8]] = [plain]
-    vs.append(plain.filter { $0 != 61 })                                     // unpadded
-    vs.append(plain.map { $0 == 43 ? 45 : $0 == 47 ? 95 : $0 })               // URL-safe letters
+    vs.append(plain.filter { $0 != 61 })  // unpadded
+    vs.append(plain.map { $0 == 43 ? 45 : $0 == 47 ? 95 : $0 })  // URL-safe letters
     var wrapped: [UInt8] = []
     for (i, c) in plain.enumerated() { if i > 0 && i % 76 == 0 { wrapped += [13, 10] }; wrapped.append(c) }
-    vs.append(wrapped)                                                        // MIME lines
+    vs.append(wrapped)  // MIME lines
     var ws = plain
     for _ in 0..<3 where !ws.isEmpty { ws.insert([32, 9, 10, 13][rng.below(4)], at: rng.below(ws.count + 1)) }
-    vs.append(ws)                                                             // whitespace anywhere
+    vs.append(ws)  // whitespace anywhere
     if !plain.isEmpty {
         var bad = plain
-        bad[rng.below(bad.count)] = UInt8(truncatingIfNeeded: rng.next())     // any byte anywhere
+        bad[rng.below(bad.count)] = UInt8(truncatingIfNeeded: rng.next())  // any byte anywhere
         vs.append(bad)
-        vs.append(plain + [61])                                               // extra padding
-        vs.append(plain + [65])                                               // data after the end
-        vs.append(Array(plain.dropLast()))                                    // truncated
+        vs.append(plain + [61])  // extra padding
+        vs.append(plain + [65])  // data after the end
+        vs.append(Array(plain.dropLast()))  // truncated
         var mid = plain
-        mid.insert(61, at: rng.below(mid.count))                              // '=' inside
+        mid.insert(61, at: rng.below(mid.count))  // '=' inside
         vs.append(mid)
     }
     vs.append(Array("====".utf8))
@@ -143,7 +145,9 @@ func variants(_ data: [UInt8], _ rng: inout SplitMix) -> [[UInt8]] {
                 #expect(whole == reference(v))
                 var cuts: [Int] = []
                 var at = 0
-                while at < v.count { at += 1 + rng.below(round % 2 == 0 ? 20 : 20_000); cuts.append(Swift.min(at, v.count)) }
+                while at < v.count {
+                    at += 1 + rng.below(round % 2 == 0 ? 20 : 20_000); cuts.append(Swift.min(at, v.count))
+                }
                 #expect(decodeIncrementally(v, cuts: cuts) == whole)
             }
         }
@@ -160,8 +164,10 @@ func fakePNG(_ n: Int, seed: UInt64 = 3) -> [UInt8] {
     return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + rng.bytes(Swift.max(n - 8, 0))
 }
 
-func imageBody(_ png: [UInt8], b64: String? = nil, before: String = "\"type\":\"image\",\"format\":\"png\",\"width\":4,",
-               after: String = ",\"height\":5,\"prompt\":\"a \\\"quoted\\\" image_base64\"") -> [UInt8] {
+func imageBody(
+    _ png: [UInt8], b64: String? = nil, before: String = "\"type\":\"image\",\"format\":\"png\",\"width\":4,",
+    after: String = ",\"height\":5,\"prompt\":\"a \\\"quoted\\\" image_base64\""
+) -> [UInt8] {
     Array(("{" + before + "\"image_base64\" : \"" + (b64 ?? Base64.encode(png)) + "\"" + after + "}").utf8)
 }
 
@@ -176,7 +182,9 @@ final class TempDir {
         defer { closedir(d) }
         var names: [String] = []
         while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = withUnsafeBytes(of: e.pointee.d_name) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
@@ -227,7 +235,9 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
             let (kept, sink, ok) = runSink(body, cuts: [cut], path: path)
             #expect(ok && sink.streamed)
             let doc = try JSON.parse(kept)
-            #expect(doc.string("image_base64") == "" && doc.int("height") == 5 && doc.string("prompt") == "a \"quoted\" image_base64")
+            #expect(
+                doc.string("image_base64") == "" && doc.int("height") == 5
+                    && doc.string("prompt") == "a \"quoted\" image_base64")
             try sink.finish()
             try sink.commit()
             #expect(readFile(path) == png, "cut \(cut)")
@@ -243,8 +253,8 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
             let png = fakePNG(1 + rng.below(200_000), seed: UInt64(round))
             var b64 = Base64.encode(png)
             switch round % 4 {
-            case 1: b64 = replace(b64, "/", "\\/")      // PHP-style escaping
-            case 2:                                                               // \n every 76 and a \u escape
+            case 1: b64 = replace(b64, "/", "\\/")  // PHP-style escaping
+            case 2:  // \n every 76 and a \u escape
                 var s = ""
                 for (i, c) in b64.enumerated() { if i > 0 && i % 76 == 0 { s += "\\n" }; s.append(c) }
                 b64 = replace(s, "A", "\\u0041")
@@ -254,7 +264,9 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
             let body = imageBody(png, b64: b64)
             var cuts: [Int] = []
             var at = 0
-            while at < body.count { at += 1 + rng.below(round % 3 == 0 ? 7 : 40_000); cuts.append(Swift.min(at, body.count)) }
+            while at < body.count {
+                at += 1 + rng.below(round % 3 == 0 ? 7 : 40_000); cuts.append(Swift.min(at, body.count))
+            }
             let path = dir.path + "/r.png"
             let (kept, sink, ok) = runSink(body, cuts: cuts, path: path)
             #expect(ok && sink.streamed)
@@ -272,9 +284,9 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
         let png = fakePNG(50)
         let bodies: [(String, Int)] = [
             ("{\"type\":\"text\",\"response\":\"hi\"}", 200),
-            ("{\"result\":{\"image_base64\":\"\(Base64.encode(png))\"}}", 200),          // nested: not the output's
-            ("{\"image_base64\":[],\"type\":\"image\"}", 200),                          // not a string
-            ("{\"image\\u005fbase64\":\"\(Base64.encode(png))\"}", 200),                 // escaped key
+            ("{\"result\":{\"image_base64\":\"\(Base64.encode(png))\"}}", 200),  // nested: not the output's
+            ("{\"image_base64\":[],\"type\":\"image\"}", 200),  // not a string
+            ("{\"image\\u005fbase64\":\"\(Base64.encode(png))\"}", 200),  // escaped key
             ("[\"image_base64\",\"x\"]", 200),
             ("<html>image_base64</html>", 200),
             (String(decoding: imageBody(png), as: UTF8.self), 206),
@@ -310,7 +322,9 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
                 let (_, sink, ok) = runSink(body, cuts: [cut], path: dir.path + "/f.png")
                 var threw = !ok
                 if ok {
-                    do { try sink.finish(); try sink.commit() } catch { threw = true; #expect(error.code == .protocolError) }
+                    do { try sink.finish(); try sink.commit() } catch {
+                        threw = true; #expect(error.code == .protocolError)
+                    }
                 } else {
                     #expect(sink.failure?.code == .protocolError)
                 }
@@ -332,15 +346,17 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
 
 @Suite struct OutputFieldTypeTests {
     @Test func wrongTypedFieldsAreProtocolErrors() {
-        for (body, field) in [("{\"type\":\"image\",\"image_base64\":[]}", "image_base64"),
-                              ("{\"type\":\"image\",\"image_base64\":{}}", "image_base64"),
-                              ("{\"type\":\"image\",\"image_base64\":1.5}", "image_base64"),
-                              ("{\"type\":\"image\",\"image_base64\":\"QQ==\",\"width\":\"4\"}", "width"),
-                              ("{\"type\":\"image\",\"image_base64\":\"QQ==\",\"format\":7}", "format"),
-                              ("{\"type\":\"text\",\"response\":\"hi\",\"tokens_generated\":\"9\"}", "tokens_generated"),
-                              ("{\"type\":\"text\",\"response\":[\"hi\"]}", "response"),
-                              ("{\"type\":\"text\",\"result\":{}}", "result"),
-                              ("{\"type\":\"text\",\"response\":\"hi\",\"billing\":\"free\"}", "billing")] {
+        for (body, field) in [
+            ("{\"type\":\"image\",\"image_base64\":[]}", "image_base64"),
+            ("{\"type\":\"image\",\"image_base64\":{}}", "image_base64"),
+            ("{\"type\":\"image\",\"image_base64\":1.5}", "image_base64"),
+            ("{\"type\":\"image\",\"image_base64\":\"QQ==\",\"width\":\"4\"}", "width"),
+            ("{\"type\":\"image\",\"image_base64\":\"QQ==\",\"format\":7}", "format"),
+            ("{\"type\":\"text\",\"response\":\"hi\",\"tokens_generated\":\"9\"}", "tokens_generated"),
+            ("{\"type\":\"text\",\"response\":[\"hi\"]}", "response"),
+            ("{\"type\":\"text\",\"result\":{}}", "result"),
+            ("{\"type\":\"text\",\"response\":\"hi\",\"billing\":\"free\"}", "billing"),
+        ] {
             do {
                 _ = try OutputShape.normalise(try JSON.parse(body), jobID: "job-1", truncated: false)
                 Issue.record("accepted \(body)")
@@ -350,7 +366,9 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
             } catch { Issue.record("\(error)") }
         }
         // null stays allowed (the emulator sends null for fields it does not know).
-        #expect((try? OutputShape.normalise(try JSON.parse("{\"type\":\"image\",\"image_base64\":\"QQ==\",\"seed\":null,\"width\":null}"),
-                                            jobID: "job-1", truncated: false))?.string("kind") == "image")
+        #expect(
+            (try? OutputShape.normalise(
+                try JSON.parse("{\"type\":\"image\",\"image_base64\":\"QQ==\",\"seed\":null,\"width\":null}"),
+                jobID: "job-1", truncated: false))?.string("kind") == "image")
     }
 }

@@ -21,12 +21,15 @@ import DC1Core
         var text = ""
         for i in 1...4 {
             let fail = i == 2 ? " FAIL" : ""
-            text += "{\"id\":\"s\(i)\",\"job_type\":\"llm_inference\",\"duration_minutes\":2,\"params\":{\"prompt\":\"swift \(i)\(fail)\"}}\n"
+            text +=
+                "{\"id\":\"s\(i)\",\"job_type\":\"llm_inference\",\"duration_minutes\":2,\"params\":{\"prompt\":\"swift \(i)\(fail)\"}}\n"
         }
         try text.write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
         var lineEvents = 0
-        let s = try client.runBatch(inputPath: dir + "/in.jsonl", outPath: dir + "/out.jsonl",
-                                    journalPath: dir + "/journal", concurrency: 2, maxAttempts: 2) { ev in
+        let s = try client.runBatch(
+            inputPath: dir + "/in.jsonl", outPath: dir + "/out.jsonl",
+            journalPath: dir + "/journal", concurrency: 2, maxAttempts: 2
+        ) { ev in
             if ev.string("type") == "line" { lineEvents += 1 }
             return true
         }
@@ -40,8 +43,9 @@ import DC1Core
         h.seekToEndOfFile()
         h.write("{\"ev\":\"submitted\",\"li".data(using: .utf8)!)
         h.closeFile()
-        let again = try client.runBatch(inputPath: dir + "/in.jsonl", outPath: dir + "/out.jsonl",
-                                        journalPath: dir + "/journal", concurrency: 2, maxAttempts: 2)
+        let again = try client.runBatch(
+            inputPath: dir + "/in.jsonl", outPath: dir + "/out.jsonl",
+            journalPath: dir + "/journal", concurrency: 2, maxAttempts: 2)
         #expect(again.jobsCreated == 0 && again.completed == 3)
         let st = try DC1Client.batchStatus(journalPath: dir + "/journal")
         #expect(st.int("completed") == 3 && st.int("attempts") == 5 && st.bool("finished") == true)

@@ -2,8 +2,10 @@ import Testing
 @testable import DC1Core
 
 @Suite struct CatalogueTests {
-    let client = CoreClient(options: try! ClientOptions.from(json: try! JSON.parse(
-        "{\"base_url\":\"http://127.0.0.1:9\",\"api_key\":\"dcp-renter-test\",\"max_retries\":0}")))
+    let client = CoreClient(
+        options: try! ClientOptions.from(
+            json: try! JSON.parse(
+                "{\"base_url\":\"http://127.0.0.1:9\",\"api_key\":\"dcp-renter-test\",\"max_retries\":0}")))
 
     func quote(_ json: String) throws -> JSON { try client.quote(try JSON.parse(json)) }
 
@@ -12,17 +14,20 @@ import Testing
         #expect(try quote("{\"job_type\":\"llm_inference\",\"duration_minutes\":10}").int("cost_halala") == 90)
         #expect(try quote("{\"job_type\":\"llm_inference\",\"duration_minutes\":5}").int("cost_halala") == 45)
         #expect(try quote("{\"job_type\":\"benchmark\",\"duration_minutes\":1}").int("cost_halala") == 6)
-        #expect(try quote("{\"job_type\":\"rag-pipeline\",\"duration_minutes\":2,\"pricing_class\":\"Priority\"}")
-            .int("cost_halala") == 36)
+        #expect(
+            try quote("{\"job_type\":\"rag-pipeline\",\"duration_minutes\":2,\"pricing_class\":\"Priority\"}")
+                .int("cost_halala") == 36)
         let q = try quote("{\"job_type\":\"training\",\"duration_minutes\":0.5,\"pricing_class\":\"economy\"}")
-        #expect(q.int("cost_halala") == 4)           // ceil(7 × 0.5 × 0.9 = 3.15)
+        #expect(q.int("cost_halala") == 4)  // ceil(7 × 0.5 × 0.9 = 3.15)
         #expect(q.double("cost_sar") == 0.04)
     }
 
     @Test func badQuotesAreValidationErrors() {
-        for bad in ["{\"job_type\":\"mining\",\"duration_minutes\":1}", "{\"job_type\":\"llm_inference\"}",
-                    "{\"job_type\":\"llm_inference\",\"duration_minutes\":2000}",
-                    "{\"job_type\":\"llm_inference\",\"duration_minutes\":1,\"pricing_class\":\"vip\"}"] {
+        for bad in [
+            "{\"job_type\":\"mining\",\"duration_minutes\":1}", "{\"job_type\":\"llm_inference\"}",
+            "{\"job_type\":\"llm_inference\",\"duration_minutes\":2000}",
+            "{\"job_type\":\"llm_inference\",\"duration_minutes\":1,\"pricing_class\":\"vip\"}",
+        ] {
             #expect(throws: DC1Error.self) { try quote(bad) }
         }
     }
@@ -38,12 +43,14 @@ import Testing
 
     @Test func theImageCheckWaitsForTheRegistry() throws {
         let body = try JSON.parse("{\"job_type\":\"custom_container\",\"params\":{\"image_override\":\"evil/x:1\"}}")
-        try client.checkApprovedImages(body)           // nothing fetched yet: no check
+        try client.checkApprovedImages(body)  // nothing fetched yet: no check
         client.catalogue.setApproved([CatalogueCache.key(" DC1/General-Worker:latest ")])
         #expect(throws: DC1Error.self) { try client.checkApprovedImages(body) }
-        let ok = try JSON.parse("{\"job_type\":\"custom_container\",\"params\":{\"image_override\":\"dc1/general-worker:LATEST\"}}")
+        let ok = try JSON.parse(
+            "{\"job_type\":\"custom_container\",\"params\":{\"image_override\":\"dc1/general-worker:LATEST\"}}")
         try client.checkApprovedImages(ok)
-        let spec = try JSON.parse("{\"job_type\":\"training\",\"container_spec\":{\"image_type\":\"x\",\"image\":\"evil/y\"}}")
+        let spec = try JSON.parse(
+            "{\"job_type\":\"training\",\"container_spec\":{\"image_type\":\"x\",\"image\":\"evil/y\"}}")
         #expect(throws: DC1Error.self) { try client.checkApprovedImages(spec) }
     }
 }

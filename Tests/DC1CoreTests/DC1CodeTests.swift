@@ -12,7 +12,8 @@ import Testing
         for line in header.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count == 3, parts[0] == "#define", parts[1].hasPrefix("DC1_"),
-                  parts[1] == "DC1_OK" || parts[1].hasPrefix("DC1_E_"), let v = Int32(parts[2]) else { continue }
+                parts[1] == "DC1_OK" || parts[1].hasPrefix("DC1_E_"), let v = Int32(parts[2])
+            else { continue }
             codes[String(parts[1])] = v
         }
         return codes

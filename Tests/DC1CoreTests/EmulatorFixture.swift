@@ -10,7 +10,8 @@ final class EmulatorProcess: @unchecked Sendable {
     let controlToken: String
 
     init() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "dc1.emulator", "--port", "0", "--speed", "20"]
         var env = ProcessInfo.processInfo.environment
@@ -22,16 +23,18 @@ final class EmulatorProcess: @unchecked Sendable {
         try process.run()
         var text = ""
         let handle = pipe.fileHandleForReading
-        while text.components(separatedBy: "\n").count < 4 {     // three lines: URL, key, control token
+        while text.components(separatedBy: "\n").count < 4 {  // three lines: URL, key, control token
             let d = handle.availableData
             if d.isEmpty { break }
             text += String(decoding: d, as: UTF8.self)
         }
         let lines = text.split(separator: "\n").map(String.init)
         guard lines.count >= 3, lines[0].hasPrefix("DC1_BASE_URL="), lines[1].hasPrefix("DC1_API_KEY="),
-              lines[2].hasPrefix("DC1_EMULATOR_TOKEN=") else {
+            lines[2].hasPrefix("DC1_EMULATOR_TOKEN=")
+        else {
             process.terminate()
-            throw NSError(domain: "emulator", code: 1, userInfo: [NSLocalizedDescriptionKey: "emulator did not start: \(text)"])
+            throw NSError(
+                domain: "emulator", code: 1, userInfo: [NSLocalizedDescriptionKey: "emulator did not start: \(text)"])
         }
         baseURL = String(lines[0].dropFirst("DC1_BASE_URL=".count))
         apiKey = String(lines[1].dropFirst("DC1_API_KEY=".count))

@@ -9,7 +9,9 @@ import Testing
     }
 
     @Test func rejectsIDsThatChangeTheRoute() {
-        for id in ["", ".", "..", "../x", "a/b", "a?b", "a#b", "a%2Fb", "a\r\nb", "a b", String(repeating: "a", count: 300)] {
+        for id in [
+            "", ".", "..", "../x", "a/b", "a?b", "a#b", "a%2Fb", "a\r\nb", "a b", String(repeating: "a", count: 300),
+        ] {
             #expect(throws: DC1Error.self) { try Paths.jobID(id) }
         }
     }
@@ -23,7 +25,9 @@ import Testing
     }
 
     @Test func baseURLPolicy() throws {
-        #expect(throws: DC1Error.self) { try ClientOptions.from(json: try JSON.parse("{\"base_url\":\"http://api.dcp.sa\"}")) }
+        #expect(throws: DC1Error.self) {
+            try ClientOptions.from(json: try JSON.parse("{\"base_url\":\"http://api.dcp.sa\"}"))
+        }
         _ = try ClientOptions.from(json: try JSON.parse("{\"base_url\":\"http://127.0.0.1:8083/\"}"))
         _ = try ClientOptions.from(json: try JSON.parse("{\"base_url\":\"http://localhost:1\"}"))
         let o = try ClientOptions.from(json: try JSON.parse("{\"base_url\":\"https://api.dcp.sa///\"}"))

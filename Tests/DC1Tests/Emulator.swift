@@ -19,10 +19,14 @@ final class Emulator: @unchecked Sendable {
     /// - Parameter niceness: run the emulator at this `nice` level, so a timing test measures
     ///   the library rather than the emulator's share of the same cores.
     init(_ extra: [String] = [], niceness: Int = 0) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = (niceness > 0 ? ["nice", "-n", String(niceness)] : []) + ["python3", "-m", "dc1.emulator", "--port", "0", "--speed", "20", "--quiet",
-                             "--allow-loopback-webhooks"] + extra
+        process.arguments =
+            (niceness > 0 ? ["nice", "-n", String(niceness)] : []) + [
+                "python3", "-m", "dc1.emulator", "--port", "0", "--speed", "20", "--quiet",
+                "--allow-loopback-webhooks",
+            ] + extra
         var env = ProcessInfo.processInfo.environment
         env["PYTHONPATH"] = root.appendingPathComponent("bindings/python").path
         process.environment = env
@@ -32,7 +36,7 @@ final class Emulator: @unchecked Sendable {
         try process.run()
         var text = ""
         let handle = pipe.fileHandleForReading
-        while text.components(separatedBy: "\n").count < 4 {     // URL, key, control token
+        while text.components(separatedBy: "\n").count < 4 {  // URL, key, control token
             let d = handle.availableData
             if d.isEmpty { break }
             text += String(decoding: d, as: UTF8.self)
@@ -40,7 +44,8 @@ final class Emulator: @unchecked Sendable {
         let lines = text.split(separator: "\n").map(String.init)
         guard lines.count >= 2, lines[0].hasPrefix("DC1_BASE_URL="), lines[1].hasPrefix("DC1_API_KEY=") else {
             kill(process.processIdentifier, SIGKILL)
-            throw NSError(domain: "emulator", code: 1, userInfo: [NSLocalizedDescriptionKey: "emulator did not start: \(text)"])
+            throw NSError(
+                domain: "emulator", code: 1, userInfo: [NSLocalizedDescriptionKey: "emulator did not start: \(text)"])
         }
         baseURL = String(lines[0].dropFirst("DC1_BASE_URL=".count))
         apiKey = String(lines[1].dropFirst("DC1_API_KEY=".count))
@@ -74,9 +79,11 @@ final class Emulator: @unchecked Sendable {
         try await control("POST", "/quota", ["daily_jobs_limit": 100_000, "monthly_spend_limit_halala": 100_000_000])
         let renters = try await control("GET", "/renters")
         if case .array(let rs) = renters["renters"] ?? renters {
-            for r in rs { if let id = r["id"]?.intValue {
-                try await control("PATCH", "/renters/\(id)", ["balance_halala": 100_000_000])
-            } }
+            for r in rs {
+                if let id = r["id"]?.intValue {
+                    try await control("PATCH", "/renters/\(id)", ["balance_halala": 100_000_000])
+                }
+            }
         }
     }
 

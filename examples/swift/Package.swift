@@ -17,7 +17,7 @@ let identity = String(Context.packageDirectory.split(separator: "/").dropLast(2)
 let package = Package(
     name: "dc1-swift-examples",
     dependencies: [
-        .package(path: root),
+        .package(path: root)
     ],
     targets: [
         .executableTarget(name: "quickstart", dependencies: [.product(name: "DC1", package: identity)]),

@@ -20,8 +20,9 @@ struct BalanceCommand: DC1Subcommand {
         line("Held:       ", "held_halala")
         line("Available:  ", "available_halala")
         if let spent = b.int("total_spent_halala") {
-            c.out("Spent:      " + Format.money(halala: spent)
-                  + (b.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
+            c.out(
+                "Spent:      " + Format.money(halala: spent)
+                    + (b.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
         }
         return ExitCode.ok
     }
@@ -46,15 +47,17 @@ struct MeCommand: DC1Subcommand {
         if let o = r.string("organization"), !o.isEmpty { c.out("Organization: " + o) }
         if let b = r.int("balance_halala") { c.out("Balance:    " + Format.money(halala: b)) }
         if let s = r.int("total_spent_halala") {
-            c.out("Spent:      " + Format.money(halala: s)
-                  + (r.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
+            c.out(
+                "Spent:      " + Format.money(halala: s)
+                    + (r.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
         }
         if let recent = doc["recent_jobs"], recent.isArray {
             c.out("Recent jobs: \(recent.count)" + (recent.count > 0 ? " (dc1 history lists them)" : ""))
         }
         if let u = doc["v1_usage_summary"], u.isObject, let n = u.int("total_requests"), n > 0 {
-            c.out("/v1 usage:  \(n) request\(n == 1 ? "" : "s"), \(u.int("total_tokens") ?? 0) tokens"
-                  + (u.int("total_cost_halala").map { ", " + Format.money(halala: $0) } ?? ""))
+            c.out(
+                "/v1 usage:  \(n) request\(n == 1 ? "" : "s"), \(u.int("total_tokens") ?? 0) tokens"
+                    + (u.int("total_cost_halala").map { ", " + Format.money(halala: $0) } ?? ""))
         }
         return ExitCode.ok
     }

@@ -21,23 +21,34 @@ struct BatchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run", abstract: "Submit every line of FILE and write one result per line to --out.",
             discussion: """
-            Each line of FILE is one `submit` request, with an optional "id". At most --concurrency (default 4) jobs are in flight. --journal records each step; run the same command again after a crash, kill or Ctrl-C to resume: nothing is paid for twice.
+                Each line of FILE is one `submit` request, with an optional "id". At most --concurrency (default 4) jobs are in flight. --journal records each step; run the same command again after a crash, kill or Ctrl-C to resume: nothing is paid for twice.
 
-            Exit 0 when every line completed, 9 when the batch ended with failed or invalid lines, 20 when a quota stopped it (re-run later to continue), 21 when --budget-sar stopped it, 130 on Ctrl-C (re-run to resume).
-            """)
+                Exit 0 when every line completed, 9 when the batch ended with failed or invalid lines, 20 when a quota stopped it (re-run later to continue), 21 when --budget-sar stopped it, 130 on Ctrl-C (re-run to resume).
+                """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: ArgumentHelp("The JSON Lines input.", valueName: "FILE")) var input: String
-        @Option(name: [.customLong("out"), .customShort("o")], help: ArgumentHelp("Where the results go (JSON Lines).", valueName: "FILE"))
+        @Option(
+            name: [.customLong("out"), .customShort("o")],
+            help: ArgumentHelp("Where the results go (JSON Lines).", valueName: "FILE"))
         var out: String
-        @Option(help: ArgumentHelp("The journal that makes the batch resumable.", valueName: "FILE")) var journal: String
+        @Option(help: ArgumentHelp("The journal that makes the batch resumable.", valueName: "FILE")) var journal:
+            String
         @Option(help: ArgumentHelp("Jobs in flight at most (1–64, default 4).", valueName: "N")) var concurrency: Int?
-        @Option(name: .customLong("max-attempts"), help: ArgumentHelp("Resubmit a failed job up to N jobs in all (default 1).", valueName: "N"))
+        @Option(
+            name: .customLong("max-attempts"),
+            help: ArgumentHelp("Resubmit a failed job up to N jobs in all (default 1).", valueName: "N"))
         var maxAttempts: Int?
-        @Option(name: .customLong("budget-sar"), help: ArgumentHelp("Stop submitting before the quoted cost would pass X.", valueName: "X"))
+        @Option(
+            name: .customLong("budget-sar"),
+            help: ArgumentHelp("Stop submitting before the quoted cost would pass X.", valueName: "X"))
         var budgetSar: Double?
-        @Option(name: .customLong("save-dir"), help: ArgumentHelp("Write image outputs to DIR/<id or line-N>.png.", valueName: "DIR"))
+        @Option(
+            name: .customLong("save-dir"),
+            help: ArgumentHelp("Write image outputs to DIR/<id or line-N>.png.", valueName: "DIR"))
         var saveDir: String?
-        @Option(name: .customLong("wait-timeout"), help: ArgumentHelp("Each job's wait deadline in seconds (default 3600).", valueName: "S"))
+        @Option(
+            name: .customLong("wait-timeout"),
+            help: ArgumentHelp("Each job's wait deadline in seconds (default 3600).", valueName: "S"))
         var waitTimeout: Double?
 
         func execute(_ ctx: Context) throws -> Int32 { try BatchCommand.run(ctx, self) }
@@ -53,14 +64,20 @@ struct BatchCommand: ParsableCommand {
         c.out("  failed:        \(s.int("failed") ?? 0)" + describe(s["results"]))
         c.out("  in flight:     \(s["in_flight"]?.count ?? 0)")
         c.out("  not submitted: \(s.int("not_submitted") ?? 0)")
-        if let u = s["submit_unknown"], u.count > 0 { c.out("  in doubt:      \(u.count) (settled from the history on the next run)") }
+        if let u = s["submit_unknown"], u.count > 0 {
+            c.out("  in doubt:      \(u.count) (settled from the history on the next run)")
+        }
         c.out("  jobs created:  \(s.int("attempts") ?? 0)")
         c.out("  spent:         \(Format.money(halala: s.int("spent_halala") ?? 0))")
-        if let st = s["last_stop"], let r = st.string("reason") { c.out("  last stop:     \(r): \(st.string("message") ?? "")") }
+        if let st = s["last_stop"], let r = st.string("reason") {
+            c.out("  last stop:     \(r): \(st.string("message") ?? "")")
+        }
         for j in s["in_flight"]?.elements ?? [] {
             c.out("  line \(j.int("line") ?? 0): job \(j.string("job_id") ?? "?") in flight")
         }
-        c.out((s.bool("finished") ?? false) ? "finished" : "not finished: run `dc1 batch run` again with this journal to continue")
+        c.out(
+            (s.bool("finished") ?? false)
+                ? "finished" : "not finished: run `dc1 batch run` again with this journal to continue")
         return ExitCode.ok
     }
 
@@ -140,8 +157,9 @@ struct BatchCommand: ParsableCommand {
                 c.err("dc1: batch stopped (Ctrl-C). The journal is consistent; resume with:\n  \(resume)")
                 let running = summary.int("running") ?? 0
                 if running > 0 {
-                    c.err("\(running) job(s) are still running on the server (see \(out)); the resumed run waits for them. "
-                          + "To stop paying for them instead: dc1 cancel JOB_ID")
+                    c.err(
+                        "\(running) job(s) are still running on the server (see \(out)); the resumed run waits for them. "
+                            + "To stop paying for them instead: dc1 cancel JOB_ID")
                 }
                 return ExitCode.interrupted
             case .quotaExceeded:
@@ -154,8 +172,9 @@ struct BatchCommand: ParsableCommand {
             }
         }
         if summary.string("stopped") == "budget" {
-            c.err("dc1: \(summary.string("stop_message") ?? "the budget stopped the batch")\n"
-                  + "raise --budget-sar and resume with the same --journal")
+            c.err(
+                "dc1: \(summary.string("stop_message") ?? "the budget stopped the batch")\n"
+                    + "raise --budget-sar and resume with the same --journal")
             return ExitCode.batchBudget
         }
         return (summary.bool("all_completed") ?? false) ? ExitCode.ok : ExitCode.jobFailed
@@ -167,7 +186,8 @@ struct BatchCommand: ParsableCommand {
         let lines = ev.int("lines") ?? 0
         let done = ev.int("done") ?? 0
         let failed = ev.int("failed") ?? 0
-        var s = "batch: \(done)/\(lines) done, \(failed) failed, \(ev.int("running") ?? 0) running, "
+        var s =
+            "batch: \(done)/\(lines) done, \(failed) failed, \(ev.int("running") ?? 0) running, "
             + "\(ev.int("queued") ?? 0) queued, \(ev.int("pending") ?? 0) to submit · "
             + "\(Format.sar(halala: ev.int("spent_halala") ?? 0))"
         if let b = ev.double("budget_sar") { s += " of \(trimNumber(b))" }
@@ -185,9 +205,10 @@ struct BatchCommand: ParsableCommand {
         var parts = ["\(s.int("completed") ?? 0) completed", "\(s.int("failed") ?? 0) failed"]
         if let n = s.int("not_submitted"), n > 0 { parts.append("\(n) not submitted") }
         if let n = s.int("running"), n > 0 { parts.append("\(n) still running") }
-        c.out("batch: \(lines) lines: " + parts.joined(separator: ", ")
-              + " · \(s.int("attempts") ?? 0) jobs (\(s.int("jobs_created") ?? 0) this run)"
-              + " · spent \(Format.money(halala: s.int("spent_halala") ?? 0))")
+        c.out(
+            "batch: \(lines) lines: " + parts.joined(separator: ", ")
+                + " · \(s.int("attempts") ?? 0) jobs (\(s.int("jobs_created") ?? 0) this run)"
+                + " · spent \(Format.money(halala: s.int("spent_halala") ?? 0))")
         if let p = s.string("out_path") { c.out("results: \(p)") }
     }
 }

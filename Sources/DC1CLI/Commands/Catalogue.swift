@@ -10,7 +10,9 @@ struct ModelsCommand: DC1Subcommand {
 
     @OptionGroup var globals: GlobalOptions
     @Flag(help: "Only Arabic-capable models.") var arabic = false
-    @Option(name: .customLong("min-vram"), help: ArgumentHelp("Only models that fit in this much GPU memory.", valueName: "GB"))
+    @Option(
+        name: .customLong("min-vram"),
+        help: ArgumentHelp("Only models that fit in this much GPU memory.", valueName: "GB"))
     var minVRAM: Int?
     @Option(help: ArgumentHelp("llm, embedding, image or training.", valueName: "C")) var category: String?
     @Option(help: ArgumentHelp("tier_a, tier_b, tier_c or instant.", valueName: "T")) var tier: String?
@@ -43,9 +45,10 @@ struct ModelsCommand: DC1Subcommand {
                 m.string("status") ?? "-",
             ]
             if joined {
-                let names = m["live_providers"]?.elements.compactMap { p -> String? in
-                    p.string("name").map { "\($0) (\(Format.scalar(p["id"])))" }
-                } ?? []
+                let names =
+                    m["live_providers"]?.elements.compactMap { p -> String? in
+                        p.string("name").map { "\($0) (\(Format.scalar(p["id"])))" }
+                    } ?? []
                 row.append(names.isEmpty ? "-" : names.joined(separator: ", "))
             }
             rows.append(row)
@@ -61,7 +64,8 @@ struct ModelsCommand: DC1Subcommand {
 struct ImagesCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "images", abstract: "List the container images approved for custom_container.",
-        discussion: "GET /api/containers/registry. A custom_container job must use one of these (params.image_override).")
+        discussion:
+            "GET /api/containers/registry. A custom_container job must use one of these (params.image_override).")
 
     @OptionGroup var globals: GlobalOptions
 
@@ -69,8 +73,10 @@ struct ImagesCommand: DC1Subcommand {
         let doc = try ctx.client().images()
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["images"]?.elements ?? []).map {
-            [$0.string("image_ref") ?? "-", $0.string("image_type") ?? "-", $0.string("source") ?? "-",
-             $0.string("description") ?? "-"]
+            [
+                $0.string("image_ref") ?? "-", $0.string("image_type") ?? "-", $0.string("source") ?? "-",
+                $0.string("description") ?? "-",
+            ]
         }
         ctx.console.table(["IMAGE", "TYPE", "SOURCE", "DESCRIPTION"], rows)
         ctx.console.out("\(rows.count) approved image\(rows.count == 1 ? "" : "s")")
@@ -81,13 +87,17 @@ struct ImagesCommand: DC1Subcommand {
 struct TemplatesCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "templates", abstract: "List job templates, or build (and --submit) a job from one.",
-        discussion: "With a template id: the submit request built from it (its params, with --prompt and key=value params over them) and its quote; --submit sends it (follow the job with dc1 wait <job_id>).")
+        discussion:
+            "With a template id: the submit request built from it (its params, with --prompt and key=value params over them) and its quote; --submit sends it (follow the job with dc1 wait <job_id>)."
+    )
 
     @OptionGroup var globals: GlobalOptions
     @Argument(help: ArgumentHelp("A template id; omit it to list the templates.", valueName: "id")) var id: String?
     @Argument(help: ArgumentHelp("More params as key=value.", valueName: "key=value")) var params: [String] = []
-    @Option(help: ArgumentHelp("List only templates with this tag (llm, image, training, …).", valueName: "TAG")) var tag: String?
-    @Option(help: ArgumentHelp("The job's runtime budget and quote basis in minutes (default 5).", valueName: "MIN")) var duration: Double?
+    @Option(help: ArgumentHelp("List only templates with this tag (llm, image, training, …).", valueName: "TAG"))
+    var tag: String?
+    @Option(help: ArgumentHelp("The job's runtime budget and quote basis in minutes (default 5).", valueName: "MIN"))
+    var duration: Double?
     @Option(help: ArgumentHelp("params.prompt.", valueName: "TEXT")) var prompt: String?
     @Flag(help: "Submit the request built from the template.") var submit = false
 
@@ -100,9 +110,11 @@ struct TemplatesCommand: DC1Subcommand {
             let doc = try client.templates(filter: f)
             if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
             let rows = (doc["templates"]?.elements ?? []).map {
-                [$0.string("id") ?? "-", $0.string("name") ?? "-", $0.string("job_type") ?? "-",
-                 Format.scalar($0["min_vram_gb"]) + " GB",
-                 $0.int("estimated_price_halala_per_hour").map { Format.sar(halala: $0) + "/h" } ?? "-"]
+                [
+                    $0.string("id") ?? "-", $0.string("name") ?? "-", $0.string("job_type") ?? "-",
+                    Format.scalar($0["min_vram_gb"]) + " GB",
+                    $0.int("estimated_price_halala_per_hour").map { Format.sar(halala: $0) + "/h" } ?? "-",
+                ]
             }
             ctx.console.table(["ID", "NAME", "JOB TYPE", "MIN VRAM", "EST. PRICE"], rows, right: [3, 4])
             ctx.console.out("\(rows.count) template\(rows.count == 1 ? "" : "s")")
@@ -142,10 +154,16 @@ struct TemplatesCommand: DC1Subcommand {
         let t = built["template"]
         ctx.console.out("Template \(id): \(t?.string("name") ?? "")")
         ctx.console.out("Request:  " + request.dump())
-        if let quote, let c = quote.int("cost_halala") { ctx.console.out("Quote:    " + Format.money(halala: c) + " (job-type rate)") }
+        if let quote, let c = quote.int("cost_halala") {
+            ctx.console.out("Quote:    " + Format.money(halala: c) + " (job-type rate)")
+        }
         let dropped = built["dropped_params"]?.elements.compactMap { $0.stringValue } ?? []
-        if !dropped.isEmpty { ctx.console.out("Dropped:  " + dropped.joined(separator: ", ") + " (not scalar: the server accepts scalar params only)") }
-        ctx.console.out("Submit it with: dc1 templates \(id) --submit" + (duration.map { " --duration \(trimNumber($0))" } ?? ""))
+        if !dropped.isEmpty {
+            ctx.console.out(
+                "Dropped:  " + dropped.joined(separator: ", ") + " (not scalar: the server accepts scalar params only)")
+        }
+        ctx.console.out(
+            "Submit it with: dc1 templates \(id) --submit" + (duration.map { " --duration \(trimNumber($0))" } ?? ""))
         return ExitCode.ok
     }
 }
@@ -153,16 +171,25 @@ struct TemplatesCommand: DC1Subcommand {
 struct QuoteCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "quote", abstract: "The prepaid cost of a job type for a duration.",
-        discussion: "Without --gpu: the job-type rate, computed locally (no request). With --gpu: the rate of a provider with that GPU, from /api/pricing/tiers.")
+        discussion:
+            "Without --gpu: the job-type rate, computed locally (no request). With --gpu: the rate of a provider with that GPU, from /api/pricing/tiers."
+    )
 
     @OptionGroup var globals: GlobalOptions
-    @Argument(help: ArgumentHelp("llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"))
+    @Argument(
+        help: ArgumentHelp(
+            "llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"))
     var jobType: String
-    @Option(name: [.customLong("minutes"), .customLong("duration")], help: ArgumentHelp("The duration in minutes (default 5).", valueName: "MIN"))
+    @Option(
+        name: [.customLong("minutes"), .customLong("duration")],
+        help: ArgumentHelp("The duration in minutes (default 5).", valueName: "MIN"))
     var minutes: Double?
-    @Option(name: .customLong("pricing-class"), help: ArgumentHelp("priority (×1.2), standard (default) or economy (×0.9).", valueName: "C"))
+    @Option(
+        name: .customLong("pricing-class"),
+        help: ArgumentHelp("priority (×1.2), standard (default) or economy (×0.9).", valueName: "C"))
     var pricingClass: String?
-    @Option(help: ArgumentHelp("Quote for a provider with this GPU (e.g. \"RTX 4090\", h100).", valueName: "MODEL")) var gpu: String?
+    @Option(help: ArgumentHelp("Quote for a provider with this GPU (e.g. \"RTX 4090\", h100).", valueName: "MODEL"))
+    var gpu: String?
 
     func execute(_ ctx: Context) throws -> Int32 {
         let r = JSON.object()
@@ -177,15 +204,19 @@ struct QuoteCommand: DC1Subcommand {
         ctx.console.out("Quote: \(Format.money(halala: cost)) for \(minutes) min of \(q.string("job_type") ?? "?")")
         if q.string("basis") == "gpu" {
             let tier = q.string("gpu_tier") ?? "no tier matches: the default rate"
-            let rate = q["rate_usd_per_hour"].map { "$" + Format.scalar($0) + "/h" }
+            let rate =
+                q["rate_usd_per_hour"].map { "$" + Format.scalar($0) + "/h" }
                 ?? q.double("rate_per_second_usd").map { "$" + trimNumber($0 * 3600) + "/h" } ?? "?"
-            ctx.console.out("Basis: GPU \(q.string("gpu_model") ?? "?") (\(tier)), \(rate), "
-                            + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
+            ctx.console.out(
+                "Basis: GPU \(q.string("gpu_model") ?? "?") (\(tier)), \(rate), "
+                    + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
         } else {
-            ctx.console.out("Basis: \(q.int("rate_halala_per_min") ?? 0) halala/min job-type rate, "
-                            + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
-            ctx.console.out("(The rate when no GPU is known at submit; a job placed on a provider pays its GPU's rate: "
-                            + "add --gpu MODEL, e.g. --gpu \"RTX 4090\".)")
+            ctx.console.out(
+                "Basis: \(q.int("rate_halala_per_min") ?? 0) halala/min job-type rate, "
+                    + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
+            ctx.console.out(
+                "(The rate when no GPU is known at submit; a job placed on a provider pays its GPU's rate: "
+                    + "add --gpu MODEL, e.g. --gpu \"RTX 4090\".)")
         }
         return ExitCode.ok
     }
@@ -204,26 +235,35 @@ struct UsageCommand: DC1Subcommand {
         let c = ctx.console
         if let all = u["all_time"] {
             let n = all.int("total_jobs") ?? 0
-            c.out("All time:   " + Format.money(halala: all.int("total_halala") ?? 0) + " over \(n) completed job\(n == 1 ? "" : "s")")
+            c.out(
+                "All time:   " + Format.money(halala: all.int("total_halala") ?? 0)
+                    + " over \(n) completed job\(n == 1 ? "" : "s")")
         }
         if let b = u.int("balance_halala") { c.out("Balance:    " + Format.money(halala: b)) }
         if let v1 = u["v1"], v1.isObject, let n = v1.int("total_requests"), n > 0 {
-            c.out("/v1:        \(n) request\(n == 1 ? "" : "s"), \(v1.int("total_tokens") ?? 0) tokens, "
-                  + Format.money(halala: v1.int("total_cost_halala") ?? 0))
+            c.out(
+                "/v1:        \(n) request\(n == 1 ? "" : "s"), \(v1.int("total_tokens") ?? 0) tokens, "
+                    + Format.money(halala: v1.int("total_cost_halala") ?? 0))
         }
         let monthly = u["monthly"]?.elements ?? []
         if !monthly.isEmpty {
             c.out("")
-            c.table(["MONTH", "JOBS", "SPENT"], monthly.map {
-                [$0.string("month") ?? "-", Format.scalar($0["jobs"]), Format.sar(halala: $0.int("total_halala") ?? 0)]
-            }, right: [1, 2])
+            c.table(
+                ["MONTH", "JOBS", "SPENT"],
+                monthly.map {
+                    [
+                        $0.string("month") ?? "-", Format.scalar($0["jobs"]),
+                        Format.sar(halala: $0.int("total_halala") ?? 0),
+                    ]
+                }, right: [1, 2])
         }
         return ExitCode.ok
     }
 }
 
 struct LifecycleCommand: DC1Subcommand {
-    static let configuration = CommandConfiguration(commandName: "lifecycle", abstract: "A job's recorded lifecycle events.")
+    static let configuration = CommandConfiguration(
+        commandName: "lifecycle", abstract: "A job's recorded lifecycle events.")
 
     @OptionGroup var globals: GlobalOptions
     @Argument(help: ArgumentHelp("The job id.", valueName: "job_id")) var jobID: String
@@ -232,13 +272,17 @@ struct LifecycleCommand: DC1Subcommand {
 
     func execute(_ ctx: Context) throws -> Int32 {
         let o = JSON.object()
-        if let s = try Check.int(since, "--since", 0...Int(Int32.max), command: "lifecycle") { o.set("since_sequence", s) }
+        if let s = try Check.int(since, "--since", 0...Int(Int32.max), command: "lifecycle") {
+            o.set("since_sequence", s)
+        }
         if let l = try Check.int(limit, "--limit", 1...1000, command: "lifecycle") { o.set("limit", l) }
         let doc = try ctx.client().lifecycle(jobID, options: o)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["events"]?.elements ?? []).map {
-            [Format.scalar($0["sequence_no"]), Format.time($0.string("occurred_at")), $0.string("event_type") ?? "-",
-             $0.string("status") ?? "-", $0.string("message") ?? ""]
+            [
+                Format.scalar($0["sequence_no"]), Format.time($0.string("occurred_at")), $0.string("event_type") ?? "-",
+                $0.string("status") ?? "-", $0.string("message") ?? "",
+            ]
         }
         ctx.console.table(["SEQ", "AT", "EVENT", "STATUS", "MESSAGE"], rows, right: [0])
         if doc.bool("has_more") ?? false {

@@ -10,8 +10,8 @@ struct ChatCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "chat", abstract: "One chat turn with a vllm_serve endpoint or /v1.",
         discussion: """
-        --job waits until the vllm_serve job serves, then POSTs <endpoint_url>/chat/completions (no DC1 key is sent to the endpoint); --v1 POSTs /v1/chat/completions on the DC1 API (Bearer auth with the key). --timeout S: with --job how long to wait for the endpoint (default 600), with --v1 the chat call's deadline (default 120). Prints the assistant's reply.
-        """)
+            --job waits until the vllm_serve job serves, then POSTs <endpoint_url>/chat/completions (no DC1 key is sent to the endpoint); --v1 POSTs /v1/chat/completions on the DC1 API (Bearer auth with the key). --timeout S: with --job how long to wait for the endpoint (default 600), with --v1 the chat call's deadline (default 120). Prints the assistant's reply.
+            """)
 
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "The user message.") var message: String
@@ -30,9 +30,11 @@ struct ChatCommand: DC1Subcommand {
             throw UsageError("chat needs exactly one of --job JOB_ID and --v1", command: "chat")
         }
         var model = self.model
-        let client = try ctx.client(defaultTimeoutMs: viaJob == nil ? (try ctx.commandTimeoutMs()) ?? Self.chatTimeoutMs
-                                                                     : Self.chatTimeoutMs,
-                                    waits: viaJob != nil)
+        let client = try ctx.client(
+            defaultTimeoutMs: viaJob == nil
+                ? (try ctx.commandTimeoutMs()) ?? Self.chatTimeoutMs
+                : Self.chatTimeoutMs,
+            waits: viaJob != nil)
 
         let result: JSON
         if let jobID = viaJob {
@@ -44,20 +46,24 @@ struct ChatCommand: DC1Subcommand {
                 throw DC1Error(.protocolError, "job \(jobID) has an endpoint_url that is not an http(s) URL")
             }
             if model == nil { model = job.string("model") }
-            guard let model else { throw UsageError("--model is needed: job \(jobID) does not name its model", command: "chat") }
+            guard let model else {
+                throw UsageError("--model is needed: job \(jobID) does not name its model", command: "chat")
+            }
             if stream {
                 let b = try body(model: model)
                 b.set("endpoint_url", url)
                 return try streamReply(ctx, client, b)
             }
             let endpoint = try ctx.endpointClient(baseURL: ep.base, timeoutMs: Self.chatTimeoutMs)
-            result = try endpoint.request(method: "POST", path: ep.path + "/chat/completions",
-                                          body: try body(model: model))
+            result = try endpoint.request(
+                method: "POST", path: ep.path + "/chat/completions",
+                body: try body(model: model))
         } else {
             guard let model else { throw UsageError("chat --v1 needs --model M", command: "chat") }
             if stream { return try streamReply(ctx, client, try body(model: model)) }
-            result = try client.request(method: "POST", path: "/v1/chat/completions",
-                                        body: try body(model: model))
+            result = try client.request(
+                method: "POST", path: "/v1/chat/completions",
+                body: try body(model: model))
         }
 
         if ctx.json { ctx.console.outJSON(result); return ExitCode.ok }

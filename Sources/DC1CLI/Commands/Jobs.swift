@@ -16,7 +16,9 @@ struct StatusCommand: DC1Subcommand {
         let c = ctx.console
         c.out("\(job.string("job_id") ?? jobID)  \(job.string("job_type") ?? "?")  \(job.string("status") ?? "?")")
         func field(_ label: String, _ value: String?) {
-            if let value, !value.isEmpty { c.out("  " + label + String(repeating: " ", count: max(1, 11 - label.count)) + value) }
+            if let value, !value.isEmpty {
+                c.out("  " + label + String(repeating: " ", count: max(1, 11 - label.count)) + value)
+            }
         }
         field("model:", job.string("model"))
         field("provider:", job["provider_id"].flatMap { $0.isNull ? nil : Format.scalar($0) })
@@ -37,8 +39,8 @@ struct WaitCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "wait", abstract: "Wait until a job ends (or, with --ready, serves).",
         discussion: """
-        --timeout S (before or after the command name) gives up after S seconds (default 600; exit 7). Exits 0 when the job completed (or is ready), 9 when it failed or was cancelled.
-        """)
+            --timeout S (before or after the command name) gives up after S seconds (default 600; exit 7). Exits 0 when the job completed (or is ready), 9 when it failed or was cancelled.
+            """)
 
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "The job id (job-…).") var jobID: String
@@ -56,8 +58,9 @@ struct WaitCommand: DC1Subcommand {
         if waiter.ready {
             ctx.console.out("Job \(id) is serving at \(doc.string("endpoint_url") ?? "?")")
         } else {
-            ctx.console.out("Job \(id) completed (waited \(Format.seconds(Clock.nowMs() - started)))"
-                            + (Format.cost(doc).map { " · cost \($0)" } ?? ""))
+            ctx.console.out(
+                "Job \(id) completed (waited \(Format.seconds(Clock.nowMs() - started)))"
+                    + (Format.cost(doc).map { " · cost \($0)" } ?? ""))
         }
         return ExitCode.ok
     }
@@ -68,12 +71,14 @@ struct OutputCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "output", abstract: "Print a job's result, or save it.",
         discussion: """
-        Text results are printed; a custom_container's DC1_RESULT_JSON object is printed as JSON on the last line. Images are not printed: --save FILE writes the decoded PNG. Exits 10 when the job has no output yet, 9 when it failed or was cancelled.
-        """)
+            Text results are printed; a custom_container's DC1_RESULT_JSON object is printed as JSON on the last line. Images are not printed: --save FILE writes the decoded PNG. Exits 10 when the job has no output yet, 9 when it failed or was cancelled.
+            """)
 
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "The job id (job-…).") var jobID: String
-    @Option(name: [.customLong("save"), .customShort("o")], help: ArgumentHelp("Write the output to FILE (\"-\": stdout).", valueName: "FILE"))
+    @Option(
+        name: [.customLong("save"), .customShort("o")],
+        help: ArgumentHelp("Write the output to FILE (\"-\": stdout).", valueName: "FILE"))
     var save: String?
 
     func execute(_ ctx: Context) throws -> Int32 {
@@ -113,7 +118,9 @@ struct HistoryCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "List recent jobs.")
 
     @OptionGroup var globals: GlobalOptions
-    @Option(name: [.customLong("limit"), .customShort("n")], help: ArgumentHelp("How many jobs, 1–100 (default 20).", valueName: "N"))
+    @Option(
+        name: [.customLong("limit"), .customShort("n")],
+        help: ArgumentHelp("How many jobs, 1–100 (default 20).", valueName: "N"))
     var limit: Int?
 
     func execute(_ ctx: Context) throws -> Int32 {
@@ -123,15 +130,18 @@ struct HistoryCommand: DC1Subcommand {
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let jobs = doc["jobs"]?.elements ?? []
         let c = ctx.console
-        if jobs.isEmpty { c.out("No jobs yet.") }
-        else {
+        if jobs.isEmpty {
+            c.out("No jobs yet.")
+        } else {
             var rows: [[String]] = []
             for j in jobs {
                 let cost = j.int("cost_halala").map { Format.sar(halala: $0) } ?? "-"
-                rows.append([j.string("job_id") ?? Format.scalar(j["id"]), j.string("job_type") ?? "-",
-                             j.string("status") ?? "-",
-                             cost + (j.string("refunded_at") != nil || (j.bool("refunded") ?? false) ? " (refunded)" : ""),
-                             Format.time(j.string("submitted_at"))])
+                rows.append([
+                    j.string("job_id") ?? Format.scalar(j["id"]), j.string("job_type") ?? "-",
+                    j.string("status") ?? "-",
+                    cost + (j.string("refunded_at") != nil || (j.bool("refunded") ?? false) ? " (refunded)" : ""),
+                    Format.time(j.string("submitted_at")),
+                ])
             }
             c.table(["JOB ID", "TYPE", "STATUS", "COST", "SUBMITTED (UTC)"], rows)
         }

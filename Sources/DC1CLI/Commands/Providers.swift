@@ -7,7 +7,9 @@ struct ProvidersCommand: DC1Subcommand {
 
     @OptionGroup var globals: GlobalOptions
     @Flag(help: "Only providers that heartbeated in the last 2 minutes.") var live = false
-    @Option(name: .customLong("min-vram"), help: ArgumentHelp("Only providers with at least this much GPU memory.", valueName: "GB"))
+    @Option(
+        name: .customLong("min-vram"),
+        help: ArgumentHelp("Only providers with at least this much GPU memory.", valueName: "GB"))
     var minVRAM: Double?
     @Option(help: ArgumentHelp("Only GPU models containing MODEL (case-insensitive), e.g. 4090.", valueName: "MODEL"))
     var gpu: String?
@@ -29,7 +31,8 @@ struct ProvidersCommand: DC1Subcommand {
         }
         var rows: [[String]] = []
         for p in list {
-            let vram = p.double("vram_gb").map { trimNumber($0) + " GB" }
+            let vram =
+                p.double("vram_gb").map { trimNumber($0) + " GB" }
                 ?? p.double("vram_mib").map { trimNumber(($0 / 1024).rounded()) + " GB" } ?? "-"
             let gpus = p.int("gpu_count").map { $0 > 1 ? "\($0)× " : "" } ?? ""
             let cached = p["cached_models"]?.elements.compactMap { $0.stringValue } ?? []

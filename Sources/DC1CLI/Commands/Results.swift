@@ -11,8 +11,9 @@ enum Results {
         let jobID = out.string("job_id") ?? "?"
         let kind = out.string("kind") ?? "?"
         if out.bool("truncated") ?? false {
-            c.err("dc1: warning: the server flagged job \(jobID)'s output as truncated or corrupted (HTTP 206)"
-                  + (out.string("warning").map { ": \($0)" } ?? ""))
+            c.err(
+                "dc1: warning: the server flagged job \(jobID)'s output as truncated or corrupted (HTTP 206)"
+                    + (out.string("warning").map { ": \($0)" } ?? ""))
         }
 
         if let path = save {
@@ -42,8 +43,9 @@ enum Results {
             for k in ["width", "height", "format", "truncated", "actual_cost_halala", "actual_cost_sar"] {
                 if let v = out[k] { r.set(k, v) }
             }
-            if ctx.json { c.outJSON(r) }
-            else if path != "-" {
+            if ctx.json {
+                c.outJSON(r)
+            } else if path != "-" {
                 var what = kind == "image" ? "image" : "output"
                 if kind == "image", let w = out.int("width"), let h = out.int("height") {
                     what += " \(w)×\(h) \(out.string("format") ?? "png")"
@@ -60,11 +62,13 @@ enum Results {
             if let w = out.int("width"), let h = out.int("height") { what += " \(w)×\(h)" }
             // The size --save will write: the decoded length, not the server's estimate.
             let n = out.string("image_base64").map(decodedLength) ?? out.int("image_bytes") ?? 0
-            c.out("Job \(jobID) produced an \(what) \(out.string("format") ?? "png") (\(n) bytes); "
-                  + "save it with: dc1 output \(jobID) --save FILE.png")
+            c.out(
+                "Job \(jobID) produced an \(what) \(out.string("format") ?? "png") (\(n) bytes); "
+                    + "save it with: dc1 output \(jobID) --save FILE.png")
         case "endpoint":
-            c.out("Job \(jobID) is serving at \(out.string("endpoint_url") ?? "?")"
-                  + (out.string("model").map { " (model \($0))" } ?? ""))
+            c.out(
+                "Job \(jobID) is serving at \(out.string("endpoint_url") ?? "?")"
+                    + (out.string("model").map { " (model \($0))" } ?? ""))
         case "empty":
             c.out("Job \(jobID) completed with no output.")
         case "json":
@@ -87,10 +91,13 @@ enum Results {
         case .notImage(let out):
             return try present(ctx, out, save: path)
         case .image(let r):
-            if ctx.json { ctx.console.outJSON(r) }
-            else {
+            if ctx.json {
+                ctx.console.outJSON(r)
+            } else {
                 var what = "image"
-                if let w = r.int("width"), let h = r.int("height") { what += " \(w)×\(h) \(r.string("format") ?? "png")" }
+                if let w = r.int("width"), let h = r.int("height") {
+                    what += " \(w)×\(h) \(r.string("format") ?? "png")"
+                }
                 ctx.console.out("Saved \(what) to \(path) (\(r.int("bytes") ?? 0) bytes)")
             }
             return r

@@ -6,25 +6,34 @@ struct SubmitCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "submit", abstract: "Submit a job (and wait for its result).",
         discussion: """
-        job_type: llm_inference, image_generation, vllm_serve, custom_container, training, rendering, benchmark, rag-pipeline. key=value params: numbers and true/false become JSON numbers and booleans, anything else a string (e.g. max_tokens=64 temperature=0.5 seed=7). --timeout S (before or after the command name) is the command's deadline: with --wait how long to wait (default 600), without it the submit request's.
-        """)
+            job_type: llm_inference, image_generation, vllm_serve, custom_container, training, rendering, benchmark, rag-pipeline. key=value params: numbers and true/false become JSON numbers and booleans, anything else a string (e.g. max_tokens=64 temperature=0.5 seed=7). --timeout S (before or after the command name) is the command's deadline: with --wait how long to wait (default 600), without it the submit request's.
+            """)
 
     @OptionGroup var globals: GlobalOptions
     @Argument(help: ArgumentHelp("The job type, e.g. llm_inference.", valueName: "job_type")) var jobType: String
     @Argument(help: ArgumentHelp("More params as key=value.", valueName: "key=value")) var params: [String] = []
-    @Option(help: ArgumentHelp("The model (the server substitutes its default for models it does not offer).", valueName: "M"))
+    @Option(
+        help: ArgumentHelp(
+            "The model (the server substitutes its default for models it does not offer).", valueName: "M"))
     var model: String?
     @Option(help: ArgumentHelp("params.prompt, always a string.", valueName: "TEXT")) var prompt: String?
-    @Option(help: ArgumentHelp("params.script read from FILE (\"-\": stdin), for custom_container; print a last line DC1_RESULT_JSON:{…} to return structured output.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "params.script read from FILE (\"-\": stdin), for custom_container; print a last line DC1_RESULT_JSON:{…} to return structured output.",
+            valueName: "FILE"))
     var script: String?
     @Option(help: ArgumentHelp("Runtime budget and quote basis in minutes, 0.1–1440 (default 5).", valueName: "MIN"))
     var duration: Double?
     @Option(help: ArgumentHelp("Pin a provider; \"auto\" (the default) lets the server choose.", valueName: "ID|auto"))
     var provider: String?
     @Option(help: ArgumentHelp("0–10, higher runs first.", valueName: "N")) var priority: Int?
-    @Flag(name: [.customLong("wait"), .customShort("w")], help: "Wait for the result and print it (vllm_serve: until the endpoint is ready).")
+    @Flag(
+        name: [.customLong("wait"), .customShort("w")],
+        help: "Wait for the result and print it (vllm_serve: until the endpoint is ready).")
     var wait = false
-    @Option(name: [.customLong("save"), .customShort("o")], help: ArgumentHelp("With --wait: write the output to FILE (images: the decoded PNG).", valueName: "FILE"))
+    @Option(
+        name: [.customLong("save"), .customShort("o")],
+        help: ArgumentHelp("With --wait: write the output to FILE (images: the decoded PNG).", valueName: "FILE"))
     var save: String?
 
     func execute(_ ctx: Context) throws -> Int32 {
@@ -41,15 +50,18 @@ struct SubmitCommand: DC1Subcommand {
         } catch {
             // The core does not reconcile an interrupted submit: it may have reached the server.
             var e2 = error
-            if e2.code == .interrupted { e2.message = "interrupted; the submit may already have reached the server — check `dc1 history`" }
+            if e2.code == .interrupted {
+                e2.message = "interrupted; the submit may already have reached the server — check `dc1 history`"
+            }
             throw e2
         }
         guard let job = result["job"], let jobID = job.string("job_id") else {
             throw DC1Error(.protocolError, "the submit answer has no job.job_id")
         }
         let jobType = job.string("job_type") ?? request.string("job_type") ?? "?"
-        if ctx.json { c.outJSON(result) }
-        else {
+        if ctx.json {
+            c.outJSON(result)
+        } else {
             var line = "Submitted \(jobID) (\(jobType)) · \(job.string("status") ?? "?")"
             if let q = job.int("quoted_cost_halala") { line += " · quoted " + Format.money(halala: q) }
             c.out(line)
@@ -88,16 +100,18 @@ struct SubmitCommand: DC1Subcommand {
         if let path = save, path != "-", jobType == "image_generation" {
             // An image goes straight from the response to the file (no base64 in memory).
             if !ctx.json {
-                c.out("Completed in \(Format.seconds(Clock.nowMs() - started))"
-                      + (Results.cost(output: nil, job: done).map { " · cost \($0)" } ?? ""))
+                c.out(
+                    "Completed in \(Format.seconds(Clock.nowMs() - started))"
+                        + (Results.cost(output: nil, job: done).map { " · cost \($0)" } ?? ""))
             }
             try Results.save(ctx, client, jobID, to: path)
             return ExitCode.ok
         }
         let out = try client.output(jobID)
         if !ctx.json {
-            c.out("Completed in \(Format.seconds(Clock.nowMs() - started))"
-                  + (Results.cost(output: out, job: done).map { " · cost \($0)" } ?? ""))
+            c.out(
+                "Completed in \(Format.seconds(Clock.nowMs() - started))"
+                    + (Results.cost(output: out, job: done).map { " · cost \($0)" } ?? ""))
         }
         try Results.present(ctx, out, save: save)
         return ExitCode.ok
@@ -128,7 +142,8 @@ struct SubmitCommand: DC1Subcommand {
             // The server trims every string (§1.2); trim the file's final newline here so the
             // core does not warn about it.
             var script = String(decoding: bytes, as: UTF8.self)
-            while let last = script.last, last == "\n" || last == " " || last == "\t" || last == "\r\n" || last == "\r" {
+            while let last = script.last, last == "\n" || last == " " || last == "\t" || last == "\r\n" || last == "\r"
+            {
                 script.removeLast()
             }
             params.set("script", script)
@@ -137,8 +152,9 @@ struct SubmitCommand: DC1Subcommand {
         body.set("duration_minutes", try Check.double(duration, "--duration", command: "submit") ?? 5)
         if let p = provider, p != "auto" {
             guard let id = Int(p), id > 0 else {
-                throw UsageError("--provider must be a provider id (a positive integer) or \"auto\"",
-                                 invalidValue: true, command: "submit")
+                throw UsageError(
+                    "--provider must be a provider id (a positive integer) or \"auto\"",
+                    invalidValue: true, command: "submit")
             }
             body.set("provider_id", id)
         }

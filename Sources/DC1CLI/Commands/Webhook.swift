@@ -11,17 +11,25 @@ struct WebhookCommand: ParsableCommand {
 
     /// --secret, or --secret-env NAME (keeps the secret out of the process list).
     struct Secret: ParsableArguments {
-        @Option(help: ArgumentHelp("The secret: the registered webhook's, or your API key for account webhooks.", valueName: "S"))
+        @Option(
+            help: ArgumentHelp(
+                "The secret: the registered webhook's, or your API key for account webhooks.", valueName: "S"))
         var secret: String?
-        @Option(name: .customLong("secret-env"), help: ArgumentHelp("Read the secret from this environment variable instead of argv.", valueName: "NAME"))
+        @Option(
+            name: .customLong("secret-env"),
+            help: ArgumentHelp("Read the secret from this environment variable instead of argv.", valueName: "NAME"))
         var secretEnv: String?
 
         func value(_ command: String) throws -> String {
             if let name = secretEnv {
-                guard let p = getenv(name), p.pointee != 0 else { throw DC1Error(.invalidArgument, "environment variable \(name) is not set") }
+                guard let p = getenv(name), p.pointee != 0 else {
+                    throw DC1Error(.invalidArgument, "environment variable \(name) is not set")
+                }
                 return String(cString: p)
             }
-            guard let s = secret else { throw UsageError("--secret S (or --secret-env NAME) is required", command: command) }
+            guard let s = secret else {
+                throw UsageError("--secret S (or --secret-env NAME) is required", command: command)
+            }
             return s
         }
     }
@@ -56,13 +64,16 @@ struct WebhookCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "parse", abstract: "Print a delivery as one shape: event, job_id, status, dedupe_key.")
         @OptionGroup var globals: GlobalOptions
-        @Argument(help: ArgumentHelp("The delivery body (\"-\" or none: stdin).", valueName: "FILE")) var file: String = "-"
+        @Argument(help: ArgumentHelp("The delivery body (\"-\" or none: stdin).", valueName: "FILE")) var file: String =
+            "-"
 
         func execute(_ ctx: Context) throws -> Int32 {
             let c = ctx.console
             let body = try FileIO.read(file)
             let doc: JSON
-            do { doc = try JSON.parse(body) } catch { throw DC1Error(.invalidArgument, "the delivery body is not valid JSON") }
+            do { doc = try JSON.parse(body) } catch {
+                throw DC1Error(.invalidArgument, "the delivery body is not valid JSON")
+            }
             let ev = try WebhookEvents.parse(doc)
             if ctx.json { c.outJSON(ev); return ExitCode.ok }
             c.out("event:      \(ev.string("event") ?? "-")")
@@ -84,8 +95,11 @@ struct WebhookCommand: ParsableCommand {
         func execute(_ ctx: Context) throws -> Int32 {
             guard clear || url != nil else { throw UsageError("set-url needs a URL or --clear", command: "webhook") }
             let r = try ctx.client().setWebhookURL(clear ? nil : url)
-            if ctx.json { ctx.console.outJSON(r) }
-            else { ctx.console.out("account webhook URL: \(r["settings"]?.string("webhook_url") ?? "(none)")") }
+            if ctx.json {
+                ctx.console.outJSON(r)
+            } else {
+                ctx.console.out("account webhook URL: \(r["settings"]?.string("webhook_url") ?? "(none)")")
+            }
             return ExitCode.ok
         }
     }
@@ -98,9 +112,11 @@ struct WebhookCommand: ParsableCommand {
             let r = try ctx.client().webhooks()
             if ctx.json { ctx.console.outJSON(r); return ExitCode.ok }
             let rows = (r["webhooks"]?.elements ?? []).map { w in
-                [w.string("id") ?? "", w.string("url") ?? "",
-                 (w["events"]?.elements ?? []).compactMap { $0.stringValue }.joined(separator: ","),
-                 (w.bool("active") ?? false) ? "active" : "inactive"]
+                [
+                    w.string("id") ?? "", w.string("url") ?? "",
+                    (w["events"]?.elements ?? []).compactMap { $0.stringValue }.joined(separator: ","),
+                    (w.bool("active") ?? false) ? "active" : "inactive",
+                ]
             }
             ctx.console.table(["ID", "URL", "EVENTS", "STATE"], rows)
             return ExitCode.ok
@@ -126,14 +142,18 @@ struct WebhookCommand: ParsableCommand {
                 req.set("events", arr)
             }
             let r = try ctx.client().registerWebhook(req)
-            if ctx.json { ctx.console.outJSON(r) }
-            else { ctx.console.out("registered webhook \(r.string("id") ?? "?") for \(r.string("url") ?? url)") }
+            if ctx.json {
+                ctx.console.outJSON(r)
+            } else {
+                ctx.console.out("registered webhook \(r.string("id") ?? "?") for \(r.string("url") ?? url)")
+            }
             return ExitCode.ok
         }
     }
 
     struct Delete: DC1Subcommand {
-        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Deactivate a registered webhook.")
+        static let configuration = CommandConfiguration(
+            commandName: "delete", abstract: "Deactivate a registered webhook.")
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "The webhook id.") var id: String
 

@@ -17,8 +17,12 @@ extension CoreClient {
         }
 
         public static func from(_ json: JSON?) throws(DC1Error) -> BatchOptions {
-            let o = try Opts(json, "options", allowed: ["out_path", "journal_path", "concurrency", "max_attempts",
-                                                        "budget_sar", "save_dir", "wait", "tick_ms"])
+            let o = try Opts(
+                json, "options",
+                allowed: [
+                    "out_path", "journal_path", "concurrency", "max_attempts",
+                    "budget_sar", "save_dir", "wait", "tick_ms",
+                ])
             var b = BatchOptions()
             b.outPath = try o.string("out_path")
             b.journalPath = try o.string("journal_path")
@@ -40,8 +44,10 @@ extension CoreClient {
 
     /// Runs (or resumes) a batch. `onEvent` is called on this thread; returning false stops
     /// submitting and waiting (the journal stays consistent; run again to resume).
-    public func batchRun(inputPath: String, options: BatchOptions,
-                         onEvent: ((JSON) -> Bool)?) throws(DC1Error) -> JSON {
+    public func batchRun(
+        inputPath: String, options: BatchOptions,
+        onEvent: ((JSON) -> Bool)?
+    ) throws(DC1Error) -> JSON {
         guard !inputPath.isEmpty else { throw .invalid("input_path is empty") }
         try requireKey("batch")
         let run = try BatchRun(client: self, inputPath: inputPath, options: options, onEvent: onEvent)
@@ -86,7 +92,11 @@ private final class BatchShared: @unchecked Sendable {
     var statusOf: [Int: String] = [:]
 
     func post(_ c: BatchCompletion) { lock.withLock { completions.append(c) } }
-    func take() -> [BatchCompletion] { lock.withLock { let c = completions; completions = []; return c } }
+    func take() -> [BatchCompletion] {
+        lock.withLock {
+            let c = completions; completions = []; return c
+        }
+    }
     func setStatus(_ n: Int, _ s: String?) { lock.withLock { statusOf[n] = s } }
     func status(_ n: Int) -> String? { lock.withLock { statusOf[n] ?? nil } }
 }
@@ -96,7 +106,7 @@ private struct BatchInputLine {
     let text: String
     let id: JSON?
     let request: JSON?
-    let body: JSON?          // normalised request (job_type, duration_minutes) for reconciliation
+    let body: JSON?  // normalised request (job_type, duration_minutes) for reconciliation
     let invalid: DC1Error?
 }
 
@@ -127,8 +137,10 @@ private final class BatchRun {
     var completedThisRun = 0
     var delivering = false
 
-    init(client: CoreClient, inputPath: String, options: CoreClient.BatchOptions,
-         onEvent: ((JSON) -> Bool)?) throws(DC1Error) {
+    init(
+        client: CoreClient, inputPath: String, options: CoreClient.BatchOptions,
+        onEvent: ((JSON) -> Bool)?
+    ) throws(DC1Error) {
         self.client = client
         self.inputPath = inputPath
         self.options = options
@@ -141,7 +153,9 @@ private final class BatchRun {
     // MARK: loading
 
     func loadInput() throws(DC1Error) {
-        guard let bytes = try BatchFiles.read(inputPath) else { throw DC1Error(.io, "cannot open \(inputPath): no such file") }
+        guard let bytes = try BatchFiles.read(inputPath) else {
+            throw DC1Error(.io, "cannot open \(inputPath): no such file")
+        }
         for (i, raw) in BatchFiles.lines(bytes).enumerated() {
             let text = raw.trimmingSpaces
             if text.isEmpty { continue }
@@ -176,8 +190,10 @@ private final class BatchRun {
                 let old = hashes.elements.compactMap { $0.stringValue }
                 let now = inputs.map { "\($0.line):" + BatchFiles.hash($0.text) }
                 if old != now {
-                    throw DC1Error(.invalidArgument, "the input \(inputPath) changed since the journal \(journalPath) was started "
-                        + "(lines added, removed or edited); use a new journal for a new batch")
+                    throw DC1Error(
+                        .invalidArgument,
+                        "the input \(inputPath) changed since the journal \(journalPath) was started "
+                            + "(lines added, removed or edited); use a new journal for a new batch")
                 }
             }
         }
@@ -283,7 +299,8 @@ private final class BatchRun {
         state.apply(r)
     }
 
-    func finish(_ n: Int, status: String, jobID: String?, output: JSON?, error: JSON?, costHalala: Int) throws(DC1Error) {
+    func finish(_ n: Int, status: String, jobID: String?, output: JSON?, error: JSON?, costHalala: Int) throws(DC1Error)
+    {
         let s = state.lines[n]!
         let r = JSON.object()
         r.set("line", n)
@@ -371,13 +388,19 @@ private final class BatchRun {
             try adopt(n, attempt: attempt, job: j)
             return true
         case .none:
-            try record("not_created", n) { $0.set("attempt", attempt); $0.set("code", "reconciled_none") }
+            try record("not_created", n) {
+                $0.set("attempt", attempt); $0.set("code", "reconciled_none")
+            }
             return false
         case .ambiguous(let cands):
-            var e = DC1Error(.submitUnknown, "line \(n): the submit's answer was lost and \(cands.count) matching jobs "
-                + "are in the history; it was NOT resubmitted. Check `dc1 history`.")
+            var e = DC1Error(
+                .submitUnknown,
+                "line \(n): the submit's answer was lost and \(cands.count) matching jobs "
+                    + "are in the history; it was NOT resubmitted. Check `dc1 history`.")
             e.setDetail("candidates", cands)
-            try record("not_created", n) { $0.set("attempt", attempt); $0.set("code", "ambiguous") }
+            try record("not_created", n) {
+                $0.set("attempt", attempt); $0.set("code", "ambiguous")
+            }
             try finish(n, status: "unknown", jobID: nil, output: nil, error: e.document(), costHalala: 0)
             return true
         }
@@ -416,7 +439,11 @@ private final class BatchRun {
     func stopSubmitting(_ reason: String, _ e: DC1Error) {
         guard submitStop == nil else { return }
         submitStop = (reason, e)
-        try? journal.append({ let r = JSON.object(); r.set("ev", "stop"); r.set("reason", reason); r.set("message", e.message); return r }())
+        try? journal.append(
+            {
+                let r = JSON.object(); r.set("ev", "stop"); r.set("reason", reason); r.set("message", e.message);
+                return r
+            }())
         let ev = JSON.object()
         ev.set("type", "stop")
         ev.set("reason", reason)
@@ -430,7 +457,9 @@ private final class BatchRun {
         let input = inputByLine[n]!
         let attempt = s.attempts + 1
         let t = Clock.wallSeconds()
-        try record("intent", n) { $0.set("attempt", attempt); $0.set("t", t) }
+        try record("intent", n) {
+            $0.set("attempt", attempt); $0.set("t", t)
+        }
 
         let state_ = ThreadCallState.current
         let previous = state_.onResponse
@@ -465,7 +494,9 @@ private final class BatchRun {
 
     func submitFailed(_ n: Int, attempt: Int, since: Double, _ e: DC1Error) throws(DC1Error) {
         func notCreated() throws(DC1Error) {
-            try record("not_created", n) { $0.set("attempt", attempt); $0.set("code", e.code.name) }
+            try record("not_created", n) {
+                $0.set("attempt", attempt); $0.set("code", e.code.name)
+            }
         }
         switch e.code {
         case .validation, .invalidArgument:
@@ -495,8 +526,11 @@ private final class BatchRun {
             toSubmit.insert(n, at: 0)
             stopSubmitting("auth", e)
         case .submitUnknown:
-            if try !settleIntent(n, attempt: attempt, since: since) { toSubmit.insert(n, at: 0) }
-            else if state.lines[n]!.jobID != nil { toWait.append(n) }
+            if try !settleIntent(n, attempt: attempt, since: since) {
+                toSubmit.insert(n, at: 0)
+            } else if state.lines[n]!.jobID != nil {
+                toWait.append(n)
+            }
         case .interrupted:
             // A stop that came while the submit was in flight: if it had been sent, the intent
             // stays open and the next run reconciles it.
@@ -507,8 +541,11 @@ private final class BatchRun {
             try finish(n, status: "error", jobID: nil, output: nil, error: e.document(), costHalala: 0)
         default:
             if e.fateUnknown {
-                if try !settleIntent(n, attempt: attempt, since: since) { toSubmit.insert(n, at: 0) }
-                else if state.lines[n]!.jobID != nil { toWait.append(n) }
+                if try !settleIntent(n, attempt: attempt, since: since) {
+                    toSubmit.insert(n, at: 0)
+                } else if state.lines[n]!.jobID != nil {
+                    toWait.append(n)
+                }
                 return
             }
             // Not sent, or refused before a job was made (a 500 from the handler): try again a
@@ -516,8 +553,11 @@ private final class BatchRun {
             try notCreated()
             toSubmit.insert(n, at: 0)
             transientSubmitErrors += 1
-            if transientSubmitErrors >= 5 { stopSubmitting("error", e) }
-            else { nextSubmitMs = Swift.max(nextSubmitMs, Clock.nowMs() + 1000 * Int64(transientSubmitErrors)) }
+            if transientSubmitErrors >= 5 {
+                stopSubmitting("error", e)
+            } else {
+                nextSubmitMs = Swift.max(nextSubmitMs, Clock.nowMs() + 1000 * Int64(transientSubmitErrors))
+            }
         }
     }
 
@@ -527,7 +567,8 @@ private final class BatchRun {
         if resp.status == 429, let ra = ErrorMapping.retryAfterMs(resp, resp.json()) {
             nextSubmitMs = Swift.max(nextSubmitMs, now + Int64(ra))
         } else if let rem = resp.header("ratelimit-remaining").flatMap({ Int($0.trimmingSpaces) }), rem <= 0,
-                  let reset = resp.header("ratelimit-reset").flatMap({ Double($0.trimmingSpaces) }) {
+            let reset = resp.header("ratelimit-reset").flatMap({ Double($0.trimmingSpaces) })
+        {
             nextSubmitMs = Swift.max(nextSubmitMs, now + Int64(reset * 1000) + 50)
         }
     }
@@ -544,7 +585,9 @@ private final class BatchRun {
         if let dir = options.saveDir {
             let name: String
             if let id = state.lines[n]!.id, let s = id.stringValue ?? id.intValue.map({ String($0) }) {
-                name = String(s.map { c -> Character in (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".") ? c : "_" })
+                name = String(
+                    s.map { c -> Character in (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".") ? c : "_" }
+                )
             } else {
                 name = "line-\(n)"
             }
@@ -598,17 +641,21 @@ private final class BatchRun {
             let status = job.string("status") ?? "unknown"
             if let output, error == nil {
                 completedThisRun += 1
-                let cost = output.int("actual_cost_halala") ?? job.int("actual_cost_halala") ?? job.int("cost_halala") ?? s.quoteHalala
+                let cost =
+                    output.int("actual_cost_halala") ?? job.int("actual_cost_halala") ?? job.int("cost_halala")
+                    ?? s.quoteHalala
                 try finish(n, status: "completed", jobID: jobID, output: output, error: nil, costHalala: cost)
                 return
             }
             // The job document's cost_halala is what was charged: 0 for a refunded failure.
             let cost = job.int("cost_halala") ?? 0
             var err: JSON
-            if let error { err = error.document() }
-            else {
+            if let error {
+                err = error.document()
+            } else {
                 let why = job.string("error") ?? job.string("error_message") ?? "the job ended \(status)"
-                err = DC1Error(status == "cancelled" ? .jobCancelled : .jobFailed, "job \(jobID) \(status): \(why)").document()
+                err = DC1Error(status == "cancelled" ? .jobCancelled : .jobFailed, "job \(jobID) \(status): \(why)")
+                    .document()
                 err.set("job_status", status)
             }
             let failedStatus = status == "completed" ? "error" : (status == "cancelled" ? "cancelled" : "failed")
@@ -633,9 +680,9 @@ private final class BatchRun {
             join(n)
             switch error.code {
             case .interrupted:
-                userStopped = true        // the job keeps its id in the journal: the next run waits for it
+                userStopped = true  // the job keeps its id in the journal: the next run waits for it
             case .waitTimeout:
-                state.lines[n]!.lastError = error.document()   // still in flight; a re-run waits again
+                state.lines[n]!.lastError = error.document()  // still in flight; a re-run waits again
                 let extra = JSON.object()
                 extra.set("error", error.document())
                 lineEvent(n, "wait_timeout", extra: extra)
@@ -661,8 +708,11 @@ private final class BatchRun {
                 continue
             }
             if let intent = s.openIntent {
-                if try !settleIntent(l.line, attempt: intent.attempt, since: intent.t) { toSubmit.append(l.line) }
-                else if s.jobID != nil { toWait.append(l.line) }
+                if try !settleIntent(l.line, attempt: intent.attempt, since: intent.t) {
+                    toSubmit.append(l.line)
+                } else if s.jobID != nil {
+                    toWait.append(l.line)
+                }
                 continue
             }
             if s.jobID != nil { toWait.append(l.line) } else { toSubmit.append(l.line) }
@@ -697,9 +747,13 @@ private final class BatchRun {
                     let budget = Int((b * 100).rounded())
                     let est = quoteEstimate(n)
                     if committedHalala() + (est ?? 0) > budget || (est == nil && committedHalala() >= budget) {
-                        stopSubmitting("budget", DC1Error(.insufficientBalance,
-                            "budget: submitting line \(n) (quote about \(Money.sarString(est ?? 0)) SAR) would pass the budget of "
-                            + "\(Money.sarString(budget)) SAR (\(Money.sarString(committedHalala())) SAR committed)"))
+                        stopSubmitting(
+                            "budget",
+                            DC1Error(
+                                .insufficientBalance,
+                                "budget: submitting line \(n) (quote about \(Money.sarString(est ?? 0)) SAR) would pass the budget of "
+                                    + "\(Money.sarString(budget)) SAR (\(Money.sarString(committedHalala())) SAR committed)"
+                            ))
                         continue
                     }
                 }
@@ -729,11 +783,15 @@ private final class BatchRun {
             var e: DC1Error
             switch stop.reason {
             case "interrupted":
-                e = DC1Error(.interrupted, "the batch was stopped before every line finished; run it again with the same "
-                    + "journal to resume")
+                e = DC1Error(
+                    .interrupted,
+                    "the batch was stopped before every line finished; run it again with the same "
+                        + "journal to resume")
             case "quota":
-                e = DC1Error(.quotaExceeded, "the quota stopped the batch: \(stop.error.message); the lines not submitted are "
-                    + "marked \"not_submitted\"; run it again with the same journal once the quota allows")
+                e = DC1Error(
+                    .quotaExceeded,
+                    "the quota stopped the batch: \(stop.error.message); the lines not submitted are "
+                        + "marked \"not_submitted\"; run it again with the same journal once the quota allows")
             default:
                 e = stop.error
                 e.message = "the batch stopped (\(stop.reason)): " + e.message
@@ -789,8 +847,10 @@ private final class BatchRun {
         }
         o.set("lines", inputs.count)
         o.set("completed", statuses["completed"] ?? 0)
-        o.set("failed", inputs.count - (statuses["completed"] ?? 0) - (statuses["not_submitted"] ?? 0)
-              - (statuses["running"] ?? 0) - (statuses["submit_unknown"] ?? 0))
+        o.set(
+            "failed",
+            inputs.count - (statuses["completed"] ?? 0) - (statuses["not_submitted"] ?? 0)
+                - (statuses["running"] ?? 0) - (statuses["submit_unknown"] ?? 0))
         o.set("not_submitted", statuses["not_submitted"] ?? 0)
         o.set("running", statuses["running"] ?? 0)
         let st = JSON.object()

@@ -127,8 +127,10 @@ struct BatchState {
         for (k, v) in counts.sorted(by: { $0.key < $1.key }) { c.set(k, v) }
         o.set("results", c)
         o.set("completed", counts["completed"] ?? 0)
-        o.set("failed", (counts["failed"] ?? 0) + (counts["cancelled"] ?? 0) + (counts["invalid"] ?? 0)
-              + (counts["error"] ?? 0) + (counts["unknown"] ?? 0))
+        o.set(
+            "failed",
+            (counts["failed"] ?? 0) + (counts["cancelled"] ?? 0) + (counts["invalid"] ?? 0)
+                + (counts["error"] ?? 0) + (counts["unknown"] ?? 0))
         o.set("in_flight", inFlight)
         o.set("submit_unknown", unknown)
         o.set("not_submitted", pending)

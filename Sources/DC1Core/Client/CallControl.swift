@@ -57,7 +57,7 @@ public final class TickHook {
     /// Called from a poll slice: true when the call must end.
     func poll() -> Bool {
         if stopped { return true }
-        if busy { return false }          // a libdc1 call made from inside the callback
+        if busy { return false }  // a libdc1 call made from inside the callback
         let now = Clock.nowMs()
         guard now - lastMs >= intervalMs else { return false }
         lastMs = now
@@ -135,10 +135,15 @@ public struct InterruptToken: @unchecked Sendable {
     /// The error for a call this token ended, saying what ended it.
     public func error(attempts: Int? = nil) -> DC1Error {
         let why: String
-        if client.generation() != generation { why = "the call was interrupted by dc1_client_interrupt()" }
-        else if let stop, stop.isTriggered { why = "the call was stopped (dc1_stop_trigger)" }
-        else if let tick, tick.stopped { why = "the call was stopped by its on_event callback" }
-        else { why = "the call was interrupted" }
+        if client.generation() != generation {
+            why = "the call was interrupted by dc1_client_interrupt()"
+        } else if let stop, stop.isTriggered {
+            why = "the call was stopped (dc1_stop_trigger)"
+        } else if let tick, tick.stopped {
+            why = "the call was stopped by its on_event callback"
+        } else {
+            why = "the call was interrupted"
+        }
         var e = DC1Error(.interrupted, why)
         e.attempts = attempts
         return e

@@ -65,7 +65,9 @@ public final class CoreClient: @unchecked Sendable {
     func rememberJob(_ id: String) {
         CoreClient.knownLock.withLock {
             CoreClient.knownJobIDs.append(id)
-            if CoreClient.knownJobIDs.count > 1024 { CoreClient.knownJobIDs.removeFirst(CoreClient.knownJobIDs.count - 1024) }
+            if CoreClient.knownJobIDs.count > 1024 {
+                CoreClient.knownJobIDs.removeFirst(CoreClient.knownJobIDs.count - 1024)
+            }
         }
     }
 
@@ -74,7 +76,9 @@ public final class CoreClient: @unchecked Sendable {
     // MARK: logging
 
     public func setLogger(_ sink: LogSink?, minLevel: LogLevel) {
-        stateLock.withLock { logSink = sink; logMinLevel = minLevel }
+        stateLock.withLock {
+            logSink = sink; logMinLevel = minLevel
+        }
     }
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
@@ -89,22 +93,25 @@ public final class CoreClient: @unchecked Sendable {
     /// Sends a request under the client's deadline (or `timeoutMs`), retrying as the
     /// retry policy (Transport/RetryPolicy.swift) allows for its idempotency. Returns 2xx
     /// responses and the statuses in `accept`; anything else becomes a DC1Error.
-    public func send(_ req: HTTPRequest, timeoutMs: Int64? = nil, accept: Set<Int> = [],
-                     token: InterruptToken? = nil, filter: BodyFilter? = nil) throws(DC1Error) -> HTTPResponse {
+    public func send(
+        _ req: HTTPRequest, timeoutMs: Int64? = nil, accept: Set<Int> = [],
+        token: InterruptToken? = nil, filter: BodyFilter? = nil
+    ) throws(DC1Error) -> HTTPResponse {
         let token = token ?? interruptToken()
         let deadline = Deadline(afterMs: timeoutMs ?? options.timeoutMs)
-        var route: String { "\(req.method) \(ErrorMapping.routeForMessages(req.path))" }   // messages only
+        var route: String { "\(req.method) \(ErrorMapping.routeForMessages(req.path))" }  // messages only
         var attempt = 0
         while true {
-            if token.isInterrupted { throw token.error(attempts: attempt) }   // a stop that came first
+            if token.isInterrupted { throw token.error(attempts: attempt) }  // a stop that came first
             attempt += 1
             let requestID = Random.requestID()
             let started = Clock.nowMs()
             let outcome: Result<HTTPResponse, TransportFailure>
             do {
-                let r = try transport.perform(req, requestID: requestID, deadline: deadline,
-                                              fresh: req.idempotency == .unsafe,
-                                              shouldAbort: { token.isInterrupted }, filter: filter)
+                let r = try transport.perform(
+                    req, requestID: requestID, deadline: deadline,
+                    fresh: req.idempotency == .unsafe,
+                    shouldAbort: { token.isInterrupted }, filter: filter)
                 outcome = .success(r)
             } catch {
                 outcome = .failure(error)
@@ -125,7 +132,8 @@ public final class CoreClient: @unchecked Sendable {
                 if f.kind == .interrupted {
                     var e = token.error(attempts: attempt)
                     if req.idempotency == .unsafe && f.requestSent {
-                        e.message += "; the request had been sent, so it may have taken effect (for a submit: the job may exist)"
+                        e.message +=
+                            "; the request had been sent, so it may have taken effect (for a submit: the job may exist)"
                         e.setDetail("fate_unknown", .bool(true))
                     }
                     throw e
@@ -144,8 +152,10 @@ public final class CoreClient: @unchecked Sendable {
     func backoff(_ attempt: Int) -> Int64 { retryPolicy.backoff(attempt) }
 
     /// Sends and parses a JSON body (a 2xx with no body gives an empty object).
-    public func sendJSON(_ req: HTTPRequest, timeoutMs: Int64? = nil,
-                         token: InterruptToken? = nil) throws(DC1Error) -> JSON {
+    public func sendJSON(
+        _ req: HTTPRequest, timeoutMs: Int64? = nil,
+        token: InterruptToken? = nil
+    ) throws(DC1Error) -> JSON {
         let resp = try send(req, timeoutMs: timeoutMs, token: token)
         return try parseJSONBody(resp, req)
     }
@@ -154,16 +164,20 @@ public final class CoreClient: @unchecked Sendable {
         let route = "\(req.method) \(ErrorMapping.routeForMessages(req.path))"
         if resp.body.isEmpty { return .object() }
         if resp.looksLikeHTML && !resp.isJSONContent {
-            var e = DC1Error(.protocolError, "\(route): expected JSON, got an HTML page (HTTP \(resp.status), "
-                + "Content-Type \(resp.contentType.isEmpty ? "none" : resp.contentType))")
+            var e = DC1Error(
+                .protocolError,
+                "\(route): expected JSON, got an HTML page (HTTP \(resp.status), "
+                    + "Content-Type \(resp.contentType.isEmpty ? "none" : resp.contentType))")
             ErrorMapping.decorate(&e, resp, nil)
             throw e
         }
         do {
             return try JSON.parse(resp.body)
         } catch {
-            var e = DC1Error(.protocolError, "\(route): the response is not valid JSON (\(error)); "
-                + "\(resp.body.count) bytes, Content-Type \(resp.contentType.isEmpty ? "none" : resp.contentType)")
+            var e = DC1Error(
+                .protocolError,
+                "\(route): the response is not valid JSON (\(error)); "
+                    + "\(resp.body.count) bytes, Content-Type \(resp.contentType.isEmpty ? "none" : resp.contentType)")
             ErrorMapping.decorate(&e, resp, nil)
             e.attempts = resp.attempts
             throw e

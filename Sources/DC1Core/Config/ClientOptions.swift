@@ -58,16 +58,22 @@ public struct ClientOptions: Sendable {
                 return b
             }
             if let v = json["api_key"] {
-                if v.isNull { o.apiKey = nil }
-                else if v.isString, let p = json_string_value(v.raw) {
+                if v.isNull {
+                    o.apiKey = nil
+                } else if v.isString, let p = json_string_value(v.raw) {
                     let n = json_string_length(v.raw)
-                    o.apiKey = n == 0 ? nil : p.withMemoryRebound(to: UInt8.self, capacity: n) {
-                        SecretKey(copying: $0, count: n)
-                    }
+                    o.apiKey =
+                        n == 0
+                        ? nil
+                        : p.withMemoryRebound(to: UInt8.self, capacity: n) {
+                            SecretKey(copying: $0, count: n)
+                        }
                     if n > 0 && o.apiKey == nil {
                         throw .invalid("api_key holds whitespace or control characters")
                     }
-                } else { throw .invalid("option api_key must be a string") }
+                } else {
+                    throw .invalid("option api_key must be a string")
+                }
             }
             if let v = try str("base_url"), let v { o.baseURL = v }
             if let v = try int("timeout_ms", min: 1, max: 86_400_000) { o.timeoutMs = v }
@@ -91,8 +97,9 @@ public struct ClientOptions: Sendable {
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         let url = try BaseURL.parse(baseURL)
         if url.scheme == "http" && !url.isLoopback && !allowInsecureHTTP {
-            throw .invalid("base_url uses plain http:// to a non-loopback host; the API key would travel "
-                + "unencrypted. Use https:// or set allow_insecure_http")
+            throw .invalid(
+                "base_url uses plain http:// to a non-loopback host; the API key would travel "
+                    + "unencrypted. Use https:// or set allow_insecure_http")
         }
         if let ua = userAgent, ua.utf8.contains(where: { $0 < 0x20 }) {
             throw .invalid("user_agent holds control characters")
@@ -110,7 +117,9 @@ struct BaseURL {
     /// or exactly `localhost`. `127.0.0.1.example.com` or `localhost.evil` are ordinary names.
     var isLoopback: Bool {
         if host == "localhost" { return true }
-        if host.hasPrefix("[") && host.hasSuffix("]") { return BaseURL.isIPv6Loopback(String(host.dropFirst().dropLast())) }
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            return BaseURL.isIPv6Loopback(String(host.dropFirst().dropLast()))
+        }
         if let o = BaseURL.ipv4Octets(host) { return o[0] == 127 }
         return false
     }
@@ -122,7 +131,8 @@ struct BaseURL {
         var out: [Int] = []
         for p in parts {
             guard !p.isEmpty, p.count <= 3, p.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-                  p.count == 1 || p.first != "0", let v = Int(p), v <= 255 else { return nil }
+                p.count == 1 || p.first != "0", let v = Int(p), v <= 255
+            else { return nil }
             out.append(v)
         }
         return out
@@ -130,7 +140,9 @@ struct BaseURL {
 
     /// Whether an IPv6 literal (without brackets) is ::1: every group zero but the last, which is 1.
     static func isIPv6Loopback(_ s: String) -> Bool {
-        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || $0 == 58 }) else { return false }
+        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || $0 == 58 }) else {
+            return false
+        }
         let halves = s.components(separatedByDoubleColon: ())
         func groups(_ t: Substring) -> [Substring]? {
             if t.isEmpty { return [] }
@@ -152,9 +164,13 @@ struct BaseURL {
     static func parse(_ s: String) throws(DC1Error) -> BaseURL {
         let lower = s.lowercased()
         let scheme: String
-        if lower.hasPrefix("https://") { scheme = "https" }
-        else if lower.hasPrefix("http://") { scheme = "http" }
-        else { throw .invalid("base_url must start with http:// or https://") }
+        if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else {
+            throw .invalid("base_url must start with http:// or https://")
+        }
         let rest = lower.dropFirst(scheme.count + 3)
         if rest.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
             throw .invalid("base_url holds whitespace, '?' or '#'")

@@ -9,8 +9,10 @@ enum ErrorMapping {
         switch resp.status {
         case 300..<400:
             let target = resp.header("location").map { hostOf($0) } ?? "?"
-            var e = DC1Error(.protocolError, "\(route): unexpected redirect (HTTP \(resp.status)) to \(target); "
-                + "not followed, so the API key is not sent there")
+            var e = DC1Error(
+                .protocolError,
+                "\(route): unexpected redirect (HTTP \(resp.status)) to \(target); "
+                    + "not followed, so the API key is not sent there")
             decorate(&e, resp, body)
             return e
         case 400: code = .validation
@@ -25,7 +27,8 @@ enum ErrorMapping {
         if let serverMessage {
             text = "\(route): HTTP \(resp.status): \(serverMessage)"
         } else if resp.looksLikeHTML {
-            text = "\(route): HTTP \(resp.status) with an HTML error page: \(htmlTitle(resp.body) ?? resp.bodySnippet(120))"
+            text =
+                "\(route): HTTP \(resp.status) with an HTML error page: \(htmlTitle(resp.body) ?? resp.bodySnippet(120))"
         } else if resp.body.isEmpty {
             text = "\(route): HTTP \(resp.status) with an empty body"
         } else {
@@ -42,8 +45,11 @@ enum ErrorMapping {
     static func decorate(_ e: inout DC1Error, _ resp: HTTPResponse, _ body: JSON?) {
         e.httpStatus = resp.status
         e.requestID = resp.requestID
-        if let body { e.setDetail("body", body) }
-        else if !resp.body.isEmpty { e.setDetail("body", .string(resp.bodySnippet(2000))) }
+        if let body {
+            e.setDetail("body", body)
+        } else if !resp.body.isEmpty {
+            e.setDetail("body", .string(resp.bodySnippet(2000)))
+        }
     }
 
     /// The message of `{"error":"…"}`, `{"error":{"message":"…"}}` (/v1) or `{"message":"…"}`.
@@ -80,7 +86,8 @@ enum ErrorMapping {
         for tag in ["<title>", "<pre>", "<h1>"] {
             let t = Array(tag.utf8)
             if let start = Bytes.firstIndex(of: t, in: text),
-               let end = Bytes.firstIndex(of: Array("</".utf8), in: text, from: start + t.count) {
+                let end = Bytes.firstIndex(of: Array("</".utf8), in: text, from: start + t.count)
+            {
                 let inner = String(decoding: text[(start + t.count)..<end], as: UTF8.self).trimmingSpaces
                 if !inner.isEmpty { return String(inner.prefix(160)) }
             }

@@ -87,7 +87,7 @@ public struct Redactor: Sendable {
     private func atCut(_ t: [UInt8], _ p: Int) -> Bool {
         if p >= t.count { return true }
         if t[p] == UInt8(ascii: "\"") { return true }
-        return p + 2 < t.count && t[p] == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA6   // "…"
+        return p + 2 < t.count && t[p] == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA6  // "…"
     }
 
     /// Where the spelling of `k` that starts at `p` ends, or nil.
@@ -98,7 +98,8 @@ public struct Redactor: Sendable {
         case UInt8(ascii: "%"):
             var q = p + 1
             while q + 1 < t.count, t[q] == UInt8(ascii: "2"), t[q + 1] == UInt8(ascii: "5"),
-                  q + 3 < t.count, hex(t[q + 2]) != nil { q += 2 }          // %25… (encoded twice)
+                q + 3 < t.count, hex(t[q + 2]) != nil
+            { q += 2 }  // %25… (encoded twice)
             if let v = hexValue(t, q, 2), v == Int(k) { return q + 2 }
             return nil
         case UInt8(ascii: "\\"):
@@ -107,7 +108,7 @@ public struct Redactor: Sendable {
             guard q < t.count else { return nil }
             if t[q] == UInt8(ascii: "u"), let v = hexValue(t, q + 1, 4), v == Int(k) { return q + 5 }
             if t[q] == UInt8(ascii: "x"), let v = hexValue(t, q + 1, 2), v == Int(k) { return q + 3 }
-            if t[q] == k && !isAlnum(k) { return q + 1 }                       // \/ \" \\
+            if t[q] == k && !isAlnum(k) { return q + 1 }  // \/ \" \\
             return nil
         case UInt8(ascii: "&"):
             guard p + 2 < t.count, t[p + 1] == UInt8(ascii: "#") else { return nil }
@@ -118,7 +119,9 @@ public struct Redactor: Sendable {
                 q += 1
                 while q < t.count, let h = hex(t[q]), digits < 6 { v = v * 16 + h; q += 1; digits += 1 }
             } else {
-                while q < t.count, t[q] >= 48, t[q] <= 57, digits < 7 { v = v * 10 + Int(t[q] - 48); q += 1; digits += 1 }
+                while q < t.count, t[q] >= 48, t[q] <= 57, digits < 7 {
+                    v = v * 10 + Int(t[q] - 48); q += 1; digits += 1
+                }
             }
             guard digits > 0, v == Int(k) else { return nil }
             if q < t.count, t[q] == UInt8(ascii: ";") { q += 1 }

@@ -32,8 +32,9 @@ public final class JSON: @unchecked Sendable {
     public static func string(_ v: String) -> JSON {
         var s = v
         let made: UnsafeMutablePointer<json_t>? = s.withUTF8 { buf in
-            json_stringn(UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                .assumingMemoryBound(to: CChar.self), buf.count)
+            json_stringn(
+                UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                    .assumingMemoryBound(to: CChar.self), buf.count)
         }
         if let made { return JSON(owning: made) }
         return null()
@@ -57,8 +58,10 @@ public final class JSON: @unchecked Sendable {
             let text = withUnsafeBytes(of: &err.text) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            throw .invalid(parseErrorText(text, line: Int(err.line), column: Int(err.column),
-                                          position: Int(err.position), size: bytes.count))
+            throw .invalid(
+                parseErrorText(
+                    text, line: Int(err.line), column: Int(err.column),
+                    position: Int(err.position), size: bytes.count))
         }
         return JSON(owning: v)
     }
@@ -84,7 +87,9 @@ public final class JSON: @unchecked Sendable {
     public static func parse(_ text: String) throws(ParseError) -> JSON {
         var s = text
         let r: Result<JSON, ParseError> = s.withUTF8 { b in
-            do throws(ParseError) { return .success(try parse(bytes: UnsafeRawBufferPointer(b))) } catch { return .failure(error) }
+            do throws(ParseError) { return .success(try parse(bytes: UnsafeRawBufferPointer(b))) } catch {
+                return .failure(error)
+            }
         }
         return try r.get()
     }
@@ -109,10 +114,12 @@ public final class JSON: @unchecked Sendable {
         var sink = MallocSink()
         let flags = JSON.dumpFlags
         let rc = withUnsafeMutablePointer(to: &sink) { p in
-            json_dump_callback(raw, { buffer, size, data in
-                let s = data!.assumingMemoryBound(to: MallocSink.self)
-                return s.pointee.append(buffer!, size) ? 0 : -1
-            }, p, flags)
+            json_dump_callback(
+                raw,
+                { buffer, size, data in
+                    let s = data!.assumingMemoryBound(to: MallocSink.self)
+                    return s.pointee.append(buffer!, size) ? 0 : -1
+                }, p, flags)
         }
         guard rc == 0, sink.append(nil, 0) else { sink.release(); return nil }
         return sink.take()
@@ -138,7 +145,8 @@ public final class JSON: @unchecked Sendable {
         var f: json_free_t? = nil
         json_get_alloc_funcs(&m, &f)
         guard let m else { return true }
-        return unsafeBitCast(m, to: UnsafeRawPointer.self) == unsafeBitCast(malloc as @convention(c) (Int) -> UnsafeMutableRawPointer?, to: UnsafeRawPointer.self)
+        return unsafeBitCast(m, to: UnsafeRawPointer.self)
+            == unsafeBitCast(malloc as @convention(c) (Int) -> UnsafeMutableRawPointer?, to: UnsafeRawPointer.self)
     }
 
     public func deepCopy() -> JSON { JSON(owning: json_deep_copy(raw)) }

@@ -11,9 +11,11 @@ extension CoreClient {
             throw DC1Error(.protocolError, "GET /api/renters/balance: no balance_halala in the response")
         }
         // SAR values are numbers here (§1.5); derive them when absent so the shape is fixed.
-        for (h, s) in [("balance_halala", "balance_sar"), ("held_halala", "held_sar"),
-                       ("total_spent_halala", "total_spent_sar")] {
-            if let v = body.int(h) { body.set(s, Money.sar(v)) }   // always a number, never float noise
+        for (h, s) in [
+            ("balance_halala", "balance_sar"), ("held_halala", "held_sar"),
+            ("total_spent_halala", "total_spent_sar"),
+        ] {
+            if let v = body.int(h) { body.set(s, Money.sar(v)) }  // always a number, never float noise
         }
         if !body.has("available_halala"), let v = body.int("balance_halala") { body.set("available_halala", v) }
         return body

@@ -27,8 +27,10 @@ enum CatalogueIDs {
         guard !id.isEmpty, id.utf8.count <= 128, id != ".", id != ".." else {
             throw .invalid("template_id must be 1–128 characters")
         }
-        for c in id.utf8 where !(isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")) {
-            throw .invalid("template_id holds a character not allowed in a template id (only letters, digits and - _ .)")
+        for c in id.utf8
+        where !(isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")) {
+            throw .invalid(
+                "template_id holds a character not allowed in a template id (only letters, digits and - _ .)")
         }
         return id
     }
@@ -38,11 +40,15 @@ enum CatalogueIDs {
     static func model(_ raw: String?) throws(DC1Error) -> String {
         guard let id = raw else { throw .invalid("model_id is NULL") }
         guard !id.isEmpty, id.utf8.count <= 200 else { throw .invalid("model_id must be 1–200 characters") }
-        for c in id.utf8 where !(isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
-                                  || c == UInt8(ascii: ".") || c == UInt8(ascii: "/")) {
+        for c in id.utf8
+        where
+            !(isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
+            || c == UInt8(ascii: ".") || c == UInt8(ascii: "/"))
+        {
             throw .invalid("model_id holds a character not allowed in a model id (only letters, digits and - _ . /)")
         }
-        for seg in id.split(separator: "/", omittingEmptySubsequences: false) where seg.isEmpty || seg == "." || seg == ".." {
+        for seg in id.split(separator: "/", omittingEmptySubsequences: false)
+        where seg.isEmpty || seg == "." || seg == ".." {
             throw .invalid("model_id has an empty, \".\" or \"..\" path segment")
         }
         return id
@@ -75,7 +81,8 @@ extension CoreClient {
     /// `avg_price_sar_per_min`) joined with GET /api/renters/available-providers (which live
     /// providers have the model in `cached_models`).
     public func models(filter: JSON?) throws(DC1Error) -> JSON {
-        let f = try Opts(filter, "filter", allowed: ["arabic", "min_vram_gb", "category", "tier", "providers", "cached_only"])
+        let f = try Opts(
+            filter, "filter", allowed: ["arabic", "min_vram_gb", "category", "tier", "providers", "cached_only"])
         var query: [String] = []
         if let a = try f.bool("arabic"), a { query.append("arabic=true") }
         if let v = try f.int("min_vram_gb", 1...1024) { query.append("min_vram_gb=\(v)") }
@@ -137,7 +144,8 @@ extension CoreClient {
     /// Adds price_sar_per_min (number), price_halala_per_min (integer) and price_sar_per_hour
     /// from whichever of the list's and the detail's fields the server sent.
     private func normaliseModelPrice(_ m: JSON) {
-        let perMin = m.double("avg_price_sar_per_min") ?? m["pricing"]?.double("avg_sar_per_min")
+        let perMin =
+            m.double("avg_price_sar_per_min") ?? m["pricing"]?.double("avg_sar_per_min")
             ?? m["pricing"]?.double("default_sar_per_min")
         if let perMin {
             m.set("price_sar_per_min", perMin)
@@ -187,8 +195,11 @@ extension CoreClient {
             if let s = body["container_spec"]?.string(k) { named.append(("container_spec.\(k)", s)) }
         }
         for (field, ref) in named where !approved.contains(CatalogueCache.key(ref)) {
-            var e = SubmitSchema.fail(field, "\"\(ref)\" is not in the approved image registry "
-                + "(GET /api/containers/registry, as fetched by this client); the server would answer 400 IMAGE_NOT_APPROVED")
+            var e = SubmitSchema.fail(
+                field,
+                "\"\(ref)\" is not in the approved image registry "
+                    + "(GET /api/containers/registry, as fetched by this client); the server would answer 400 IMAGE_NOT_APPROVED"
+            )
             e.setDetail("error_code", .string("IMAGE_NOT_APPROVED"))
             throw e
         }
@@ -224,21 +235,26 @@ extension CoreClient {
     /// "container_spec.image_type is required" (§7.1 template_id quirk, §16.4).
     public func templateRequest(_ id: String?, overrides: JSON?) throws(DC1Error) -> JSON {
         let tid = try CatalogueIDs.template(id)
-        if let overrides, !overrides.isObject { throw .invalid("overrides_json must be a JSON object, got \(overrides.typeName)") }
+        if let overrides, !overrides.isObject {
+            throw .invalid("overrides_json must be a JSON object, got \(overrides.typeName)")
+        }
         let tpl = try sendJSON(HTTPRequest(method: "GET", path: "/api/templates/" + tid))
         guard tpl.isObject, tpl.string("id") != nil || tpl.string("job_type") != nil else {
             throw DC1Error(.protocolError, "GET /api/templates/{id}: the response is not a template")
         }
         let req = JSON.object()
         let jobType = overrides?.string("job_type") ?? tpl.string("job_type")
-        guard let jobType else { throw DC1Error(.validation, "template \(tid) names no job_type; give one in overrides") }
+        guard let jobType else {
+            throw DC1Error(.validation, "template \(tid) names no job_type; give one in overrides")
+        }
         req.set("job_type", jobType)
         let params = JSON.object()
         let dropped = JSON.array()
         if let p = tpl["params"], p.isObject {
             for k in p.keys { if let v = p[k], v.isScalar { params.set(k, v) } else { dropped.append(.string(k)) } }
         }
-        if jobType == "custom_container", !params.has("image_override"), let img = tpl.string("image"), img != "custom" {
+        if jobType == "custom_container", !params.has("image_override"), let img = tpl.string("image"), img != "custom"
+        {
             params.set("image_override", img)
         }
         if let o = overrides {
@@ -250,14 +266,18 @@ extension CoreClient {
         }
         req.set("params", params)
         if !req.has("duration_minutes") {
-            throw SubmitSchema.fail("duration_minutes", "required in overrides: the runtime budget and quote basis "
-                + "in minutes (0.1–1440); a template sets none")
+            throw SubmitSchema.fail(
+                "duration_minutes",
+                "required in overrides: the runtime budget and quote basis "
+                    + "in minutes (0.1–1440); a template sets none")
         }
         let normalised = try SubmitSchema.normalise(req)
         let out = JSON.object()
         out.set("request", normalised)
         let t = JSON.object()
-        for k in ["id", "name", "job_type", "image", "min_vram_gb", "estimated_price_sar_per_hour"] { if let v = tpl[k] { t.set(k, v) } }
+        for k in ["id", "name", "job_type", "image", "min_vram_gb", "estimated_price_sar_per_hour"] {
+            if let v = tpl[k] { t.set(k, v) }
+        }
         out.set("template", t)
         out.set("dropped_params", dropped)
         return out
@@ -273,9 +293,13 @@ extension CoreClient {
         let o = try Opts(request, "request", allowed: ["job_type", "duration_minutes", "pricing_class", "gpu_model"])
         guard let jobType = try o.string("job_type") else { throw SubmitSchema.fail("job_type", "required") }
         guard CoreClient.jobTypes.contains(jobType) else {
-            throw SubmitSchema.fail("job_type", "Invalid job_type \"\(jobType)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
+            throw SubmitSchema.fail(
+                "job_type",
+                "Invalid job_type \"\(jobType)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
         }
-        guard let minutes = try o.double("duration_minutes") else { throw SubmitSchema.fail("duration_minutes", "required") }
+        guard let minutes = try o.double("duration_minutes") else {
+            throw SubmitSchema.fail("duration_minutes", "required")
+        }
         guard minutes >= 0.1, minutes <= 1440 else { throw SubmitSchema.fail("duration_minutes", "must be 0.1–1440") }
         let pc = (try o.string("pricing_class") ?? "standard").lowercased()
         guard let mult = Quote.multipliers[pc] else {
@@ -297,7 +321,8 @@ extension CoreClient {
             let want = Quote.gpuKey(gpu)
             for t in tiers.elements {
                 guard let name = t.string("gpu_model"), !name.isEmpty, want.contains(Quote.gpuKey(name)),
-                      let r = t["pricing"]?.double("rate_per_second_usd") else { continue }
+                    let r = t["pricing"]?.double("rate_per_second_usd")
+                else { continue }
                 rate = r
                 matched = t
                 break
@@ -309,14 +334,18 @@ extension CoreClient {
             out.set("gpu_tier", matched?.string("gpu_model"))
             out.set("rate_per_second_usd", rate)
             if let h = matched?["pricing"]?.double("rate_per_hour_usd") { out.set("rate_usd_per_hour", h) }
-            if matched == nil { out.set("note", "no tier of /api/pricing/tiers matches; the server's default GPU rate applies") }
+            if matched == nil {
+                out.set("note", "no tier of /api/pricing/tiers matches; the server's default GPU rate applies")
+            }
         } else {
             let rate = Quote.ratePerMinuteHalala[jobType] ?? Quote.defaultRatePerMinuteHalala
             cost = Int((Double(rate) * minutes * mult).rounded(.up))
             out.set("basis", "job_type")
             out.set("rate_halala_per_min", rate)
-            out.set("note", "the job-type rate, charged when no GPU is known at submit (a job queued globally); "
-                + "a job placed on a provider is quoted by its GPU (give gpu_model)")
+            out.set(
+                "note",
+                "the job-type rate, charged when no GPU is known at submit (a job queued globally); "
+                    + "a job placed on a provider is quoted by its GPU (give gpu_model)")
         }
         out.set("cost_halala", cost)
         out.set("cost_sar", Money.sar(cost))
@@ -333,14 +362,16 @@ extension CoreClient {
     public func usage() throws(DC1Error) -> JSON {
         try requireKey("usage")
         let spending: JSON
-        do { spending = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me/spending")) }
-        catch { throw renterAuthError(error) }
+        do { spending = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me/spending")) } catch {
+            throw renterAuthError(error)
+        }
         guard spending.isObject, spending["all_time"]?.isObject ?? false else {
             throw DC1Error(.protocolError, "GET /api/renters/me/spending: the response has no all_time object")
         }
         let me: JSON
-        do { me = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me")) }
-        catch { throw renterAuthError(error) }
+        do { me = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me")) } catch {
+            throw renterAuthError(error)
+        }
 
         func withSar(_ row: JSON) -> JSON {
             let r = row.deepCopy()
@@ -357,10 +388,16 @@ extension CoreClient {
             for row in spending[k]?.elements ?? [] where row.isObject { arr.append(withSar(row)) }
             out.set(k, arr)
         }
-        if let v1 = me["v1_usage_summary"], v1.isObject { out.set("v1", withSar(v1)) } else { out.set("v1", JSON.null()) }
+        if let v1 = me["v1_usage_summary"], v1.isObject {
+            out.set("v1", withSar(v1))
+        } else {
+            out.set("v1", JSON.null())
+        }
         if let r = me["renter"], r.isObject {
             for k in ["balance_halala", "total_spent_halala", "total_jobs"] { if let v = r.int(k) { out.set(k, v) } }
-            for k in ["balance", "total_spent"] { if let v = r.int(k + "_halala") { out.set(k + "_sar", Money.sar(v)) } }
+            for k in ["balance", "total_spent"] {
+                if let v = r.int(k + "_halala") { out.set(k + "_sar", Money.sar(v)) }
+            }
         }
         return out
     }

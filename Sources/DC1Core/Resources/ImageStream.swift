@@ -8,7 +8,9 @@ enum ImageMagic {
         let b = Array(head.prefix(12))
         if b.count >= 8, b[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] { return "png" }
         if b.count >= 3, b[0] == 0xFF, b[1] == 0xD8, b[2] == 0xFF { return "jpeg" }
-        if b.count >= 12, b[0..<4] == [0x52, 0x49, 0x46, 0x46], b[8..<12] == [0x57, 0x45, 0x42, 0x50] { return "webp" }
+        if b.count >= 12, b[0..<4] == [0x52, 0x49, 0x46, 0x46], b[8..<12] == [0x57, 0x45, 0x42, 0x50] {
+            return "webp"
+        }
         return nil
     }
 
@@ -17,8 +19,10 @@ enum ImageMagic {
     static func check(_ head: UnsafeRawBufferPointer, jobID: String) throws(DC1Error) {
         guard format(head) == nil else { return }
         let shown = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
-        throw DC1Error(.protocolError, "job \(jobID) image_base64 does not hold a PNG, JPEG or WebP image"
-            + (head.isEmpty ? " (it is empty)" : " (it starts with bytes \(shown))") + "; nothing was written")
+        throw DC1Error(
+            .protocolError,
+            "job \(jobID) image_base64 does not hold a PNG, JPEG or WebP image"
+                + (head.isEmpty ? " (it is empty)" : " (it starts with bytes \(shown))") + "; nothing was written")
     }
 }
 
@@ -110,19 +114,22 @@ final class ImageStreamSink: BodyFilter {
         let n = chunk.count
         if mode == .undecided {
             // Only a 200 is decoded on the fly; everything else is the ordinary path's.
-            if status != 200 { mode = .passthrough; if body.isEmpty { body.reserveCapacity(4096) } }
-            else { mode = .json }
+            if status != 200 {
+                mode = .passthrough; if body.isEmpty { body.reserveCapacity(4096) }
+            } else {
+                mode = .json
+            }
         }
         if mode == .passthrough {
             body.append(contentsOf: chunk)
             return true
         }
         var i = 0
-        var segment = 0           // start of the bytes still to append to `body`
+        var segment = 0  // start of the bytes still to append to `body`
         while i < n {
             if mode == .image {
                 guard imageStep(p, n, &i) else { return false }
-                if mode == .json { segment = i; i += 1 }   // the closing quote belongs to the body
+                if mode == .json { segment = i; i += 1 }  // the closing quote belongs to the body
                 continue
             }
             if mode == .passthrough {
@@ -141,8 +148,11 @@ final class ImageStreamSink: BodyFilter {
                     continue
                 }
                 if isKey {
-                    if keyMatches && keyIndex < ImageStreamSink.key.count && c == ImageStreamSink.key[keyIndex] { keyIndex += 1 }
-                    else { keyMatches = false }
+                    if keyMatches && keyIndex < ImageStreamSink.key.count && c == ImageStreamSink.key[keyIndex] {
+                        keyIndex += 1
+                    } else {
+                        keyMatches = false
+                    }
                     i += 1
                     continue
                 }
@@ -209,10 +219,10 @@ final class ImageStreamSink: BodyFilter {
                 var byte: UInt8? = nil
                 if imageEscape == 1 {
                     switch c {
-                    case 0x2F: byte = 0x2F                         // \/
-                    case 0x6E, 0x72, 0x74: byte = 0x0A             // \n \r \t: whitespace, skipped
-                    case 0x75: imageEscape = 2; unicode = 0; continue   // \uXXXX
-                    default: byte = 0x5C                           // \" \\ \b \f or invalid: not base64
+                    case 0x2F: byte = 0x2F  // \/
+                    case 0x6E, 0x72, 0x74: byte = 0x0A  // \n \r \t: whitespace, skipped
+                    case 0x75: imageEscape = 2; unicode = 0; continue  // \uXXXX
+                    default: byte = 0x5C  // \" \\ \b \f or invalid: not base64
                     }
                 } else {
                     guard let h = hexValue(c) else { return invalid() }
@@ -238,7 +248,7 @@ final class ImageStreamSink: BodyFilter {
             if decoder.failed { return invalid() }
             if r.consumed < len {
                 if p[i] == 0x22 { mode = .json; imageDone = true; return true }
-                imageEscape = 1                                    // a backslash
+                imageEscape = 1  // a backslash
                 i += 1
             }
         }

@@ -1,7 +1,9 @@
 /// Job reads and control (§5, §8, §9).
 public enum JobStatus {
     /// §5.1: terminal for a client, including the legacy three.
-    public static let terminal: Set<String> = ["completed", "failed", "cancelled", "done", "permanently_failed", "timed_out"]
+    public static let terminal: Set<String> = [
+        "completed", "failed", "cancelled", "done", "permanently_failed", "timed_out",
+    ]
     public static func isTerminal(_ s: String?) -> Bool { s.map { terminal.contains($0) } ?? false }
 }
 
@@ -13,7 +15,9 @@ enum JobDocuments {
         let j = row
         for k in ["result", "logs_jsonl", "task_spec", "task_spec_hmac"] { j.remove(k) }
         for k in ["container_spec", "gpu_rate_snapshot", "gpu_requirements"] {
-            if let s = j.string(k), let parsed = try? JSON.parse(s), parsed.isObject || parsed.isArray { j.set(k, parsed) }
+            if let s = j.string(k), let parsed = try? JSON.parse(s), parsed.isObject || parsed.isArray {
+                j.set(k, parsed)
+            }
         }
         j.set("terminal", JobStatus.isTerminal(j.string("status")))
         normaliseCost(j)
@@ -57,10 +61,12 @@ extension CoreClient {
     }
 
     /// GET /api/jobs/{id}/status, the light poll (§8.2).
-    public func jobStatus(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON {
+    public func jobStatus(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON
+    {
         _ = try Paths.jobID(id)
-        let body = try sendJSON(HTTPRequest(method: "GET", path: try Paths.job(id!, "/status")),
-                                timeoutMs: timeoutMs, token: token)
+        let body = try sendJSON(
+            HTTPRequest(method: "GET", path: try Paths.job(id!, "/status")),
+            timeoutMs: timeoutMs, token: token)
         guard body.isObject, body.string("status") != nil else {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/status: the response has no status")
         }
@@ -102,7 +108,8 @@ extension CoreClient {
         let o = try Opts(options, "options", allowed: ["since", "limit"])
         let since = try o.int("since", 0...Int(Int32.max)) ?? 0
         let limit = try o.int("limit", 1...1000) ?? 200
-        let body = try sendJSON(HTTPRequest(method: "GET", path: try Paths.job(id!, "/logs?since=\(since)&limit=\(limit)")))
+        let body = try sendJSON(
+            HTTPRequest(method: "GET", path: try Paths.job(id!, "/logs?since=\(since)&limit=\(limit)")))
         guard let lines = body["logs"], lines.isArray else {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: the response has no logs array")
         }
@@ -110,12 +117,20 @@ extension CoreClient {
         for (i, l) in lines.elements.enumerated() {
             // Every entry has the documented shape (include/dc1.h), or the call fails.
             guard l.isObject else {
-                throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: logs[\(i)] is \(l.typeName == "array" || l.typeName == "object" ? "an" : "a") \(l.typeName), not an object")
+                throw DC1Error(
+                    .protocolError,
+                    "GET /api/jobs/{id}/logs: logs[\(i)] is \(l.typeName == "array" || l.typeName == "object" ? "an" : "a") \(l.typeName), not an object"
+                )
             }
-            for (k, ok) in [("line_no", l["line_no"].map { $0.isInteger || $0.isNull }),
-                            ("message", l["message"].map { $0.isString || $0.isNull }),
-                            ("level", l["level"].map { $0.isString || $0.isNull })] where ok == false {
-                throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: logs[\(i)].\(k) is \(l[k]!.typeName == "array" || l[k]!.typeName == "object" ? "an" : "a") \(l[k]!.typeName), not \(k == "line_no" ? "an integer" : "a string")")
+            for (k, ok) in [
+                ("line_no", l["line_no"].map { $0.isInteger || $0.isNull }),
+                ("message", l["message"].map { $0.isString || $0.isNull }),
+                ("level", l["level"].map { $0.isString || $0.isNull }),
+            ] where ok == false {
+                throw DC1Error(
+                    .protocolError,
+                    "GET /api/jobs/{id}/logs: logs[\(i)].\(k) is \(l[k]!.typeName == "array" || l[k]!.typeName == "object" ? "an" : "a") \(l[k]!.typeName), not \(k == "line_no" ? "an integer" : "a string")"
+                )
             }
             if let n = l.int("line_no"), n > next { next = n }
         }
@@ -152,9 +167,13 @@ extension CoreClient {
         let out = JSON.object()
         out.set("http_status", resp.status)
         out.set("request_id", resp.requestID)
-        if resp.body.isEmpty { out.set("body", JSON.null()) }
-        else if let j = resp.json() { out.set("body", j) }
-        else { out.set("body", String(decoding: resp.body, as: UTF8.self)) }
+        if resp.body.isEmpty {
+            out.set("body", JSON.null())
+        } else if let j = resp.json() {
+            out.set("body", j)
+        } else {
+            out.set("body", String(decoding: resp.body, as: UTF8.self))
+        }
         return out
     }
 }

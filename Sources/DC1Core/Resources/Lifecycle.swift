@@ -5,7 +5,8 @@ extension CoreClient {
     /// or the since given) so a caller can page with it.
     public func lifecycle(_ id: String?, options: JSON?) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
-        let o = try Opts(options, "options", allowed: ["since_sequence", "limit", "event_type", "status", "error_category"])
+        let o = try Opts(
+            options, "options", allowed: ["since_sequence", "limit", "event_type", "status", "error_category"])
         var q: [String] = []
         let since = try o.int("since_sequence", 0...Int(Int32.max))
         if let since { q.append("since_sequence=\(since)") }
@@ -13,8 +14,10 @@ extension CoreClient {
         for k in ["event_type", "status", "error_category"] {
             if let v = try o.string(k) { q.append(k + "=" + Paths.queryValue(v)) }
         }
-        let body = try sendJSON(HTTPRequest(method: "GET",
-                                            path: try Paths.job(jobID, "/lifecycle" + (q.isEmpty ? "" : "?" + q.joined(separator: "&")))))
+        let body = try sendJSON(
+            HTTPRequest(
+                method: "GET",
+                path: try Paths.job(jobID, "/lifecycle" + (q.isEmpty ? "" : "?" + q.joined(separator: "&")))))
         guard let events = body["events"], events.isArray else {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/lifecycle: the response has no events array")
         }
@@ -29,36 +32,40 @@ extension CoreClient {
     /// GET /api/jobs/{id}/lifecycle/stream: each event as its data object plus "event" (the SSE
     /// event name: job.submitted, job.status.changed, …, end), until `end`. Resumes with
     /// ?since_sequence=<last sequence_no> after a drop; StreamOptions.since is the first one.
-    public func streamLifecycle(_ id: String?, options o: StreamOptions,
-                                onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
+    public func streamLifecycle(
+        _ id: String?, options o: StreamOptions,
+        onEvent: (JSON) -> Bool
+    ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
-        var last = o.since
-        var events = 0
-        var status: String? = nil
-        let r = try streamLoop(path: { () throws(DC1Error) -> String in
-            try Paths.job(jobID, "/lifecycle/stream?since_sequence=\(last)")
-        }, options: o, hook: hook) { ev in
-            let doc = (try? JSON.parse(ev.data)).flatMap { $0.isObject ? $0 : nil } ?? JSON.object()
-            let name = ev.event ?? doc.string("event_type") ?? doc.string("type") ?? "message"
-            doc.set("event", name)
-            if let s = doc.string("status") { status = s }
-            if name == "end" || doc.string("type") == "end" { return onEvent(doc) ? .end : .stop }
-            if let n = doc.int("sequence_no") {
-                if n <= last { return .more }          // delivered before a reconnect
-                last = n
+            var last = o.since
+            var events = 0
+            var status: String? = nil
+            let r = try streamLoop(
+                path: { () throws(DC1Error) -> String in
+                    try Paths.job(jobID, "/lifecycle/stream?since_sequence=\(last)")
+                }, options: o, hook: hook
+            ) { ev in
+                let doc = (try? JSON.parse(ev.data)).flatMap { $0.isObject ? $0 : nil } ?? JSON.object()
+                let name = ev.event ?? doc.string("event_type") ?? doc.string("type") ?? "message"
+                doc.set("event", name)
+                if let s = doc.string("status") { status = s }
+                if name == "end" || doc.string("type") == "end" { return onEvent(doc) ? .end : .stop }
+                if let n = doc.int("sequence_no") {
+                    if n <= last { return .more }  // delivered before a reconnect
+                    last = n
+                }
+                events += 1
+                return onEvent(doc) ? .more : .stop
             }
-            events += 1
-            return onEvent(doc) ? .more : .stop
-        }
-        let out = JSON.object()
-        out.set("job_id", jobID)
-        out.set("events", events)
-        out.set("last_sequence", last)
-        out.set("reconnects", r.reconnects)
-        out.set("ended", r.stopped ? "stopped" : "end")
-        if let status { out.set("status", status) }
-        return out
+            let out = JSON.object()
+            out.set("job_id", jobID)
+            out.set("events", events)
+            out.set("last_sequence", last)
+            out.set("reconnects", r.reconnects)
+            out.set("ended", r.stopped ? "stopped" : "end")
+            if let status { out.set("status", status) }
+            return out
         }
     }
 }

@@ -10,7 +10,7 @@ extension CoreClient {
 
     private func fetchOutput(_ jobID: String) throws(DC1Error) -> (HTTPRequest, HTTPResponse) {
         var req = HTTPRequest(method: "GET", path: "/api/jobs/" + jobID + "/output")
-        req.accept = "application/json"     // §16.8: without it an image comes back as raw PNG
+        req.accept = "application/json"  // §16.8: without it an image comes back as raw PNG
         return (req, try send(req, accept: [202, 204, 206, 410]))
     }
 
@@ -23,23 +23,30 @@ extension CoreClient {
             // §8.3: a serving vllm_serve job stays 202; its endpoint is on the job row.
             let progress = resp.json()
             if let job = try? job(jobID), let url = job.string("endpoint_url"), !url.isEmpty,
-               !JobStatus.isTerminal(job.string("status")) {
+                !JobStatus.isTerminal(job.string("status"))
+            {
                 let out = base(jobID, kind: "endpoint")
                 out.set("status", job.string("status") ?? "running")
                 out.set("endpoint_url", url)
                 if let m = job.string("model") { out.set("model", m) }
                 return out
             }
-            var e = DC1Error(.notReady, "job \(jobID) has no output yet"
-                + (progress?.string("status").map { " (status \($0)" + (progress?.string("message").map { ": \($0))" } ?? ")") } ?? ""))
+            var e = DC1Error(
+                .notReady,
+                "job \(jobID) has no output yet"
+                    + (progress?.string("status").map {
+                        " (status \($0)" + (progress?.string("message").map { ": \($0))" } ?? ")")
+                    } ?? ""))
             ErrorMapping.decorate(&e, resp, progress)
             throw e
         case 410:
             let body = resp.json()
             let reason = body?.string("error") ?? "the job failed"
             let cancelled = body?.string("status") == "cancelled" || reason.lowercased().contains("cancel")
-            var e = DC1Error(cancelled ? .jobCancelled : .jobFailed, "job \(jobID) \(cancelled ? "was cancelled" : "failed"): \(reason)"
-                + ((body?.bool("refunded") ?? false) ? " (refunded)" : ""))
+            var e = DC1Error(
+                cancelled ? .jobCancelled : .jobFailed,
+                "job \(jobID) \(cancelled ? "was cancelled" : "failed"): \(reason)"
+                    + ((body?.bool("refunded") ?? false) ? " (refunded)" : ""))
             ErrorMapping.decorate(&e, resp, body)
             throw e
         default:
@@ -81,7 +88,7 @@ extension CoreClient {
         guard let path, !path.isEmpty else { throw .invalid("path is NULL or empty") }
         let jobID = try Paths.jobID(id)
         var req = HTTPRequest(method: "GET", path: "/api/jobs/" + jobID + "/output")
-        req.accept = "application/json"     // §16.8: without it an image comes back as raw PNG
+        req.accept = "application/json"  // §16.8: without it an image comes back as raw PNG
         let sink = ImageStreamSink(path: path, jobID: jobID)
         defer { sink.discard() }
         let resp = try send(req, accept: [202, 204, 206, 410], filter: sink)
@@ -106,8 +113,10 @@ extension CoreClient {
         let out = try interpretOutput(jobID, req, resp)
         guard out.string("kind") == "image" else { return .notImage(out) }
         guard let b64 = out.string("image_base64") else {
-            var e = DC1Error(.protocolError, "job \(jobID) image output has no image data"
-                + ((out.bool("truncated") ?? false) ? " (the server flagged it truncated, HTTP 206)" : ""))
+            var e = DC1Error(
+                .protocolError,
+                "job \(jobID) image output has no image data"
+                    + ((out.bool("truncated") ?? false) ? " (the server flagged it truncated, HTTP 206)" : ""))
             e.setDetail("output", out)
             throw e
         }
@@ -181,7 +190,7 @@ enum OutputShape {
             }
             if let a = billing.int("actual_cost_halala") {
                 out.set("actual_cost_halala", a)
-                out.set("actual_cost_sar", Money.sar(a))    // a number, as every *_sar
+                out.set("actual_cost_sar", Money.sar(a))  // a number, as every *_sar
             }
         }
         let type = doc.string("type")
@@ -190,11 +199,15 @@ enum OutputShape {
             if let v = doc["image_base64"], !(v.isString || (truncated && v.isNull)) {
                 throw fields.wrong("image_base64", v, "a string")
             }
-            try fields.copy(doc, to: out, [("image_base64", .any), ("format", .string), ("width", .integer),
-                ("height", .integer), ("image_bytes", .integer), ("prompt", .string), ("model", .string),
-                ("seed", .integer), ("gen_time_s", .number), ("total_time_s", .number), ("device", .string),
-                ("expected_dimensions", .string), ("base64_length", .integer), ("decoded_bytes", .integer)])
-            if !out.has("image_base64"), let d = doc["data"] {   // OpenAPI's name
+            try fields.copy(
+                doc, to: out,
+                [
+                    ("image_base64", .any), ("format", .string), ("width", .integer),
+                    ("height", .integer), ("image_bytes", .integer), ("prompt", .string), ("model", .string),
+                    ("seed", .integer), ("gen_time_s", .number), ("total_time_s", .number), ("device", .string),
+                    ("expected_dimensions", .string), ("base64_length", .integer), ("decoded_bytes", .integer),
+                ])
+            if !out.has("image_base64"), let d = doc["data"] {  // OpenAPI's name
                 guard d.isString else { throw fields.wrong("data", d, "a string") }
                 out.set("image_base64", d)
             }
@@ -237,8 +250,11 @@ enum OutputShape {
         return out
     }
 
-    static let textFields: [(String, Fields.Kind)] = [("tokens_generated", .integer), ("tokens_per_second", .number),
-        ("model", .string), ("prompt", .string), ("gen_time_s", .number), ("total_time_s", .number), ("device", .string)]
+    static let textFields: [(String, Fields.Kind)] = [
+        ("tokens_generated", .integer), ("tokens_per_second", .number),
+        ("model", .string), ("prompt", .string), ("gen_time_s", .number), ("total_time_s", .number),
+        ("device", .string),
+    ]
 
     /// The documented type of each output field (include/dc1.h): a server that sends another
     /// (an array for image_base64, a string for width) gets DC1_E_PROTOCOL naming the field

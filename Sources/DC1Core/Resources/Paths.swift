@@ -9,7 +9,8 @@ enum Paths {
         if id.utf8.count > 256 { throw .invalid("job_id is longer than 256 bytes") }
         if id == "." || id == ".." { throw .invalid("job_id \"\(id)\" is not a job id") }
         for c in id.utf8 {
-            let ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+            let ok =
+                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
                 || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")
                 || c == UInt8(ascii: ":") || c == UInt8(ascii: "@")
             if !ok {
@@ -27,10 +28,12 @@ enum Paths {
     static func queryValue(_ s: String) -> String {
         var out = ""
         for c in s.utf8 {
-            let unreserved = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+            let unreserved =
+                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
                 || c == 45 || c == 46 || c == 95 || c == 126
-            if unreserved { out.unicodeScalars.append(UnicodeScalar(c)) }
-            else {
+            if unreserved {
+                out.unicodeScalars.append(UnicodeScalar(c))
+            } else {
                 let hex = Array("0123456789ABCDEF".utf8)
                 out += "%" + String(decoding: [hex[Int(c >> 4)], hex[Int(c & 15)]], as: UTF8.self)
             }

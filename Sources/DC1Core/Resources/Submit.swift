@@ -5,13 +5,15 @@ extension CoreClient {
         "llm_inference", "llm-inference", "image_generation", "vllm_serve", "custom_container",
         "training", "rendering", "benchmark", "rag-pipeline",
     ]
-    static let gpuTypes: Set<String> = ["H200", "H100", "A100", "L40S", "L40", "RTX4090", "RTX4080", "RTX3090", "RTX3080"]
+    static let gpuTypes: Set<String> = [
+        "H200", "H100", "A100", "L40S", "L40", "RTX4090", "RTX4080", "RTX3090", "RTX3080",
+    ]
 
     public func submit(_ request: JSON?) throws(DC1Error) -> JSON {
         guard let request else { throw .invalid("request_json is NULL") }
         try requireKey("submit")
         let body = try SubmitSchema.normalise(request)
-        try checkApprovedImages(body)   // only when this client fetched the registry: no request
+        try checkApprovedImages(body)  // only when this client fetched the registry: no request
         for warning in SubmitSchema.sanitiserWarnings(body) { log(.warn, warning) }
 
         let req = HTTPRequest(method: "POST", path: "/api/jobs/submit", body: body.dumpBytes(), idempotency: .unsafe)
@@ -90,10 +92,13 @@ extension CoreClient {
                 return try submitResult(doc, reconciled: true)
             }
         }
-        var e = DC1Error(.submitUnknown, "submit: the request was sent but its answer was lost (\(cause.message)). "
-            + "The job may exist and be charged; it was NOT resubmitted. "
-            + (lookupError != nil ? "The history lookup failed too: \(lookupError!.message)."
-               : "\(candidates.count) matching job(s) found in history; see \"candidates\"."))
+        var e = DC1Error(
+            .submitUnknown,
+            "submit: the request was sent but its answer was lost (\(cause.message)). "
+                + "The job may exist and be charged; it was NOT resubmitted. "
+                + (lookupError != nil
+                    ? "The history lookup failed too: \(lookupError!.message)."
+                    : "\(candidates.count) matching job(s) found in history; see \"candidates\"."))
         e.httpStatus = cause.httpStatus
         e.requestID = cause.requestID
         e.attempts = cause.attempts

@@ -26,12 +26,16 @@ enum SubmitSchema {
     }
 
     static func normalise(_ input: JSON) throws(DC1Error) -> JSON {
-        guard input.isObject else { throw DC1Error.invalid("request_json must be a JSON object, got \(input.typeName)") }
+        guard input.isObject else {
+            throw DC1Error.invalid("request_json must be a JSON object, got \(input.typeName)")
+        }
         let unknown = input.keys.filter { !keys.contains($0) }
         if !unknown.isEmpty {
-            throw fail("(root)", (unknown.count == 1 ? "Unrecognized key: " : "Unrecognized keys: ")
-                + unknown.map { "\"\($0)\"" }.joined(separator: ", ")
-                + " (the server accepts no other keys; put job inputs in params)")
+            throw fail(
+                "(root)",
+                (unknown.count == 1 ? "Unrecognized key: " : "Unrecognized keys: ")
+                    + unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+                    + " (the server accepts no other keys; put job inputs in params)")
         }
         let out = JSON.object()
 
@@ -41,7 +45,9 @@ enum SubmitSchema {
                 throw fail("job_type", "expected a non-empty string of at most 64 characters")
             }
             guard CoreClient.jobTypes.contains(s) else {
-                throw fail("job_type", "Invalid job_type \"\(s)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
+                throw fail(
+                    "job_type",
+                    "Invalid job_type \"\(s)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
             }
             out.set("job_type", s)
         } else if input["template_id"] == nil && input["bundle_id"] == nil {
@@ -53,15 +59,20 @@ enum SubmitSchema {
         }
         let duration = try number(dv, "duration_minutes")
         guard duration >= 0.1, duration <= 1440 else {
-            throw fail("duration_minutes", duration < 0.1 ? "Too small: expected number to be >=0.1" : "Too big: expected number to be <=1440")
+            throw fail(
+                "duration_minutes",
+                duration < 0.1 ? "Too small: expected number to be >=0.1" : "Too big: expected number to be <=1440")
         }
         out.set("duration_minutes", duration == duration.rounded() ? JSON.int(Int(duration)) : JSON.double(duration))
 
         if let v = input["provider_id"] {
-            if v.isNull { out.set("provider_id", JSON.null()) }
-            else {
+            if v.isNull {
+                out.set("provider_id", JSON.null())
+            } else {
                 let d = try number(v, "provider_id")
-                guard d >= 1, d == d.rounded(), d < 1e15 else { throw fail("provider_id", "expected a positive integer") }
+                guard d >= 1, d == d.rounded(), d < 1e15 else {
+                    throw fail("provider_id", "expected a positive integer")
+                }
                 out.set("provider_id", Int(d))
             }
         }
@@ -71,8 +82,10 @@ enum SubmitSchema {
             for k in v.keys {
                 let pv = v[k]!
                 guard pv.isScalar else {
-                    throw fail("params.\(k)", "values must be string, number or boolean (received \(pv.typeName)); "
-                        + "the server rejects arrays, objects and null")
+                    throw fail(
+                        "params.\(k)",
+                        "values must be string, number or boolean (received \(pv.typeName)); "
+                            + "the server rejects arrays, objects and null")
                 }
             }
             out.set("params", v.deepCopy())
@@ -81,7 +94,9 @@ enum SubmitSchema {
         }
 
         if let v = input["model"], !v.isNull {
-            guard let s = v.stringValue, !s.isEmpty, s.utf8.count <= 256 else { throw fail("model", "expected a string of 1–256 characters") }
+            guard let s = v.stringValue, !s.isEmpty, s.utf8.count <= 256 else {
+                throw fail("model", "expected a string of 1–256 characters")
+            }
             let ok = s.utf8.allSatisfy { c in
                 (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
                     || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "/")
@@ -94,9 +109,13 @@ enum SubmitSchema {
         // §16.2: priority must be a string on the wire; an integer 0–10, higher runs first.
         if let v = input["priority"], !v.isNull {
             let p: Int
-            if let i = v.intValue { p = i }
-            else if let s = v.stringValue, let i = Int(s.trimmingSpaces) { p = i }
-            else { throw fail("priority", "expected an integer 0–10 (a number or a numeric string)") }
+            if let i = v.intValue {
+                p = i
+            } else if let s = v.stringValue, let i = Int(s.trimmingSpaces) {
+                p = i
+            } else {
+                throw fail("priority", "expected an integer 0–10 (a number or a numeric string)")
+            }
             guard (0...10).contains(p) else { throw fail("priority", "must be between 0 and 10 (higher runs first)") }
             out.set("priority", String(p))
         }
@@ -104,7 +123,8 @@ enum SubmitSchema {
         if let v = input["pricing_class"], !v.isNull {
             guard let s = v.stringValue, s.count <= 64 else { throw fail("pricing_class", "expected a string") }
             guard ["priority", "standard", "economy"].contains(s.lowercased()) else {
-                throw fail("pricing_class", "must be priority, standard or economy (the server would silently use standard)")
+                throw fail(
+                    "pricing_class", "must be priority, standard or economy (the server would silently use standard)")
             }
             out.set("pricing_class", s.lowercased())
         }
@@ -118,13 +138,20 @@ enum SubmitSchema {
         if let v = input["gpu_requirements"], !v.isNull {
             guard v.isObject else { throw fail("gpu_requirements", "expected an object") }
             if let m = v["min_vram_gb"], !m.isNull {
-                guard let d = m.doubleValue, d > 0 else { throw fail("gpu_requirements.min_vram_gb", "must be a positive number") }
+                guard let d = m.doubleValue, d > 0 else {
+                    throw fail("gpu_requirements.min_vram_gb", "must be a positive number")
+                }
             }
             if let g = v["gpu_type"], !g.isNull {
                 guard let s = g.stringValue else { throw fail("gpu_requirements.gpu_type", "expected a string") }
-                let norm = String(s.uppercased().unicodeScalars.filter { ($0.value >= 48 && $0.value <= 57) || ($0.value >= 65 && $0.value <= 90) })
+                let norm = String(
+                    s.uppercased().unicodeScalars.filter {
+                        ($0.value >= 48 && $0.value <= 57) || ($0.value >= 65 && $0.value <= 90)
+                    })
                 guard CoreClient.gpuTypes.contains(norm) else {
-                    throw fail("gpu_requirements.gpu_type", "must be one of " + CoreClient.gpuTypes.sorted().joined(separator: ", "))
+                    throw fail(
+                        "gpu_requirements.gpu_type",
+                        "must be one of " + CoreClient.gpuTypes.sorted().joined(separator: ", "))
                 }
             }
             out.set("gpu_requirements", v.deepCopy())
@@ -144,7 +171,9 @@ enum SubmitSchema {
         }
         for k in ["template_id", "bundle_id"] {
             if let v = input[k], !v.isNull {
-                guard let s = v.stringValue, !s.isEmpty, s.count <= 128 else { throw fail(k, "expected a string of 1–128 characters") }
+                guard let s = v.stringValue, !s.isEmpty, s.count <= 128 else {
+                    throw fail(k, "expected a string of 1–128 characters")
+                }
                 out.set(k, s)
             }
         }
@@ -152,7 +181,9 @@ enum SubmitSchema {
             guard let b = v.boolValue else { throw fail("prewarm_requested", "expected a boolean") }
             // §16.3: true with a resolved provider makes the server answer 500.
             if b, let p = out["provider_id"], !p.isNull {
-                throw fail("prewarm_requested", "true together with provider_id makes the server fail (HTTP 500); drop one of them")
+                throw fail(
+                    "prewarm_requested",
+                    "true together with provider_id makes the server fail (HTTP 500); drop one of them")
             }
             out.set("prewarm_requested", b)
         }

@@ -31,8 +31,12 @@ extension CoreClient {
         }
 
         public static func from(_ json: JSON?) throws(DC1Error) -> WaitOptions {
-            let o = try Opts(json, "options", allowed: ["timeout_ms", "poll_interval_ms", "max_poll_interval_ms", "mode",
-                                                        "cancel_on_timeout", "use_stream", "tick_ms"])
+            let o = try Opts(
+                json, "options",
+                allowed: [
+                    "timeout_ms", "poll_interval_ms", "max_poll_interval_ms", "mode",
+                    "cancel_on_timeout", "use_stream", "tick_ms",
+                ])
             var w = WaitOptions()
             if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { w.timeoutMs = Int64(v) }
             if let v = try o.int("poll_interval_ms", 10...3_600_000) { w.pollIntervalMs = Int64(v) }
@@ -69,8 +73,10 @@ extension CoreClient {
     /// it rides out, and `{"type":"tick",…}` every `tickMs`. Returning false ends the call
     /// with `.interrupted`. Returns the full job document plus "polls", "mode" and, when the
     /// stream was used, "stream_connections".
-    public func watch(_ id: String?, options w: WaitOptions,
-                      onEvent: ((JSON) -> Bool)?) throws(DC1Error) -> JSON {
+    public func watch(
+        _ id: String?, options w: WaitOptions,
+        onEvent: ((JSON) -> Bool)?
+    ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         var run = WaitRun(client: self, jobID: jobID, options: w, onEvent: onEvent)
         guard let onEvent else { return try run.run() }
@@ -176,9 +182,10 @@ private struct WaitRun {
         guard mode == .ready else { return terminal }
         if let url = doc.string("endpoint_url"), !url.isEmpty, !terminal { return true }
         guard terminal else { return false }
-        var e = DC1Error(status == "cancelled" ? .jobCancelled : .jobFailed,
-                         "job \(jobID) ended (\(status ?? "?")) before its endpoint was ready"
-                         + (doc.string("error").map { ": \($0)" } ?? ""))
+        var e = DC1Error(
+            status == "cancelled" ? .jobCancelled : .jobFailed,
+            "job \(jobID) ended (\(status ?? "?")) before its endpoint was ready"
+                + (doc.string("error").map { ": \($0)" } ?? ""))
         if status == "completed" { e = DC1Error(.notReady, "job \(jobID) completed without an endpoint_url") }
         e.setDetail("job", doc)
         throw e
@@ -201,8 +208,10 @@ private struct WaitRun {
             progress.attempts += 1
             do throws(DC1Error) {
                 let full = mode != .terminal
-                let doc = full ? try client.job(jobID, token: token, timeoutMs: budget)
-                               : try client.jobStatus(jobID, token: token, timeoutMs: budget)
+                let doc =
+                    full
+                    ? try client.job(jobID, token: token, timeoutMs: budget)
+                    : try client.jobStatus(jobID, token: token, timeoutMs: budget)
                 lastError = nil
                 last = doc
                 if mode == .auto { mode = doc.string("job_type") == "vllm_serve" ? .ready : .terminal }
@@ -256,14 +265,15 @@ private struct WaitRun {
                 if r.bool("terminal") == true {
                     polls += 1
                     progress.attempts += 1
-                    let full = try client.job(jobID, token: token,
-                                              timeoutMs: Swift.max(Swift.min(client.options.timeoutMs, progress.deadline.remainingMs), 1000))
+                    let full = try client.job(
+                        jobID, token: token,
+                        timeoutMs: Swift.max(Swift.min(client.options.timeoutMs, progress.deadline.remainingMs), 1000))
                     return finish(full, mode: mode, polls: polls, streamConnections: (r.int("reconnects") ?? 0) + 1)
                 }
             } catch {
                 switch error.code {
                 case .interrupted, .auth: throw error
-                case .notFound where error.detail("body")?.isObject ?? false: throw error   // the job, not the route
+                case .notFound where error.detail("body")?.isObject ?? false: throw error  // the job, not the route
                 default:
                     lastError = error
                     client.log(.info, "job \(jobID): status stream unavailable (\(error.message)); polling instead")
@@ -274,7 +284,8 @@ private struct WaitRun {
         while true {
             if token.isInterrupted { throw token.error(attempts: progress.attempts) }
             if let doc = try poll(), try verdict(doc, mode: mode) {
-                return finish(try fullJob(doc, isFull: mode != .terminal), mode: mode, polls: polls, streamConnections: nil)
+                return finish(
+                    try fullJob(doc, isFull: mode != .terminal), mode: mode, polls: polls, streamConnections: nil)
             }
             if progress.deadline.expired { throw timeoutError(last: last, lastError: lastError, mode: mode) }
             try pause(interval, token: token)
@@ -290,9 +301,11 @@ private struct WaitRun {
     }
 
     func timeoutError(last: JSON?, lastError: DC1Error?, mode: CoreClient.WaitMode) -> DC1Error {
-        var e = DC1Error(.waitTimeout, "job \(jobID) did not \(mode == .ready ? "become ready" : "finish") within \(options.timeoutMs) ms"
-            + " (last status: \(progress.lastStatus ?? "unknown")"
-            + (lastError.map { "; last error: \($0.message)" } ?? "") + ")")
+        var e = DC1Error(
+            .waitTimeout,
+            "job \(jobID) did not \(mode == .ready ? "become ready" : "finish") within \(options.timeoutMs) ms"
+                + " (last status: \(progress.lastStatus ?? "unknown")"
+                + (lastError.map { "; last error: \($0.message)" } ?? "") + ")")
         if let last { e.setDetail("job", last) }
         e.setDetail("job_id", .string(jobID))
         e.setDetail("timeout_ms", .int(Int(options.timeoutMs)))

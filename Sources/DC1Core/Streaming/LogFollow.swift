@@ -7,13 +7,15 @@ extension CoreClient {
     static func streamUnavailable(_ e: DC1Error) -> Bool {
         switch e.code {
         case .protocolError, .http: return true
-        case .notFound: return !(e.detail("body")?.isObject ?? false)   // the route, not the job
+        case .notFound: return !(e.detail("body")?.isObject ?? false)  // the route, not the job
         default: return false
         }
     }
 
-    public func followLogs(_ id: String?, options o: StreamOptions,
-                           onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
+    public func followLogs(
+        _ id: String?, options o: StreamOptions,
+        onEvent: (JSON) -> Bool
+    ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         var lastSeen = o.since
         var delivered = 0
@@ -23,7 +25,7 @@ extension CoreClient {
                 delivered += 1
                 return onEvent(ev)
             }
-        } catch where o.pollFallback && CoreClient.streamUnavailable(error) {
+        } catch  where o.pollFallback && CoreClient.streamUnavailable(error) {
             log(.info, "job \(jobID): log stream unavailable (\(error.message)); polling instead")
             var po = o
             po.since = lastSeen
@@ -35,8 +37,10 @@ extension CoreClient {
 
     /// The polling half: pages of /logs until the job is terminal and one more read found
     /// nothing new (lines written with the final status may land late).
-    private func pollLogs(_ jobID: String, options o: StreamOptions, alreadyDelivered: Int, hook: TickHook?,
-                          onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
+    private func pollLogs(
+        _ jobID: String, options o: StreamOptions, alreadyDelivered: Int, hook: TickHook?,
+        onEvent: (JSON) -> Bool
+    ) throws(DC1Error) -> JSON {
         let token = interruptToken()
         let deadline = Deadline(afterMs: o.timeoutMs)
         var since = o.since
@@ -68,12 +72,15 @@ extension CoreClient {
                 q.set("since", since)
                 q.set("limit", 1000)
                 page = try logs(jobID, options: q)
-            } catch where CoreClient.isTransient(error) && !deadline.expired {
+            } catch  where CoreClient.isTransient(error) && !deadline.expired {
                 log(.info, "job \(jobID): logs poll failed (\(error.message)); retrying")
-                guard Clock.sleep(ms: Swift.min(o.pollIntervalMs, Swift.max(deadline.remainingMs, 0)),
-                                  stop: { token.isInterrupted }) else { return try stopped() }
+                guard
+                    Clock.sleep(
+                        ms: Swift.min(o.pollIntervalMs, Swift.max(deadline.remainingMs, 0)),
+                        stop: { token.isInterrupted })
+                else { return try stopped() }
                 continue
-            } catch where error.code == .interrupted {
+            } catch  where error.code == .interrupted {
                 return try stopped()
             }
             let entries = page["logs"]?.elements ?? []
@@ -101,8 +108,11 @@ extension CoreClient {
                 continue
             }
             if deadline.expired { throw DC1Error(.timeout, "GET /api/jobs/{id}/logs: the follow's deadline passed") }
-            guard Clock.sleep(ms: Swift.min(o.pollIntervalMs, Swift.max(deadline.remainingMs, 0)),
-                              stop: { token.isInterrupted }) else { return try stopped() }
+            guard
+                Clock.sleep(
+                    ms: Swift.min(o.pollIntervalMs, Swift.max(deadline.remainingMs, 0)),
+                    stop: { token.isInterrupted })
+            else { return try stopped() }
         }
     }
 }

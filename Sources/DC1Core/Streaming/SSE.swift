@@ -26,7 +26,7 @@ public struct SSEParser {
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (SSEEvent) -> Void) {
         for b in bytes {
-            if b == 10 && lastWasCR { lastWasCR = false; continue }     // the LF of a CRLF
+            if b == 10 && lastWasCR { lastWasCR = false; continue }  // the LF of a CRLF
             lastWasCR = b == 13
             if b == 10 || b == 13 {
                 processLine(emit)

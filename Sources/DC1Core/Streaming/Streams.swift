@@ -16,7 +16,12 @@ extension CoreClient {
         public init() {}
 
         public static func from(_ json: JSON?) throws(DC1Error) -> StreamOptions {
-            let o = try Opts(json, "options", allowed: ["timeout_ms", "idle_timeout_ms", "since", "max_reconnects", "tick_ms", "poll_fallback", "poll_interval_ms"])
+            let o = try Opts(
+                json, "options",
+                allowed: [
+                    "timeout_ms", "idle_timeout_ms", "since", "max_reconnects", "tick_ms", "poll_fallback",
+                    "poll_interval_ms",
+                ])
             var s = StreamOptions()
             if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { s.timeoutMs = Int64(v) }
             if let v = try o.int("idle_timeout_ms", 10...86_400_000) { s.idleTimeoutMs = Int64(v) }
@@ -39,8 +44,10 @@ extension CoreClient {
     }
 
     /// One SSE connection. Non-2xx answers become DC1Errors; a non-SSE 2xx is a protocol error.
-    func sseConnection(_ req: HTTPRequest, deadline: Deadline, idleMs: Int64, token: InterruptToken,
-                       onEvent: (SSEEvent) -> StreamControl) throws(DC1Error) -> ConnectionEnd {
+    func sseConnection(
+        _ req: HTTPRequest, deadline: Deadline, idleMs: Int64, token: InterruptToken,
+        onEvent: (SSEEvent) -> StreamControl
+    ) throws(DC1Error) -> ConnectionEnd {
         var parser = SSEParser()
         var errorBody: [UInt8] = []
         var isStream: Bool? = nil
@@ -53,32 +60,34 @@ extension CoreClient {
         req.accept = "text/event-stream"
         let outcome: Result<HTTPResponse, TransportFailure> = withoutActuallyEscaping(onEvent) { onEvent in
             do throws(TransportFailure) {
-                return .success(try transport.perform(req, requestID: Random.requestID(), deadline: deadline, fresh: false,
-                    shouldAbort: {
-                        if token.isInterrupted { return true }
-                        if Clock.nowMs() - lastContent > idleMs { idleFired = true; return true }
-                        return false
-                    },
-                    onData: { chunk, headers in
-                        if isStream == nil {
-                            let ct = headers.last { $0.0 == "content-type" }?.1.lowercased() ?? ""
-                            isStream = ct.contains("text/event-stream")
-                        }
-                        guard isStream == true else {
-                            if errorBody.count < 65536 { errorBody.append(contentsOf: chunk) }
-                            return true
-                        }
-                        parser.feed(chunk) { ev in
-                            guard !finished else { return }
-                            lastContent = Clock.nowMs()
-                            switch onEvent(ev) {
-                            case .more: break
-                            case .stop: finished = true; stopped = true
-                            case .end: finished = true
+                return .success(
+                    try transport.perform(
+                        req, requestID: Random.requestID(), deadline: deadline, fresh: false,
+                        shouldAbort: {
+                            if token.isInterrupted { return true }
+                            if Clock.nowMs() - lastContent > idleMs { idleFired = true; return true }
+                            return false
+                        },
+                        onData: { chunk, headers in
+                            if isStream == nil {
+                                let ct = headers.last { $0.0 == "content-type" }?.1.lowercased() ?? ""
+                                isStream = ct.contains("text/event-stream")
                             }
-                        }
-                        return !finished && !parser.overflow
-                    }))
+                            guard isStream == true else {
+                                if errorBody.count < 65536 { errorBody.append(contentsOf: chunk) }
+                                return true
+                            }
+                            parser.feed(chunk) { ev in
+                                guard !finished else { return }
+                                lastContent = Clock.nowMs()
+                                switch onEvent(ev) {
+                                case .more: break
+                                case .stop: finished = true; stopped = true
+                                case .end: finished = true
+                                }
+                            }
+                            return !finished && !parser.overflow
+                        }))
             } catch {
                 return .failure(error)
             }
@@ -109,8 +118,10 @@ extension CoreClient {
             throw ErrorMapping.error(for: full, req)
         }
         if isStream != true {
-            var e = DC1Error(.protocolError, "\(route): expected text/event-stream, got "
-                + (resp.contentType.isEmpty ? "no content type" : resp.contentType))
+            var e = DC1Error(
+                .protocolError,
+                "\(route): expected text/event-stream, got "
+                    + (resp.contentType.isEmpty ? "no content type" : resp.contentType))
             e.httpStatus = resp.status
             e.requestID = resp.requestID
             throw e
@@ -122,8 +133,10 @@ extension CoreClient {
     /// Runs connections until the consumer finishes, reconnecting within the deadline.
     /// `path` is asked anew before each connection (to carry a resume point).
     /// A stop asked by the consumer's tick (`hook`) ends the loop like a stop asked on an event.
-    func streamLoop(path: () throws(DC1Error) -> String, options o: StreamOptions, hook: TickHook? = nil,
-                    onEvent: (SSEEvent) -> StreamControl) throws(DC1Error) -> (stopped: Bool, reconnects: Int) {
+    func streamLoop(
+        path: () throws(DC1Error) -> String, options o: StreamOptions, hook: TickHook? = nil,
+        onEvent: (SSEEvent) -> StreamControl
+    ) throws(DC1Error) -> (stopped: Bool, reconnects: Int) {
         let token = interruptToken()
         let deadline = Deadline(afterMs: o.timeoutMs)
         var reconnects = 0
@@ -131,8 +144,9 @@ extension CoreClient {
             let req = HTTPRequest(method: "GET", path: try path())
             let end: ConnectionEnd
             do throws(DC1Error) {
-                end = try sseConnection(req, deadline: deadline, idleMs: o.idleTimeoutMs, token: token, onEvent: onEvent)
-            } catch where error.code == .interrupted && hook?.stopped == true {
+                end = try sseConnection(
+                    req, deadline: deadline, idleMs: o.idleTimeoutMs, token: token, onEvent: onEvent)
+            } catch  where error.code == .interrupted && hook?.stopped == true {
                 return (true, reconnects)
             }
             switch end {
@@ -156,8 +170,10 @@ extension CoreClient {
 
     /// Runs `body` with a tick hook that hands {"type":"tick","elapsed_ms"} to `consumer`
     /// every `tickMs` (when set), on this thread, while the stream waits for data.
-    func withTicks(_ tickMs: Int64?, _ consumer: (JSON) -> Bool,
-                   _ body: (TickHook?) throws(DC1Error) -> JSON) throws(DC1Error) -> JSON {
+    func withTicks(
+        _ tickMs: Int64?, _ consumer: (JSON) -> Bool,
+        _ body: (TickHook?) throws(DC1Error) -> JSON
+    ) throws(DC1Error) -> JSON {
         guard let tickMs else { return try body(nil) }
         let result: Result<JSON, DC1Error> = withoutActuallyEscaping(consumer) { consumer in
             let started = Clock.nowMs()
@@ -179,65 +195,73 @@ extension CoreClient {
     /// GET /api/jobs/{id}/logs/stream (§8.6): every log line, then the end event. Resumes with
     /// ?since=<last line_no> after a drop (the server ignores Last-Event-ID). The key goes in
     /// the x-renter-key header, which this route accepts after ?key.
-    public func streamLogs(_ id: String?, options o: StreamOptions,
-                           onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
+    public func streamLogs(
+        _ id: String?, options o: StreamOptions,
+        onEvent: (JSON) -> Bool
+    ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         try requireKey("logs stream")
         return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
-        var last = o.since
-        var lines = 0
-        var finalStatus: String? = nil
-        let r = try streamLoop(path: { () throws(DC1Error) -> String in try Paths.job(jobID, "/logs/stream?since=\(last)") },
-                               options: o, hook: hook) { ev in
-            guard let doc = try? JSON.parse(ev.data), doc.isObject else { return .more }
-            if doc.string("type") == "end" {
-                finalStatus = doc.string("status")
-                return onEvent(doc) ? .end : .stop
+            var last = o.since
+            var lines = 0
+            var finalStatus: String? = nil
+            let r = try streamLoop(
+                path: { () throws(DC1Error) -> String in try Paths.job(jobID, "/logs/stream?since=\(last)") },
+                options: o, hook: hook
+            ) { ev in
+                guard let doc = try? JSON.parse(ev.data), doc.isObject else { return .more }
+                if doc.string("type") == "end" {
+                    finalStatus = doc.string("status")
+                    return onEvent(doc) ? .end : .stop
+                }
+                if let n = doc.int("line_no") {
+                    if n <= last { return .more }  // already delivered before a reconnect
+                    last = n
+                }
+                lines += 1
+                return onEvent(doc) ? .more : .stop
             }
-            if let n = doc.int("line_no") {
-                if n <= last { return .more }          // already delivered before a reconnect
-                last = n
-            }
-            lines += 1
-            return onEvent(doc) ? .more : .stop
-        }
-        let out = JSON.object()
-        out.set("job_id", jobID)
-        out.set("lines", lines)
-        out.set("last_line_no", last)
-        out.set("reconnects", r.reconnects)
-        out.set("ended", r.stopped ? "stopped" : "end")
-        if let finalStatus { out.set("status", finalStatus) }
-        return out
+            let out = JSON.object()
+            out.set("job_id", jobID)
+            out.set("lines", lines)
+            out.set("last_line_no", last)
+            out.set("reconnects", r.reconnects)
+            out.set("ended", r.stopped ? "stopped" : "end")
+            if let finalStatus { out.set("status", finalStatus) }
+            return out
         }
     }
 
     /// GET /api/jobs/{id}/stream (§8.7): status events until `end` or a terminal status.
     /// Each event is delivered as its data object with "event" (the SSE event name) added.
-    public func streamStatus(_ id: String?, options o: StreamOptions,
-                             onEvent: (JSON) -> Bool) throws(DC1Error) -> JSON {
+    public func streamStatus(
+        _ id: String?, options o: StreamOptions,
+        onEvent: (JSON) -> Bool
+    ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
-        var events = 0
-        var status: String? = nil
-        let r = try streamLoop(path: { () throws(DC1Error) -> String in try Paths.job(jobID, "/stream") },
-                               options: o, hook: hook) { ev in
-            let doc = (try? JSON.parse(ev.data)).flatMap { $0.isObject ? $0 : nil } ?? JSON.object()
-            let name = ev.event ?? doc.string("event") ?? "message"
-            doc.set("event", name)
-            if let s = doc.string("status") { status = s }
-            events += 1
-            let keepGoing = onEvent(doc)
-            if name == "end" || JobStatus.isTerminal(doc.string("status")) { return keepGoing ? .end : .stop }
-            return keepGoing ? .more : .stop
-        }
-        let out = JSON.object()
-        out.set("job_id", jobID)
-        out.set("events", events)
-        out.set("reconnects", r.reconnects)
-        out.set("ended", r.stopped ? "stopped" : "end")
-        if let status { out.set("status", status); out.set("terminal", JobStatus.isTerminal(status)) }
-        return out
+            var events = 0
+            var status: String? = nil
+            let r = try streamLoop(
+                path: { () throws(DC1Error) -> String in try Paths.job(jobID, "/stream") },
+                options: o, hook: hook
+            ) { ev in
+                let doc = (try? JSON.parse(ev.data)).flatMap { $0.isObject ? $0 : nil } ?? JSON.object()
+                let name = ev.event ?? doc.string("event") ?? "message"
+                doc.set("event", name)
+                if let s = doc.string("status") { status = s }
+                events += 1
+                let keepGoing = onEvent(doc)
+                if name == "end" || JobStatus.isTerminal(doc.string("status")) { return keepGoing ? .end : .stop }
+                return keepGoing ? .more : .stop
+            }
+            let out = JSON.object()
+            out.set("job_id", jobID)
+            out.set("events", events)
+            out.set("reconnects", r.reconnects)
+            out.set("ended", r.stopped ? "stopped" : "end")
+            if let status { out.set("status", status); out.set("terminal", JobStatus.isTerminal(status)) }
+            return out
         }
     }
 }

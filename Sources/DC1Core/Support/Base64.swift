@@ -42,7 +42,7 @@ public enum Base64 {
                 let a = tab[Int(p[i])], b = tab[Int(p[i + 1])], c = tab[Int(p[i + 2])], d = tab[Int(p[i + 3])]
                 if (a | b | c | d) < 0 { return nil }
                 let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                p[o] = UInt8(truncatingIfNeeded: v >> 16)         // o ≤ i: never ahead of the reader
+                p[o] = UInt8(truncatingIfNeeded: v >> 16)  // o ≤ i: never ahead of the reader
                 p[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
                 p[o + 2] = UInt8(truncatingIfNeeded: v)
                 i += 4; o += 3
@@ -85,7 +85,7 @@ public enum Base64 {
                 var padding = 0
                 var o = 0
                 for c in input {
-                    if c == 61 { padding += 1; continue }            // '='
+                    if c == 61 { padding += 1; continue }  // '='
                     if c == 10 || c == 13 || c == 32 || c == 9 { continue }
                     let v = tab[Int(c)]
                     if v < 0 || padding > 0 { failed = true; break }  // bad character, or data after '='
@@ -125,8 +125,10 @@ public enum Base64 {
         /// Decodes `n` bytes at `p` into `out` (room: maxOutput(n)). With `stopAtJSON` it stops
         /// before a '"' or '\\' (the end of a JSON string or an escape), leaving it unconsumed.
         /// Stops at the first invalid character with `failed` set.
-        public mutating func feed(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<UInt8>,
-                                  stopAtJSON: Bool = false) -> (consumed: Int, written: Int) {
+        public mutating func feed(
+            _ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<UInt8>,
+            stopAtJSON: Bool = false
+        ) -> (consumed: Int, written: Int) {
             var i = 0, o = 0
             if failed { return (0, 0) }
             while i < n {
@@ -139,7 +141,7 @@ public enum Base64 {
                 let ch = p[i]
                 if stopAtJSON && (ch == 0x22 || ch == 0x5C) { break }
                 i += 1
-                if ch == 61 { padding += 1; continue }                     // '='
+                if ch == 61 { padding += 1; continue }  // '='
                 if ch == 10 || ch == 13 || ch == 32 || ch == 9 { continue }
                 let v = Base64.table.withUnsafeBufferPointer { $0[Int(ch)] }
                 if v < 0 || padding > 0 { failed = true; break }

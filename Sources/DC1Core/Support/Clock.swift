@@ -54,8 +54,9 @@ public enum Timestamp {
             return v
         }
         guard b.count >= 19, let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
-              let h = num(11, 2), let mi = num(14, 2), let se = num(17, 2),
-              b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 32 else { return nil }
+            let h = num(11, 2), let mi = num(14, 2), let se = num(17, 2),
+            b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 32
+        else { return nil }
         var t = tm()
         t.tm_year = Int32(y - 1900); t.tm_mon = Int32(mo - 1); t.tm_mday = Int32(d)
         t.tm_hour = Int32(h); t.tm_min = Int32(mi); t.tm_sec = Int32(se)

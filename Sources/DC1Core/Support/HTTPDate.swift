@@ -5,10 +5,12 @@ enum HTTPDate {
         guard parts.count >= 5 else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         guard let day = Int(parts[1]), let mon = months.firstIndex(of: parts[2].lowercased()),
-              let year = Int(parts[3]) else { return nil }
+            let year = Int(parts[3])
+        else { return nil }
         let hms = parts[4].split(separator: ":")
         guard hms.count == 3, let h = Int(hms[0]), let m = Int(hms[1]), let sec = Int(hms[2]) else { return nil }
-        let iso = String(format4(year)) + "-" + two(mon + 1) + "-" + two(day) + "T" + two(h) + ":" + two(m) + ":" + two(sec)
+        let iso =
+            String(format4(year)) + "-" + two(mon + 1) + "-" + two(day) + "T" + two(h) + ":" + two(m) + ":" + two(sec)
         return Timestamp.parse(iso)
     }
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }

@@ -9,7 +9,7 @@ public enum Random {
         out.reserveCapacity(bytes * 2)
         var word: UInt64 = 0
         for i in 0..<bytes {
-            if i % 8 == 0 { word = g.next() }        // one getrandom per 8 bytes
+            if i % 8 == 0 { word = g.next() }  // one getrandom per 8 bytes
             let v = UInt8(truncatingIfNeeded: word >> UInt64((i % 8) * 8))
             out.append(digits[Int(v >> 4)]); out.append(digits[Int(v & 15)])
         }

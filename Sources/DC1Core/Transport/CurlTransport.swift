@@ -13,8 +13,9 @@ import Synchronization
 /// (libcurl keeps its first allocator and only counts the call); `curlBuffersWiped` is then
 /// false and libcurl's copies are not wiped (the header list libdc1 builds still is).
 let curlGlobalInit: CURLcode = {
-    let rc = curl_global_init_mem(Int(CURL_GLOBAL_DEFAULT), ZeroingAllocator.malloc, ZeroingAllocator.free,
-                                  ZeroingAllocator.realloc, ZeroingAllocator.strdup, ZeroingAllocator.calloc)
+    let rc = curl_global_init_mem(
+        Int(CURL_GLOBAL_DEFAULT), ZeroingAllocator.malloc, ZeroingAllocator.free,
+        ZeroingAllocator.realloc, ZeroingAllocator.strdup, ZeroingAllocator.calloc)
     // Probe: does libcurl allocate through us? (It does not when it was initialised before.)
     let before = ZeroingAllocator.calls.load(ordering: .relaxed)
     let probe = "x".withCString { curl_slist_append(nil, $0) }
@@ -32,7 +33,7 @@ public var curlBuffersWiped: Bool {
 
 /// malloc/free/realloc/strdup/calloc for libcurl that wipe every block before releasing it.
 enum ZeroingAllocator {
-    static let header = 16        // keeps malloc's 16-byte alignment
+    static let header = 16  // keeps malloc's 16-byte alignment
     static let calls = Atomic<Int>(0)
     static let installed = Atomic<Bool>(false)
 
@@ -70,7 +71,7 @@ enum ZeroingAllocator {
     static let realloc: curl_realloc_callback = { p, n in
         guard let p else { return ZeroingAllocator.allocate(n, zero: false) }
         let old = (p - ZeroingAllocator.header).load(as: Int.self)
-        if n <= old { return p }          // shrinking in place: the capacity (wiped on free) stays
+        if n <= old { return p }  // shrinking in place: the capacity (wiped on free) stays
         guard let q = ZeroingAllocator.allocate(n, zero: false) else { return nil }
         memcpy(q, p, old)
         ZeroingAllocator.release(p)
@@ -150,9 +151,11 @@ let maxResponseHeaderBytes = 256 * 1024
 let curlMaxHeaderLine = 100 * 1024
 
 /// The response headers the client reads; others are skipped without allocating.
-private let wantedHeaders: [[UInt8]] = ["content-type", "x-request-id", "retry-after", "location", "date",
-                                        "content-length", "ratelimit-remaining", "ratelimit-reset",
-                                        "idempotent-replayed"].map { Array($0.utf8) }
+private let wantedHeaders: [[UInt8]] = [
+    "content-type", "x-request-id", "retry-after", "location", "date",
+    "content-length", "ratelimit-remaining", "ratelimit-reset",
+    "idempotent-replayed",
+].map { Array($0.utf8) }
 
 private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     let ctx = Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
@@ -163,8 +166,9 @@ private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     let line = UnsafeRawBufferPointer(start: ptr, count: n)
     if n <= 2, n == 1 ? line[0] == 10 : (line[0] == 13 && line[1] == 10) { ctx.headersDone = true; return n }
     if n >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
-       line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
-        ctx.headers.removeAll(keepingCapacity: true)     // a new response (e.g. after 100)
+        line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
+    {
+        ctx.headers.removeAll(keepingCapacity: true)  // a new response (e.g. after 100)
         ctx.headersDone = false
         ctx.expectedLength = 0
         return n
@@ -185,7 +189,7 @@ private let headerCallback: dc1_curl_data_fn = { ptr, size, nmemb, userdata in
     while let f = v.first, f == 32 || f == 9 { v = v.dropFirst() }
     while let l = v.last, l == 10 || l == 13 || l == 32 || l == 9 { v = v.dropLast() }
     let value = String(decoding: v, as: UTF8.self)
-    if name.count == 14 && name[8] == UInt8(ascii: "l") { ctx.expectedLength = Int(value) ?? 0 }   // content-length
+    if name.count == 14 && name[8] == UInt8(ascii: "l") { ctx.expectedLength = Int(value) ?? 0 }  // content-length
     ctx.headers.append((String(decoding: name, as: UTF8.self), value))
     return n
 }
@@ -257,10 +261,12 @@ final class CurlTransport: @unchecked Sendable {
 
     /// Performs one attempt. `deadline` bounds the whole exchange; `shouldAbort` is polled
     /// every poll slice (`pollSliceMs`) while the transfer runs.
-    func perform(_ req: HTTPRequest, requestID: String, deadline: Deadline,
-                 fresh: Bool, shouldAbort: @escaping () -> Bool,
-                 onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil,
-                 filter: BodyFilter? = nil) throws(TransportFailure) -> HTTPResponse {
+    func perform(
+        _ req: HTTPRequest, requestID: String, deadline: Deadline,
+        fresh: Bool, shouldAbort: @escaping () -> Bool,
+        onData: ((UnsafeRawBufferPointer, [(String, String)]) -> Bool)? = nil,
+        filter: BodyFilter? = nil
+    ) throws(TransportFailure) -> HTTPResponse {
         guard let slot = pool.acquire() else {
             throw TransportFailure(kind: .fatal, message: "could not create a libcurl handle", requestSent: false)
         }
@@ -307,8 +313,9 @@ final class CurlTransport: @unchecked Sendable {
             _ = dc1_curl_set_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             _ = body.withUnsafeBufferPointer { b in
                 // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
-                dc1_curl_set_ptr(h, CURLOPT_COPYPOSTFIELDS,
-                                 UnsafeMutableRawPointer(mutating: b.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+                dc1_curl_set_ptr(
+                    h, CURLOPT_COPYPOSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: b.baseAddress ?? UnsafePointer(bitPattern: 1)!))
             }
         }
 
@@ -317,14 +324,15 @@ final class CurlTransport: @unchecked Sendable {
         func add(_ s: String) { list = s.withCString { curl_slist_append(list, $0) } ?? list }
         add("Accept: " + req.accept)
         add("X-Request-Id: " + requestID)
-        add("Expect:")                       // no 100-continue round trip for bodies
+        add("Expect:")  // no 100-continue round trip for bodies
         if req.body != nil { add("Content-Type: application/json") }
         for e in req.extraHeaders { add(e) }
         // The key goes only to base_url's host, never to an absolute URL elsewhere.
         if let key = options.apiKey, req.absoluteURL == nil {
             switch req.auth {
             case .renterHeader: list = key.withHeader(prefix: "x-renter-key: ") { curl_slist_append(list, $0) } ?? list
-            case .bearer: list = key.withHeader(prefix: "Authorization: Bearer ") { curl_slist_append(list, $0) } ?? list
+            case .bearer:
+                list = key.withHeader(prefix: "Authorization: Bearer ") { curl_slist_append(list, $0) } ?? list
             case .none: break
             }
         }
@@ -345,17 +353,21 @@ final class CurlTransport: @unchecked Sendable {
 
         if rc != CURLE_OK {
             if ctx.tooLarge {
-                throw TransportFailure(kind: .tooLarge,
-                    message: "response body exceeds max_response_bytes (\(options.maxResponseBytes))", requestSent: true)
+                throw TransportFailure(
+                    kind: .tooLarge,
+                    message: "response body exceeds max_response_bytes (\(options.maxResponseBytes))", requestSent: true
+                )
             }
             // An oversized header: ours (the total) or libcurl's (one line, which it reports as
             // "Out of memory" or "Too large" before the header is complete).
             if ctx.headerTooLarge {
-                throw TransportFailure(kind: .tooLarge,
+                throw TransportFailure(
+                    kind: .tooLarge,
                     message: "response header over \(maxResponseHeaderBytes) bytes", requestSent: true)
             }
             if !ctx.headersDone && (rc == CURLE_OUT_OF_MEMORY || rc.rawValue == 100 /* CURLE_TOO_LARGE, 8.6+ */) {
-                throw TransportFailure(kind: .tooLarge,
+                throw TransportFailure(
+                    kind: .tooLarge,
                     message: "response header over \(curlMaxHeaderLine) bytes (one header line)", requestSent: true)
             }
             if ctx.abortedByCaller {
@@ -367,15 +379,19 @@ final class CurlTransport: @unchecked Sendable {
             let msg = String(cString: curl_easy_strerror(rc))
             switch rc {
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-                throw TransportFailure(kind: .notSent, message: "\(msg) (\(hostOf(options.baseURL)))", requestSent: false)
+                throw TransportFailure(
+                    kind: .notSent, message: "\(msg) (\(hostOf(options.baseURL)))", requestSent: false)
             case CURLE_OPERATION_TIMEDOUT:
-                throw TransportFailure(kind: .timeout, message: "no complete response within the deadline", requestSent: sent)
+                throw TransportFailure(
+                    kind: .timeout, message: "no complete response within the deadline", requestSent: sent)
             case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
-                 CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+                CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
                 throw TransportFailure(kind: .fatal, message: msg, requestSent: false)
             case CURLE_PARTIAL_FILE:
-                throw TransportFailure(kind: .truncated,
-                    message: "truncated response: the connection closed before the whole body arrived", requestSent: true)
+                throw TransportFailure(
+                    kind: .truncated,
+                    message: "truncated response: the connection closed before the whole body arrived",
+                    requestSent: true)
             case CURLE_SSL_CONNECT_ERROR:
                 throw TransportFailure(kind: sent ? .broken : .notSent, message: msg, requestSent: sent)
             default:
@@ -392,7 +408,7 @@ final class CurlTransport: @unchecked Sendable {
         _ = "http,https".withCString { dc1_curl_set_str(h, CURLOPT_PROTOCOLS_STR, $0) }
         _ = userAgent.withCString { dc1_curl_set_str(h, CURLOPT_USERAGENT, $0) }
         _ = dc1_curl_set_long(h, CURLOPT_NOSIGNAL, 1)
-        _ = dc1_curl_set_long(h, CURLOPT_FOLLOWLOCATION, 0)   // a redirect is reported, never followed
+        _ = dc1_curl_set_long(h, CURLOPT_FOLLOWLOCATION, 0)  // a redirect is reported, never followed
         _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPALIVE, 1)
         _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPIDLE, 30)
         _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPINTVL, 15)

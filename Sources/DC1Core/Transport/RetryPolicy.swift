@@ -14,8 +14,10 @@ struct RetryPolicy: Sendable {
 
     /// After an HTTP error response (`err` is its mapped error): how long to wait before the
     /// next attempt, or the error to report.
-    func afterResponse(_ resp: HTTPResponse, _ err: DC1Error, _ req: HTTPRequest, attempt: Int,
-                       deadline: Deadline) throws(DC1Error) -> Int64 {
+    func afterResponse(
+        _ resp: HTTPResponse, _ err: DC1Error, _ req: HTTPRequest, attempt: Int,
+        deadline: Deadline
+    ) throws(DC1Error) -> Int64 {
         var err = err
         let waitMs: Int64
         switch resp.status {
@@ -45,8 +47,10 @@ struct RetryPolicy: Sendable {
 
     /// After a transport failure that is not an interruption (`err` is its error): how long to
     /// wait before the next attempt, or the error to report.
-    func afterFailure(_ f: TransportFailure, _ err: DC1Error, _ req: HTTPRequest, attempt: Int,
-                      deadline: Deadline) throws(DC1Error) -> Int64 {
+    func afterFailure(
+        _ f: TransportFailure, _ err: DC1Error, _ req: HTTPRequest, attempt: Int,
+        deadline: Deadline
+    ) throws(DC1Error) -> Int64 {
         var err = err
         switch f.kind {
         case .interrupted, .fatal:

@@ -14,8 +14,9 @@ public enum WebhookVerifier {
                 let msg = message.baseAddress?.assumingMemoryBound(to: UInt8.self)
                 let empty: [UInt8] = [0]
                 empty.withUnsafeBufferPointer { e in
-                    _ = HMAC(EVP_sha256(), k.baseAddress ?? e.baseAddress, keyLen, msg ?? e.baseAddress, message.count,
-                             m.baseAddress, &len)
+                    _ = HMAC(
+                        EVP_sha256(), k.baseAddress ?? e.baseAddress, keyLen, msg ?? e.baseAddress, message.count,
+                        m.baseAddress, &len)
                 }
             }
         }
@@ -25,13 +26,17 @@ public enum WebhookVerifier {
     public static func verify(secret: [UInt8], signatureHeader: String, body: UnsafeRawBufferPointer) -> Bool {
         var sig = Array(signatureHeader.trimmingSpaces.utf8)
         let prefix = Array("sha256=".utf8)
-        if sig.count >= prefix.count && sig[0..<prefix.count].map({ $0 | 0x20 }) == prefix { sig.removeFirst(prefix.count) }
+        if sig.count >= prefix.count && sig[0..<prefix.count].map({ $0 | 0x20 }) == prefix {
+            sig.removeFirst(prefix.count)
+        }
         let mac = hmacSHA256(key: secret, message: body)
         let hex = Array("0123456789abcdef".utf8)
         var expected = [UInt8]()
         for b in mac { expected.append(hex[Int(b >> 4)]); expected.append(hex[Int(b & 15)]) }
         guard sig.count == expected.count else { return false }
-        for i in sig.indices where sig[i] >= 65 && sig[i] <= 70 { sig[i] |= 0x20 }   // hex is case-insensitive
-        return sig.withUnsafeBytes { s in expected.withUnsafeBytes { e in CRYPTO_memcmp(s.baseAddress, e.baseAddress, 64) } } == 0
+        for i in sig.indices where sig[i] >= 65 && sig[i] <= 70 { sig[i] |= 0x20 }  // hex is case-insensitive
+        return sig.withUnsafeBytes { s in
+            expected.withUnsafeBytes { e in CRYPTO_memcmp(s.baseAddress, e.baseAddress, 64) }
+        } == 0
     }
 }

@@ -8,7 +8,7 @@ public enum WebhookEvents {
         let job = body["job"]
         let jobID = body.string("job_id") ?? body.string("jobId") ?? job?.string("job_id")
         var status = body.string("status") ?? job?.string("status")
-        if status == "done" { status = "completed" }          // the sweeper says done (§12.1)
+        if status == "done" { status = "completed" }  // the sweeper says done (§12.1)
         var event = body.string("event")
         if event == nil, let status { event = "job.\(status)" }
         out.set("event", event)
@@ -16,8 +16,9 @@ public enum WebhookEvents {
         out.set("status", status)
         if let c = body.int("cost_halala") { out.set("cost_halala", c) }
         if let b = body["billing"], b.isObject, let c = b.int("actual_cost_halala") { out.set("cost_halala", c) }
-        if let c = out.int("cost_halala") { out.set("cost_sar", Money.sar(c)) }
-        else if let s = body["cost_sar"], let d = s.doubleValue ?? s.stringValue.flatMap(Double.init) {
+        if let c = out.int("cost_halala") {
+            out.set("cost_sar", Money.sar(c))
+        } else if let s = body["cost_sar"], let d = s.doubleValue ?? s.stringValue.flatMap(Double.init) {
             out.set("cost_sar", d)
         }
         // Deliveries repeat in different shapes; job id plus status identifies one (§12.3).
@@ -34,7 +35,7 @@ extension CoreClient {
         let b = JSON.object()
         if let url { b.set("webhook_url", url) } else { b.set("webhook_url", JSON.null()) }
         var req = HTTPRequest(method: "PATCH", path: "/api/renters/settings", body: b.dumpBytes())
-        req.idempotency = .safe       // setting a value twice is harmless
+        req.idempotency = .safe  // setting a value twice is harmless
         do { return try sendJSON(req) } catch { throw renterAuthError(error) }
     }
 
@@ -54,15 +55,16 @@ extension CoreClient {
             throw .invalid("request_json needs \"url\" and \"secret\" strings")
         }
         guard secret.utf8.count >= 16 else { throw DC1Error(.validation, "secret must be at least 16 characters") }
-        let req = HTTPRequest(method: "POST", path: "/api/renters/\(try renterID())/webhooks",
-                              body: request.dumpBytes(), idempotency: .unsafe)
+        let req = HTTPRequest(
+            method: "POST", path: "/api/renters/\(try renterID())/webhooks",
+            body: request.dumpBytes(), idempotency: .unsafe)
         return try sendJSON(req)
     }
 
     public func deleteWebhook(_ id: String?) throws(DC1Error) -> JSON {
-        let wid = try Paths.jobID(id)     // the same safe-character rule as job ids
+        let wid = try Paths.jobID(id)  // the same safe-character rule as job ids
         var req = HTTPRequest(method: "DELETE", path: "/api/renters/\(try renterID())/webhooks/\(wid)")
-        req.idempotency = .safe           // a soft delete: repeating it changes nothing
+        req.idempotency = .safe  // a soft delete: repeating it changes nothing
         return try sendJSON(req)
     }
 }

@@ -6,8 +6,9 @@ import Foundation
 let model = "TinyLlama/TinyLlama-1.1B-Chat-v1.0"
 do {
     let client = try DC1Client()
-    let request = ChatRequest(model: model, messages: [.system("You are brief."), .user("Tell me about Riyadh")],
-                              maxTokens: 64, endpointURL: ProcessInfo.processInfo.environment["DC1_ENDPOINT_URL"])
+    let request = ChatRequest(
+        model: model, messages: [.system("You are brief."), .user("Tell me about Riyadh")],
+        maxTokens: 64, endpointURL: ProcessInfo.processInfo.environment["DC1_ENDPOINT_URL"])
     var pieces = 0
     for try await piece in client.chatStream(request) {
         print(piece, terminator: "")

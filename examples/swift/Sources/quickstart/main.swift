@@ -8,8 +8,10 @@ do {
     let balance = try await client.balance()
     print("balance: \(balance.available) available of \(balance.balance)")
 
-    let job = try await client.submit(JobRequest(jobType: .llmInference, durationMinutes: 1,
-                                                 params: ["prompt": "Hello", "max_tokens": 64]))
+    let job = try await client.submit(
+        JobRequest(
+            jobType: .llmInference, durationMinutes: 1,
+            params: ["prompt": "Hello", "max_tokens": 64]))
     print("submitted \(job.jobID) (\(job.status)), prepaid \(job.cost ?? .zero)")
 
     // Watch it: every status change, then the finished job.
