@@ -30,7 +30,7 @@ C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
 .PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
-        check-memory check-threads fuzz bench clean examples
+        check-memory check-threads fuzz bench bench-batch-scale clean examples
 
 all: lib
 
@@ -216,3 +216,7 @@ bench: lib cli node-if-available
 # Batch throughput against the 20/min submit limit (about two minutes): section 7 of BENCHMARKS.md.
 bench-batch: lib
 	$(PYTHON) bench/batch.py
+
+# Batch memory at 1k/4k/16k lines (peak RSS, journal size, no-op resume): BENCHMARKS.md §9.
+bench-batch-scale: lib cli
+	$(PYTHON) bench/batch_scale.py

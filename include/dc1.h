@@ -168,6 +168,10 @@ DC1_EXPORT const char *dc1_version(void);
  *  job got where it was waited for. The error document holds "job" (its last state seen)
  *  and "job_id". Not a network problem: the job may still finish. */
 #define DC1_E_WAIT_TIMEOUT        -21
+/** Another run holds what this call needs: a batch journal that a dc1_batch_run in this or
+ *  another process is using. The error document names the journal ("journal_path") and,
+ *  where known, the holder ("pid"). Nothing was sent. */
+#define DC1_E_BUSY                -22
 /** A bug in libdc1. Please report it. */
 #define DC1_E_INTERNAL            -99
 

@@ -224,6 +224,7 @@ int main(void) {
         dc1_free(out); out = NULL;
     }
     CHECK(strcmp(dc1_strerror(DC1_E_WAIT_TIMEOUT), "DC1_E_WAIT_TIMEOUT") == 0, "strerror(WAIT_TIMEOUT)");
+    CHECK(strcmp(dc1_strerror(DC1_E_BUSY), "DC1_E_BUSY") == 0, "strerror(BUSY)");
 
     CHECK(dc1_client_new(&c2, "{\"base_url\":\"http://api.example.com\",\"allow_insecure_http\":true}") == DC1_OK,
           "plain http to a remote host with the opt-in");

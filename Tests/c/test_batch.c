@@ -64,7 +64,8 @@ int main(void) {
     struct events ev = {0};
     int rc = CALL(&d, dc1_batch_run(c, in, opts, on_event, &ev, &out));
     CHECK(rc == DC1_OK, "batch runs to its end (rc %d)", rc);
-    CHECK(jint(d, "lines") == 6 && jint(d, "completed") == 4 && jint(d, "failed") == 2, "4 completed, 2 not");
+    CHECK(jint(d, "lines") == 6 && jint(d, "completed") == 4 && jint(d, "failed") == 1 && jint(d, "invalid") == 1,
+          "4 completed, 1 failed, 1 invalid (counted apart)");
     CHECK(jint(d, "attempts") == 6 && jobs_created(c) - before == 6, "one job per attempt: 4 + 2 for the failing line");
     CHECK(json_is_false(json_object_get(d, "all_completed")), "all_completed false");
     CHECK(ev.line > 0 && ev.progress > 0, "line and progress events (%d, %d)", ev.line, ev.progress);

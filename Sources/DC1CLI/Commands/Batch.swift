@@ -55,13 +55,14 @@ struct BatchCommand: ParsableCommand {
     }
 
     static func status(_ ctx: Context, journal: String) throws -> Int32 {
-        let s = try CoreClient.batchStatus(journalPath: journal)
+        let s = try Batch.status(journalPath: journal)
         let c = ctx.console
         if ctx.json { c.outJSON(s); return ExitCode.ok }
         let lines = s.int("lines") ?? 0
         c.out("batch \(s.string("input_path") ?? "?"): \(lines) lines")
         c.out("  completed:     \(s.int("completed") ?? 0)")
         c.out("  failed:        \(s.int("failed") ?? 0)" + describe(s["results"]))
+        c.out("  invalid:       \(s.int("invalid") ?? 0)")
         c.out("  in flight:     \(s["in_flight"]?.count ?? 0)")
         c.out("  not submitted: \(s.int("not_submitted") ?? 0)")
         if let u = s["submit_unknown"], u.count > 0 {
@@ -91,7 +92,7 @@ struct BatchCommand: ParsableCommand {
         let input = a.input
         let out = a.out
         let journal = a.journal
-        var o = CoreClient.BatchOptions()
+        var o = Batch.Options()
         o.outPath = out
         o.journalPath = journal
         if let v = try Check.int(a.concurrency, "--concurrency", 1...64, command: "batch") { o.concurrency = v }
@@ -135,7 +136,7 @@ struct BatchCommand: ParsableCommand {
         var stopError: DC1Error? = nil
         var summary = JSON.object()
         do throws(DC1Error) {
-            summary = try client.batchRun(inputPath: input, options: o, onEvent: onEvent)
+            summary = try client.batch.run(inputPath: input, options: o, onEvent: onEvent)
         } catch {
             stopError = error
             for (k, v) in error.details { summary.set(k, v) }
@@ -165,6 +166,12 @@ struct BatchCommand: ParsableCommand {
             case .quotaExceeded:
                 c.err("dc1: \(e.message)\nresume later with:\n  \(resume)")
                 return ExitCode.batchQuota
+            case .busy:
+                let pid = e.detail("pid")?.intValue.map { " (pid \($0))" } ?? ""
+                c.err(
+                    "dc1: another `dc1 batch run` is using \(journal)\(pid); wait for it, or stop it and run "
+                        + "again to resume")
+                return ExitCode.batchBusy
             default:
                 if summary.int("lines") == nil { throw e }
                 c.err("dc1: \(e.message)\nresume with:\n  \(resume)")
@@ -186,15 +193,17 @@ struct BatchCommand: ParsableCommand {
         let lines = ev.int("lines") ?? 0
         let done = ev.int("done") ?? 0
         let failed = ev.int("failed") ?? 0
+        let invalid = ev.int("invalid") ?? 0
         var s =
-            "batch: \(done)/\(lines) done, \(failed) failed, \(ev.int("running") ?? 0) running, "
+            "batch: \(done)/\(lines) done, \(failed) failed, "
+            + (invalid > 0 ? "\(invalid) invalid, " : "") + "\(ev.int("running") ?? 0) running, "
             + "\(ev.int("queued") ?? 0) queued, \(ev.int("pending") ?? 0) to submit · "
             + "\(Format.sar(halala: ev.int("spent_halala") ?? 0))"
         if let b = ev.double("budget_sar") { s += " of \(trimNumber(b))" }
         let rate = ev.double("jobs_per_min") ?? 0
         if rate > 0 {
             s += " · \(Int(rate.rounded()))/min"
-            let left = lines - done - failed
+            let left = lines - done - failed - invalid
             if left > 0 { s += " · ETA \(Format.seconds(Int64(Double(left) / rate * 60_000)))" }
         }
         return s
@@ -203,6 +212,7 @@ struct BatchCommand: ParsableCommand {
     static func printSummary(_ c: Console, _ s: JSON) {
         guard let lines = s.int("lines") else { return }
         var parts = ["\(s.int("completed") ?? 0) completed", "\(s.int("failed") ?? 0) failed"]
+        if let n = s.int("invalid"), n > 0 { parts.append("\(n) invalid") }
         if let n = s.int("not_submitted"), n > 0 { parts.append("\(n) not submitted") }
         if let n = s.int("running"), n > 0 { parts.append("\(n) still running") }
         c.out(

@@ -31,7 +31,7 @@ struct ModelsCommand: DC1Subcommand {
             if cached { throw UsageError("--cached needs the provider lookup; drop --no-providers", command: "models") }
             f.set("providers", false)
         }
-        let doc = try ctx.client().models(filter: f)
+        let doc = try ctx.client().catalogue.models(filter: f)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let list = doc["models"]?.elements ?? []
         if list.isEmpty { ctx.console.out("No models match."); return ExitCode.ok }
@@ -70,7 +70,7 @@ struct ImagesCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let doc = try ctx.client().images()
+        let doc = try ctx.client().catalogue.images()
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["images"]?.elements ?? []).map {
             [
@@ -107,7 +107,7 @@ struct TemplatesCommand: DC1Subcommand {
             if submit { throw UsageError("--submit needs a template id", command: "templates") }
             let f = JSON.object()
             if let t = tag { f.set("tag", t) }
-            let doc = try client.templates(filter: f)
+            let doc = try client.catalogue.templates(filter: f)
             if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
             let rows = (doc["templates"]?.elements ?? []).map {
                 [
@@ -131,10 +131,10 @@ struct TemplatesCommand: DC1Subcommand {
         }
         if let p = prompt { extra.set("prompt", p) }
         if extra.count > 0 { overrides.set("params", extra) }
-        let built = try client.templateRequest(id, overrides: overrides)
+        let built = try client.catalogue.templateRequest(id, overrides: overrides)
         guard let request = built["request"] else { throw DC1Error(.protocolError, "no request built") }
         if submit {
-            let result = try client.submit(request)
+            let result = try client.jobs.submit(request)
             if ctx.json { ctx.console.outJSON(result); return ExitCode.ok }
             let job = result["job"]
             var line = "Submitted \(job?.string("job_id") ?? "?") from template \(id) · \(job?.string("status") ?? "?")"
@@ -145,7 +145,7 @@ struct TemplatesCommand: DC1Subcommand {
         let q = JSON.object()
         q.set("job_type", request["job_type"] ?? .null())
         q.set("duration_minutes", request["duration_minutes"] ?? .null())
-        let quote = try? client.quote(q)
+        let quote = try? client.catalogue.quote(q)
         if ctx.json {
             if let quote { built.set("quote", quote) }
             ctx.console.outJSON(built)
@@ -197,7 +197,7 @@ struct QuoteCommand: DC1Subcommand {
         r.set("duration_minutes", try Check.double(minutes, "--minutes", min: 0, command: "quote") ?? 5)
         if let p = pricingClass { r.set("pricing_class", p) }
         if let g = gpu { r.set("gpu_model", g) }
-        let q = try ctx.client().quote(r)
+        let q = try ctx.client().catalogue.quote(r)
         if ctx.json { ctx.console.outJSON(q); return ExitCode.ok }
         let minutes = Format.scalar(q["duration_minutes"])
         let cost = q.int("cost_halala") ?? 0
@@ -230,7 +230,7 @@ struct UsageCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let u = try ctx.client().usage()
+        let u = try ctx.client().catalogue.usage()
         if ctx.json { ctx.console.outJSON(u); return ExitCode.ok }
         let c = ctx.console
         if let all = u["all_time"] {
@@ -276,7 +276,7 @@ struct LifecycleCommand: DC1Subcommand {
             o.set("since_sequence", s)
         }
         if let l = try Check.int(limit, "--limit", 1...1000, command: "lifecycle") { o.set("limit", l) }
-        let doc = try ctx.client().lifecycle(jobID, options: o)
+        let doc = try ctx.client().jobs.lifecycle(jobID, options: o)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["events"]?.elements ?? []).map {
             [

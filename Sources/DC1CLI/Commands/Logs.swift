@@ -20,11 +20,11 @@ struct LogsCommand: DC1Subcommand {
         let c = ctx.console
         if follow {
             // The core follows the stream, or polls where there is none; the CLI only prints.
-            var so = CoreClient.StreamOptions()
+            var so = Streams.Options()
             so.since = since
             so.timeoutMs = 24 * 3_600_000
             so.tickMs = 100
-            let summary = try client.followLogs(jobID, options: so) { ev in
+            let summary = try client.streams.followLogs(jobID, options: so) { ev in
                 if Interrupts.shared.isInterrupted { return false }
                 switch ev.string("type") {
                 case "tick": return true
@@ -46,7 +46,7 @@ struct LogsCommand: DC1Subcommand {
             let o = JSON.object()
             o.set("since", since)
             o.set("limit", 1000)
-            let doc = try client.logs(jobID, options: o)
+            let doc = try client.jobs.logs(jobID, options: o)
             let lines = doc["logs"]?.elements ?? []
             if ctx.json {
                 if !lines.isEmpty || first { c.outJSON(doc) }

@@ -85,9 +85,9 @@ enum Results {
     /// (dc1_job_save_image's streaming path: the base64 is never held in memory); any other
     /// output is written as `present` writes it. Returns the document --json prints.
     @discardableResult
-    static func save(_ ctx: Context, _ client: CoreClient, _ jobID: String, to path: String) throws -> JSON {
-        if path == "-" { return try present(ctx, try client.output(jobID), save: path) }
-        switch try client.saveOutput(jobID, path: path) {
+    static func save(_ ctx: Context, _ client: Session, _ jobID: String, to path: String) throws -> JSON {
+        if path == "-" { return try present(ctx, try client.output.output(jobID), save: path) }
+        switch try client.output.saveOutput(jobID, path: path) {
         case .notImage(let out):
             return try present(ctx, out, save: path)
         case .image(let r):

@@ -46,7 +46,7 @@ struct SubmitCommand: DC1Subcommand {
         let c = ctx.console
         let result: JSON
         do {
-            result = try client.submit(request)
+            result = try client.jobs.submit(request)
         } catch {
             // The core does not reconcile an interrupted submit: it may have reached the server.
             var e2 = error
@@ -107,7 +107,7 @@ struct SubmitCommand: DC1Subcommand {
             try Results.save(ctx, client, jobID, to: path)
             return ExitCode.ok
         }
-        let out = try client.output(jobID)
+        let out = try client.output.output(jobID)
         if !ctx.json {
             c.out(
                 "Completed in \(Format.seconds(Clock.nowMs() - started))"

@@ -74,7 +74,9 @@ enum Quote {
     static func gpuKey(_ s: String) -> String { String(s.lowercased().filter { $0 != " " }) }
 }
 
-extension CoreClient {
+public struct Catalogue: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
     // MARK: models
 
     /// GET /api/models (a bare array of models, each with `providers_online` and
@@ -91,7 +93,7 @@ extension CoreClient {
         let cachedOnly = try f.bool("cached_only") ?? false
         let withProviders = try f.bool("providers") ?? true || cachedOnly
         let path = "/api/models" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        let body = try sendJSON(HTTPRequest(method: "GET", path: path))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: path))
         // The list is a bare array; /api/models/catalog wraps the same in {"models": […]}.
         guard let list = body.isArray ? body : body["models"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/models: expected an array of models")
@@ -100,7 +102,7 @@ extension CoreClient {
         if withProviders {
             let live = JSON.object()
             live.set("live", true)
-            for p in try providers(filter: live)["providers"]?.elements ?? [] {
+            for p in try session.providers.list(filter: live)["providers"]?.elements ?? [] {
                 let entry = JSON.object()
                 for k in ["id", "name", "gpu_model", "vram_gb", "location"] { if let v = p[k] { entry.set(k, v) } }
                 for m in p["cached_models"]?.elements ?? [] {
@@ -131,7 +133,7 @@ extension CoreClient {
     /// GET /api/models/{model_id}: the full catalogue entry (availability, pricing, benchmark).
     public func model(_ id: String?) throws(DC1Error) -> JSON {
         let mid = try CatalogueIDs.model(id)
-        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/models/" + mid))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/models/" + mid))
         guard body.isObject, body.string("model_id") != nil else {
             throw DC1Error(.protocolError, "GET /api/models/{id}: the response has no model_id")
         }
@@ -161,7 +163,7 @@ extension CoreClient {
     /// GET /api/containers/registry: {images:[{id,image_ref,image_type,description,approved_at,
     /// source}], total}. Remembered by the client for submit's image check.
     public func images() throws(DC1Error) -> JSON {
-        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/containers/registry"))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/containers/registry"))
         guard let list = body["images"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/containers/registry: the response has no images array")
         }
@@ -175,7 +177,7 @@ extension CoreClient {
             refs.insert(CatalogueCache.key(ref))
             out.append(entry)
         }
-        catalogue.setApproved(refs)
+        session.catalogueCache.setApproved(refs)
         let result = JSON.object()
         result.set("images", out)
         result.set("total", out.count)
@@ -186,7 +188,7 @@ extension CoreClient {
     /// container_spec.image / image_override of any job), checked against the registry when
     /// this client has fetched it; otherwise nothing is checked and nothing is fetched.
     func checkApprovedImages(_ body: JSON) throws(DC1Error) {
-        guard let approved = catalogue.approvedImages else { return }
+        guard let approved = session.catalogueCache.approvedImages else { return }
         var named: [(String, String)] = []
         if body.string("job_type") == "custom_container", let s = body["params"]?.string("image_override") {
             named.append(("params.image_override", s))
@@ -212,7 +214,7 @@ extension CoreClient {
     public func templates(filter: JSON?) throws(DC1Error) -> JSON {
         let f = try Opts(filter, "filter", allowed: ["tag"])
         let path = "/api/templates" + ((try f.string("tag")).map { "?tag=" + Paths.queryValue($0) } ?? "")
-        let body = try sendJSON(HTTPRequest(method: "GET", path: path))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: path))
         guard let list = body.isArray ? body : body["templates"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/templates: the response has no templates array")
         }
@@ -238,7 +240,7 @@ extension CoreClient {
         if let overrides, !overrides.isObject {
             throw .invalid("overrides_json must be a JSON object, got \(overrides.typeName)")
         }
-        let tpl = try sendJSON(HTTPRequest(method: "GET", path: "/api/templates/" + tid))
+        let tpl = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/templates/" + tid))
         guard tpl.isObject, tpl.string("id") != nil || tpl.string("job_type") != nil else {
             throw DC1Error(.protocolError, "GET /api/templates/{id}: the response is not a template")
         }
@@ -292,10 +294,10 @@ extension CoreClient {
         guard let request else { throw .invalid("request_json is NULL") }
         let o = try Opts(request, "request", allowed: ["job_type", "duration_minutes", "pricing_class", "gpu_model"])
         guard let jobType = try o.string("job_type") else { throw SubmitSchema.fail("job_type", "required") }
-        guard CoreClient.jobTypes.contains(jobType) else {
+        guard SubmitSchema.jobTypes.contains(jobType) else {
             throw SubmitSchema.fail(
                 "job_type",
-                "Invalid job_type \"\(jobType)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
+                "Invalid job_type \"\(jobType)\". Allowed: " + SubmitSchema.jobTypes.sorted().joined(separator: ", "))
         }
         guard let minutes = try o.double("duration_minutes") else {
             throw SubmitSchema.fail("duration_minutes", "required")
@@ -312,7 +314,7 @@ extension CoreClient {
         out.set("multiplier", mult)
         let cost: Int
         if let gpu = try o.string("gpu_model") {
-            let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/pricing/tiers"))
+            let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/pricing/tiers"))
             guard let tiers = body["tiers"], tiers.isArray else {
                 throw DC1Error(.protocolError, "GET /api/pricing/tiers: the response has no tiers array")
             }
@@ -360,17 +362,17 @@ extension CoreClient {
     /// is not used: it reads the key only from the query string (§3.2 G9), and libdc1 never puts
     /// the key in a URL.
     public func usage() throws(DC1Error) -> JSON {
-        try requireKey("usage")
+        try session.requireKey("usage")
         let spending: JSON
-        do { spending = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me/spending")) } catch {
-            throw renterAuthError(error)
+        do { spending = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me/spending")) } catch {
+            throw session.renterAuthError(error)
         }
         guard spending.isObject, spending["all_time"]?.isObject ?? false else {
             throw DC1Error(.protocolError, "GET /api/renters/me/spending: the response has no all_time object")
         }
         let me: JSON
-        do { me = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me")) } catch {
-            throw renterAuthError(error)
+        do { me = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me")) } catch {
+            throw session.renterAuthError(error)
         }
 
         func withSar(_ row: JSON) -> JSON {

@@ -80,7 +80,7 @@ enum ZeroingAllocator {
 }
 
 /// Sees a response body as it arrives and decides what of it to keep in memory (the image
-/// download decodes its base64 straight to a file, CoreClient.saveImage). `begin` runs
+/// download decodes its base64 straight to a file, Output.saveImage). `begin` runs
 /// before each attempt; `feed` appends to `body` what the ordinary path should see and
 /// returns false to stop the transfer (the reason stays with the filter).
 public protocol BodyFilter: AnyObject {
@@ -245,7 +245,7 @@ final class HandlePool: @unchecked Sendable {
 /// longest an interrupt waits).
 let pollSliceMs: Int32 = 25
 
-/// One HTTP exchange over libcurl, with no retries (CoreClient.send retries).
+/// One HTTP exchange over libcurl, with no retries (Session.send retries).
 final class CurlTransport: @unchecked Sendable {
     let options: ClientOptions
     let pool: HandlePool
