@@ -25,10 +25,13 @@
  *               "body": { … } | "…",            the server's error body, when any
  *               "job": { … },                   job-related failures: the job's last state
  *               "job_id": "…",                  DC1_E_WAIT_TIMEOUT: the job waited for
+ *               "timeout_ms": 600000,           DC1_E_WAIT_TIMEOUT: the wait's deadline
  *               "candidates": [ … ],            DC1_E_SUBMIT_UNKNOWN: matching jobs in history
  *               "fate_unknown": true,           an interrupted write that had been sent
  *               "partial": { … },               a streamed chat cut short: the text so far
- *               "error_code": "IMAGE_NOT_APPROVED" }  submit refused an image locally
+ *               "error_code": "IMAGE_NOT_APPROVED",  submit refused an image locally
+ *               "journal_path": "…", "pid": 4821,    DC1_E_BUSY: the journal and its holder
+ *               "clash": ["input_path","out_path"] } batch paths that would overwrite each other
  *           Members may be added in later versions; ignore the ones you do not know.
  *
  *           Every `char *` the library hands out is owned by the caller and
@@ -112,9 +115,10 @@
  *           is renamed or aliased before 1.0):
  *             dc1_balance, dc1_usage — stay. Account-scoped one-shot reads: the
  *               key names the account, so there is no object noun to put first,
- *               and "_get" would add nothing. Every binding and the CLI call them
- *               by these names; a rename at 0.x would cost users an alias period
- *               for no gain.
+ *               and "_get" would add nothing. The Python and Node bindings bind
+ *               these symbols by name and their methods carry the same names
+ *               (balance(), usage(), me()); a rename at 0.x would cost users an
+ *               alias period for no gain.
  *             dc1_me — rename candidate for 1.0 (dc1_account_get): "me" is the
  *               route's name (GET /api/renters/me), not a noun saying what comes
  *               back. Until then it stays, for the reasons above.
@@ -125,6 +129,9 @@
  *               named as every OpenAI-style SDK names it; "dc1_chat_complete"
  *               would be longer and mirror nothing a user knows.
  *             dc1_request — stays. The escape hatch to any route has no noun.
+ *             dc1_template_request — stays. "request" is a noun here: what comes
+ *               back is the template's dc1_job_submit request (nothing is sent
+ *               to the submit route), named like what a job has.
  *             dc1_jobs_history — stays. It reads the account's job history, a
  *               collection (so plural, beside dc1_job_* for one job); "history"
  *               is the server's name for that collection (GET /api/jobs/history),
@@ -222,7 +229,7 @@ DC1_EXPORT const char *dc1_version(void);
 /** The job has no output yet (202 on output). */
 #define DC1_E_NOT_READY           -14
 /** The call was ended early: by dc1_client_interrupt(), by a triggered dc1_stop bound to
- *  the calling thread, or by its callback (dc1_job_watch). */
+ *  the calling thread, or by its callback (dc1_job_watch, dc1_batch_run). */
 #define DC1_E_INTERRUPTED         -15
 /** A submit was sent but its answer was lost (reset, timeout, 502/504). The job MAY
  *  exist and be charged; the library did not resubmit. The error document holds
@@ -232,13 +239,15 @@ DC1_EXPORT const char *dc1_version(void);
 #define DC1_E_HTTP                -17
 /** Out of memory. */
 #define DC1_E_NO_MEMORY           -18
-/** A local file could not be written (dc1_job_save_image). */
+/** A local file could not be read or written (dc1_job_save_image; dc1_batch_run's input,
+ *  journal, lock or results file; dc1_batch_status's journal). */
 #define DC1_E_IO                  -19
 /** A webhook signature did not match (dc1_webhook_verify). */
 #define DC1_E_BAD_SIGNATURE       -20
 /** A wait's own deadline ("timeout_ms" of dc1_job_watch / dc1_job_wait) passed before the
  *  job got where it was waited for. The error document holds "job" (its last state seen)
- *  and "job_id". Not a network problem: the job may still finish. */
+ *  and "job_id". Not a network problem: the job may still finish. Also a batch run whose
+ *  own "timeout_ms" passed (dc1_batch_run: its jobs keep running; run again to resume). */
 #define DC1_E_WAIT_TIMEOUT        -21
 /** A bug in libdc1. Please report it. */
 #define DC1_E_INTERNAL            -99
