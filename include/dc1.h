@@ -115,10 +115,10 @@
  *           is renamed or aliased before 1.0):
  *             dc1_balance, dc1_usage — stay. Account-scoped one-shot reads: the
  *               key names the account, so there is no object noun to put first,
- *               and "_get" would add nothing. The Python and Node bindings bind
- *               these symbols by name and their methods carry the same names
- *               (balance(), usage(), me()); a rename at 0.x would cost users an
- *               alias period for no gain.
+ *               and "_get" would add nothing. The Python binding binds these
+ *               symbols by name (Node binds dc1_balance and dc1_me) and the
+ *               methods carry the same names (balance(), usage(), me()); a rename
+ *               at 0.x would cost users an alias period for no gain.
  *             dc1_me — rename candidate for 1.0 (dc1_account_get): "me" is the
  *               route's name (GET /api/renters/me), not a noun saying what comes
  *               back. Until then it stays, for the reasons above.
