@@ -8,8 +8,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
-from dc1.emulator import Emulator  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+from dc1_emulator import Emulator  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build", "examples")
 
