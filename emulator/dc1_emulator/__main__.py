@@ -16,6 +16,7 @@ import argparse
 import errno
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -108,11 +109,15 @@ def _detach(argv: list, args: argparse.Namespace) -> int:
         return 1
     text, deadline = "", time.monotonic() + 60
     assert child.stdout is not None
-    while time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if not line:
+    fd = child.stdout.fileno()
+    while time.monotonic() < deadline:      # a server that says nothing for a minute is given up
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
             break
-        text += line.decode("utf-8", "replace")
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        text += chunk.decode("utf-8", "replace")
         if all(n in parse_env(text) for n in NAMES):
             break
     values = parse_env(text)
