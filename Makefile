@@ -90,6 +90,7 @@ test-c: lib $(C_TESTS)
 test-abi: lib
 	$(PYTHON) Tests/abi/run_abi_tests.py
 
+# The emulator alone (emulator/, PYTHONPATH=emulator python3 -m dc1_emulator): no library needed.
 test-emulator:
 	py=$$($(TOOLS_PY)) && $$py -m pytest -q Tests/emulator
 
@@ -108,12 +109,11 @@ install: lib cli
 	install -m 0755 $(BUILD)/dc1 $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
-	# The emulator (pure Python, standard library only) as the dc1-emulator command.
+	# The emulator (emulator/dc1_emulator: pure Python, standard library only) as the dc1-emulator
+	# command; `pip install ./emulator` installs the same package as its own wheel instead.
 	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
-	install -d $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator
-	echo '"""Only the emulator is installed here (dc1-emulator); the bindings come with pip."""' \
-		> $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/__init__.py
-	install -m 0644 bindings/python/dc1/emulator/*.py $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator/
+	install -d $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1_emulator
+	install -m 0644 emulator/dc1_emulator/*.py $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1_emulator/
 	sed -e 's|@EMULATOR_DIR@|$(PREFIX)/share/dc1/emulator|g' build-support/dc1-emulator.in \
 		> $(DESTDIR)$(PREFIX)/bin/dc1-emulator
 	chmod 0755 $(DESTDIR)$(PREFIX)/bin/dc1-emulator
@@ -129,7 +129,7 @@ uninstall:
 # Lint: swift-format with the committed .swift-format (its rules and its layout; the sources were
 # formatted with it once), ruff with the committed ruff.toml,
 # and every C file compiled under -Wall -Wextra -Werror (C99; the C++ header check as C++11).
-LINT_PY_DIRS := bindings/python Tests build-support examples/python examples/swift
+LINT_PY_DIRS := bindings/python emulator Tests build-support examples/python examples/swift
 LINT_C_FILES := $(wildcard Tests/c/*.c examples/c/*.c Tests/abi/*.c Tests/stress/*.c Tests/fuzz/*.c)
 LINT_CXX_FILES := $(wildcard Tests/abi/*.cpp)
 CXX ?= c++
