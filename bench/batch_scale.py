@@ -17,9 +17,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
 
-from dc1.emulator import Emulator  # noqa: E402
+from dc1_emulator import Emulator  # noqa: E402
 
 SIZES = [int(x) for x in os.environ.get("BENCH_SCALE_N", "1000 4000 16000").split()]
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "BENCHMARKS.md"))
