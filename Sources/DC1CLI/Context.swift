@@ -18,9 +18,12 @@ final class Context {
     /// by --api-key / --base-url. Each request's deadline: --request-timeout; else --timeout,
     /// unless the command `waits` (then --timeout is the wait's, see `commandTimeoutMs`); else
     /// `defaultTimeoutMs` for commands whose calls are slow by nature (chat); else the core's 30 s.
-    func client(defaultTimeoutMs: Int64? = nil, waits: Bool = false) throws -> Session {
+    /// Submits are checked "strict" (a model the catalogue lacks, a param of the wrong type:
+    /// refused, nothing paid) unless `check` says otherwise (--no-check).
+    func client(defaultTimeoutMs: Int64? = nil, waits: Bool = false, check: String = "strict") throws -> Session {
         if let mainClient { return mainClient }
         let o = JSON.object()
+        o.set("check", check)
         if let k = globals.apiKey { o.set("api_key", k) }
         if let b = globals.baseURL { o.set("base_url", b) }
         if let t = globals.requestTimeoutSeconds ?? (waits ? nil : globals.timeoutSeconds) {

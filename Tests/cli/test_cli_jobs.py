@@ -30,7 +30,7 @@ def test_submit_llm_wait_prints_the_text(dc1):
 
 def test_submit_params_are_typed(dc1, emu):
     job_id = submit_json(dc1, "llm_inference", "--prompt", "42", "max_tokens=64", "temperature=0.5",
-                         "stream=false", "label=abc", "code=007", "--model", "microsoft/phi-2")
+                         "stream=false", "label=abc", "code=007", "--model", "microsoft/phi-2", "--no-check")
     row = emu.store.q1("SELECT e.params FROM emu_job e JOIN jobs j ON j.id = e.job_pk WHERE j.job_id = ?",
                        job_id)
     params = json.loads(row["params"])

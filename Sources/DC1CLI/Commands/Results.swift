@@ -20,15 +20,7 @@ enum Results {
             let bytes: [UInt8]
             switch kind {
             case "image":
-                guard let b64 = out.string("image_base64") else {
-                    var e = DC1Error(.protocolError, "job \(jobID)'s image output has no image data")
-                    e.setDetail("output", out)
-                    throw e
-                }
-                guard let decoded = Base64.decode(b64.utf8) else {
-                    throw DC1Error(.protocolError, "job \(jobID)'s image_base64 is not valid base64")
-                }
-                bytes = decoded
+                bytes = try Output.imageBytes(out)  // decoded and checked by the core
             case "endpoint", "empty":
                 throw DC1Error(.invalidArgument, "job \(jobID) has no output to save (kind \(kind))")
             default:

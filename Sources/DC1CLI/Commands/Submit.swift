@@ -28,6 +28,12 @@ struct SubmitCommand: DC1Subcommand {
     var provider: String?
     @Option(help: ArgumentHelp("0–10, higher runs first.", valueName: "N")) var priority: Int?
     @Flag(
+        name: .customLong("no-check"),
+        help:
+            "Send even when the checks before paying object (a model the catalogue does not list yet, a param of an unexpected type)."
+    )
+    var noCheck = false
+    @Flag(
         name: [.customLong("wait"), .customShort("w")],
         help: "Wait for the result and print it (vllm_serve: until the endpoint is ready).")
     var wait = false
@@ -41,6 +47,8 @@ struct SubmitCommand: DC1Subcommand {
         if save != nil && !wait {
             throw UsageError("--save needs --wait (or use: dc1 output <job_id> --save FILE)", command: "submit")
         }
+        // A save that cannot happen is refused before the job is paid for.
+        if let path = save, path != "-" { try Output.checkSavePath(path) }
         // --timeout is the command's deadline: with --wait the wait's, without it the submit's.
         let client = try ctx.client(waits: wait)
         let c = ctx.console
@@ -97,14 +105,22 @@ struct SubmitCommand: DC1Subcommand {
             }
             return ExitCode.ok
         }
-        if let path = save, path != "-", jobType == "image_generation" {
-            // An image goes straight from the response to the file (no base64 in memory).
+        if let path = save, path != "-" {
+            // Saved through the core: an image goes straight from the response to the file (no
+            // base64 in memory), any other kind as text; the output's "kind" decides, not the
+            // job type.
             if !ctx.json {
                 c.out(
                     "Completed in \(Format.seconds(Clock.nowMs() - started))"
                         + (Results.cost(output: nil, job: done).map { " · cost \($0)" } ?? ""))
             }
-            try Results.save(ctx, client, jobID, to: path)
+            do {
+                try Results.save(ctx, client, jobID, to: path)
+            } catch var e as DC1Error {
+                // The job is done and paid for: say how to fetch its output again.
+                e.message += "; the job completed, fetch its output again with: dc1 output \(jobID) --save \(path)"
+                throw e
+            }
             return ExitCode.ok
         }
         let out = try client.output.output(jobID)
@@ -136,6 +152,7 @@ struct SubmitCommand: DC1Subcommand {
             params.set(String(kv[..<eq]), Self.typed(String(kv[kv.index(after: eq)...])))
         }
         if let m = model { body.set("model", m) }
+        if noCheck { body.set("check", "off") }
         if let p = prompt { params.set("prompt", p) }
         if let path = script {
             let bytes = try FileIO.read(path)

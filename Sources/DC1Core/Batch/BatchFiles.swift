@@ -4,9 +4,12 @@ import Glibc
 /// the check that no two of the paths a run writes are the same file as each other or as
 /// its input.
 enum BatchFiles {
-    /// FNV-1a 64 of a line's bytes: the journal remembers what each line said.
-    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// FNV-1a 64 of a line's bytes: the journal remembers what each line said. Not a
+    /// cryptographic hash (nothing here is adversarial: it notices an edited input), and kept
+    /// so that journals written by 0.1.0 still resume. `seed` continues an earlier hash.
+    static func hash<C: Collection>(_ bytes: C, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64
+    where C.Element == UInt8 {
+        var h = seed
         for b in bytes {
             h ^= UInt64(b)
             h = h &* 0x100_0000_01b3

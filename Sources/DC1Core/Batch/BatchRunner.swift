@@ -283,13 +283,8 @@ private final class BatchRun {
     /// A digest of every line's number and hash: the journal's header keeps it, so a run on an
     /// edited input is refused.
     func inputDigest() -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for l in inputs {
-            for b in "\(l.line):\(BatchFiles.hex(l.hash));".utf8 {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
-            }
-        }
+        var h = BatchFiles.hash([UInt8]())
+        for l in inputs { h = BatchFiles.hash("\(l.line):\(BatchFiles.hex(l.hash));".utf8, seed: h) }
         return BatchFiles.hex(h) + "-\(inputs.count)"
     }
 

@@ -3,11 +3,13 @@
 /// are public except the spending ones (§3.2 "Public"); the key is sent anyway because it moves
 /// the client into the 1000/min bucket (§4).
 
-/// What this client has learnt of the catalogue. Today: the approved-image registry, once
-/// fetched, so submit can refuse an unapproved custom_container image without a request.
+/// What this client has learnt of the catalogue: the approved-image registry, once fetched, so
+/// submit can refuse an unapproved custom_container image without a request; and the model ids
+/// a submit check fetched (SubmitCheck.swift).
 public final class CatalogueCache: @unchecked Sendable {
     private let lock = Lock()
     private var approved: Set<String>? = nil
+    private var models: [String]? = nil
 
     public init() {}
 
@@ -16,6 +18,11 @@ public final class CatalogueCache: @unchecked Sendable {
     var approvedImages: Set<String>? { lock.withLock { approved } }
 
     func setApproved(_ refs: Set<String>) { lock.withLock { approved = refs } }
+
+    /// The catalogue's model ids, once a submit check fetched them (nil before).
+    var modelIDs: [String]? { lock.withLock { models } }
+
+    func setModelIDs(_ ids: [String]) { lock.withLock { models = ids } }
 
     static func key(_ ref: String) -> String { ref.trimmingSpaces.lowercased() }
 }

@@ -141,6 +141,45 @@ public struct Output: Sendable {
         return .image(r)
     }
 
+    /// The bytes of an image output document already fetched (dc1_job_output's shape),
+    /// decoded and checked to be a PNG, JPEG or WebP image: what a caller writes somewhere
+    /// other than a file (standard output, a notebook).
+    public static func imageBytes(_ out: JSON) throws(DC1Error) -> [UInt8] {
+        let jobID = out.string("job_id") ?? "?"
+        guard out.string("kind") == "image", let b64 = out.string("image_base64") else {
+            var e = DC1Error(.protocolError, "job \(jobID)'s output has no image data")
+            e.setDetail("output", out)
+            throw e
+        }
+        guard let bytes = Base64.decode(b64.utf8) else {
+            throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64")
+        }
+        if let e = bytes.withUnsafeBytes({ b in
+            Files.failure { () throws(DC1Error) in
+                try ImageMagic.check(UnsafeRawBufferPointer(rebasing: b.prefix(16)), jobID: jobID)
+            }
+        }) {
+            throw e
+        }
+        return bytes
+    }
+
+    /// Whether a file can be created at `path`: its folder exists and is writable. Checked
+    /// before paying for a job whose output is to be saved there.
+    public static func checkSavePath(_ path: String) throws(DC1Error) {
+        let dir = Files.directory(of: path)
+        var st = stat()
+        guard stat(dir, &st) == 0 else {
+            throw DC1Error(.invalidArgument, "cannot save to \(path): the folder \(dir) does not exist")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw DC1Error(.invalidArgument, "cannot save to \(path): \(dir) is not a folder")
+        }
+        guard access(dir, W_OK) == 0 else {
+            throw DC1Error(.invalidArgument, "cannot save to \(path): the folder \(dir) is not writable")
+        }
+    }
+
     /// The job and its cost, for callers that report what they saved (the CLI).
     private static func addSaveContext(_ r: JSON, _ out: JSON) {
         r.set("job_id", out["job_id"] ?? .null())

@@ -8,10 +8,18 @@ extension Jobs {
     /// The submit itself. `alsoKnown` names job ids the caller already owns (the batch
     /// journal's), which a reconciliation must never claim.
     func submit(_ request: JSON?, alsoKnown: @escaping (String) -> Bool) throws(DC1Error) -> JSON {
-        guard let request else { throw .invalid("request_json is NULL") }
+        guard var request else { throw .invalid("request_json is NULL") }
         try session.requireKey("submit")
+        // "check" is libdc1's own key (SubmitCheck.swift): read, then left out of what is sent.
+        var level = session.options.submitCheck
+        if request.isObject, request.has("check") {
+            if let l = try SubmitCheckLevel.parse(request["check"], "request_json: check") { level = l }
+            request = request.deepCopy()
+            request.remove("check")
+        }
         let body = try SubmitSchema.normalise(request)
         try session.catalogue.checkApprovedImages(body)  // only when this client fetched the registry: no request
+        let findings = try SubmitCheck(session: session).run(body, level: level)
         for warning in SubmitSchema.sanitiserWarnings(body) { session.log(.warn, warning) }
 
         let req = HTTPRequest(method: "POST", path: "/api/jobs/submit", body: body.dumpBytes(), idempotency: .unsafe)
@@ -28,7 +36,7 @@ extension Jobs {
                 e.fateUnknown = true
                 throw e
             }
-            return try submitResult(doc, reconciled: false)
+            return withWarnings(try submitResult(doc, reconciled: false), findings)
         } catch let e where e.fateUnknown {
             session.log(.warn, "submit: the answer was lost (\(e.message)); looking for the job in /api/jobs/history")
             let reconciler = SubmitReconciler(session: session, alsoKnown: alsoKnown)
@@ -54,13 +62,19 @@ extension Jobs {
                 session.log(.info, "submit: reconciled with job \(id) found in history")
                 let doc = JSON.object()
                 doc.set("job", full ?? row)
-                return try submitResult(doc, reconciled: true)
+                return withWarnings(try submitResult(doc, reconciled: true), findings)
             case .none:
                 throw SubmitReconciler.unknown(cause: e, candidates: [], lookupError: nil)
             case .ambiguous(let rows):
                 throw SubmitReconciler.unknown(cause: e, candidates: rows, lookupError: nil)
             }
         }
+    }
+
+    /// The check's findings of a "warn" submit, in the document as "warnings".
+    private func withWarnings(_ out: JSON, _ findings: [SubmitFinding]) -> JSON {
+        if !findings.isEmpty { out.set("warnings", JSON.array(findings.map(\.json))) }
+        return out
     }
 
     private func submitResult(_ doc: JSON, reconciled: Bool) throws(DC1Error) -> JSON {
