@@ -93,8 +93,10 @@ int main(void) {
     json_decref(d);
 
     /* quotes */
-    rc = CALL(&d, dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":10}", &out));
-    CHECK(rc == DC1_OK && jint(d, "cost_halala") == 90 && strcmp(jstr(d, "basis"), "job_type") == 0, "9 × 10 = 90 halala");
+    before = route_count(c, "GET /api/pricing/tiers");
+    rc = CALL(&d, dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":10,\"placement\":\"global_queue\"}", &out));
+    CHECK(rc == DC1_OK && jint(d, "cost_halala") == 90 && strcmp(jstr(d, "basis"), "job_type") == 0 &&
+          route_count(c, "GET /api/pricing/tiers") == before, "queued globally: 9 × 10 = 90 halala, computed locally");
     json_decref(d);
     before = route_count(c, "GET /api/pricing/tiers");
     rc = CALL(&d, dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":10,\"gpu_model\":\"NVIDIA RTX 4090\"}", &out));
@@ -177,6 +179,39 @@ int main(void) {
           event_count, dc1_last_error());
     json_decref(d);
     free(job_id);
+
+    /* what quote says is what submit holds: pinned exactly, automatic routing within the range */
+    {
+        rc = CALL(&d, dc1_providers_list(c, "{\"live\":true}", &out));
+        json_t *p = json_array_get(json_object_get(d, "providers"), 0);
+        char pinned[512];
+        snprintf(pinned, sizeof pinned, "{\"job_type\":\"llm_inference\",\"duration_minutes\":3,\"provider_id\":%lld,"
+                 "\"params\":{\"prompt\":\"Hi\"}}", jint(p, "id"));
+        json_decref(d);
+        json_t *qd = NULL, *sd = NULL;
+        int rq = CALL(&qd, dc1_quote(c, pinned, &out));
+        int rs = CALL(&sd, dc1_job_submit(c, pinned, &out));
+        CHECK(rq == DC1_OK && rs == DC1_OK && strcmp(jstr(qd, "basis"), "provider") == 0 &&
+              jint(qd, "cost_halala") == jint(json_object_get(sd, "job"), "quoted_cost_halala"),
+              "pinned: the quote (%lld) is what submit holds", jint(qd, "cost_halala"));
+        json_decref(qd);
+        json_decref(sd);
+        const char *autoreq = "{\"job_type\":\"llm_inference\",\"duration_minutes\":3,\"params\":{\"prompt\":\"Hi\"}}";
+        rq = CALL(&qd, dc1_quote(c, autoreq, &out));
+        rs = CALL(&sd, dc1_job_submit(c, autoreq, &out));
+        long long held = jint(json_object_get(sd, "job"), "quoted_cost_halala");
+        CHECK(rq == DC1_OK && rs == DC1_OK && strcmp(jstr(qd, "basis"), "auto") == 0 &&
+              json_array_size(json_object_get(qd, "options")) > 0 &&
+              ((held >= jint(qd, "min_cost_halala") && held <= jint(qd, "max_cost_halala")) ||
+               held == jint(qd, "global_queue_cost_halala")) && jint(qd, "cost_halala") == jint(qd, "max_cost_halala"),
+              "auto: submit holds %lld, inside the quoted %lld–%lld", held, jint(qd, "min_cost_halala"),
+              jint(qd, "max_cost_halala"));
+        json_decref(qd);
+        json_decref(sd);
+        rq = CALL(&qd, dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":3,\"provider_id\":999999}", &out));
+        CHECK(rq == DC1_E_NOT_FOUND, "a pinned provider that does not exist: NOT_FOUND (rc %d)", rq);
+        json_decref(qd);
+    }
 
     /* the GPU quote is what a submit pinned to that provider is charged */
     {

@@ -47,12 +47,30 @@ def public(emu, path):
 
 
 def test_quote_prints_the_cost(dc1, seen):
-    r = dc1("quote", "llm_inference", "--minutes", "5")
+    r = dc1("quote", "llm_inference", "--minutes", "5", "--global-queue")
     assert r.rc == 0, r
-    assert "0.45 SAR (45 halala)" in r.out and "5 min of llm_inference" in r.out
+    assert "0.45 SAR (45 halala)" in r.out and "5 min of llm_inference" in r.out and "queued globally" in r.out
     assert seen() == {}                       # computed locally
-    j = dc1("--json", "quote", "llm_inference", "--minutes", "5").json()
+    j = dc1("--json", "quote", "llm_inference", "--minutes", "5", "--global-queue").json()
     assert (j["cost_halala"], j["cost_sar"], j["basis"]) == (45, 0.45, "job_type")
+
+
+def test_quote_auto_is_what_submit_holds(dc1):
+    """Issue 25: the default quote is for the request submit sends (automatic routing): a range
+    over the live GPUs, and the amount if queued globally; the held amount falls inside it."""
+    q = dc1("--json", "quote", "llm_inference", "--minutes", "3").json()
+    assert q["basis"] == "auto" and q["options"] and q["global_queue_cost_halala"] == 27
+    r = dc1("quote", "llm_inference", "--minutes", "3")
+    assert "Submit holds" in r.out and "if queued globally" in r.out and "(automatic routing)" in r.out
+    s = dc1("--json", "submit", "llm_inference", "--prompt", "hi", "--duration", "3").json()
+    held = s["job"]["quoted_cost_halala"]
+    assert q["min_cost_halala"] <= held <= q["max_cost_halala"] or held == q["global_queue_cost_halala"]
+    # Pinned to a provider: exact.
+    pid = s["job"]["provider_id"]
+    if pid is not None:
+        p = dc1("--json", "quote", "llm_inference", "--minutes", "3", "--provider", str(pid)).json()
+        s2 = dc1("--json", "submit", "llm_inference", "--prompt", "hi", "--duration", "3", "--provider", str(pid)).json()
+        assert p["basis"] == "provider" and p["cost_halala"] == s2["job"]["quoted_cost_halala"]
 
 
 def test_quote_by_gpu_and_pricing_class(dc1):
@@ -92,7 +110,7 @@ def test_templates_list_show_and_submit(dc1, seen):
     assert [t["id"] for t in tagged] == ["custom-container"]
     show = dc1("--json", "templates", "llm-inference", "--prompt", "Hi", "max_tokens=64", "--duration", "2").json()
     assert show["request"]["params"]["prompt"] == "Hi" and show["request"]["params"]["max_tokens"] == 64
-    assert show["quote"]["cost_halala"] == 18
+    assert show["quote"]["basis"] == "auto" and show["quote"]["global_queue_cost_halala"] == 18
     assert not any(k.startswith("POST") for k in seen())
     sub = dc1("templates", "llm-inference", "--submit", "--duration", "2")
     assert sub.rc == 0 and sub.out.startswith("Submitted job-"), sub
@@ -142,3 +160,10 @@ def test_against_the_emulator_quote_matches_the_charge(dc1, emu):
     for args in (["models", "--cached"], ["images"], ["templates"], ["usage"], ["lifecycle", sub["job"]["job_id"]]):
         r = dc1(*args)
         assert r.rc == 0, r
+
+
+def test_template_suggestion_repeats_the_arguments(dc1):
+    """Issue 25: the suggested --submit line keeps what the user gave."""
+    r = dc1("templates", "llm-inference", "max_tokens=64", "--prompt", "Hi there", "--duration", "2")
+    assert r.rc == 0, r
+    assert "Submit it with: dc1 templates llm-inference max_tokens=64 --prompt 'Hi there' --duration 2 --submit" in r.out

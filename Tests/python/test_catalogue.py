@@ -97,11 +97,15 @@ def test_templates_and_submit_from_template(cat_client, seen):
 
 
 def test_quote_local_and_by_gpu(cat_client, seen):
-    q = cat_client.catalogue.quote("llm_inference", minutes=5)
+    q = cat_client.catalogue.quote("llm_inference", minutes=5, placement="global_queue")
     assert (q["cost_halala"], q["cost_sar"], q["basis"]) == (45, 0.45, "job_type")
     assert seen() == {}                   # the job-type quote is computed locally
-    assert cat_client.catalogue.quote("llm_inference", 10, pricing_class="priority")["cost_halala"] == 108
-    assert cat_client.catalogue.quote("image_generation", 3, pricing_class="economy")["cost_halala"] == 27
+    gq = "global_queue"
+    assert cat_client.catalogue.quote("llm_inference", 10, pricing_class="priority", placement=gq)["cost_halala"] == 108
+    assert cat_client.catalogue.quote("image_generation", 3, pricing_class="economy", placement=gq)["cost_halala"] == 27
+    auto = cat_client.catalogue.quote("llm_inference", 5)   # as submit routes: the live GPUs' range
+    assert auto["basis"] == "auto" and auto["options"] and auto["global_queue_cost_halala"] == 45
+    assert auto["min_cost_halala"] <= auto["cost_halala"] == auto["max_cost_halala"]
     g = cat_client.catalogue.quote("llm_inference", 10, gpu_model="rtx4090")
     assert (g["cost_halala"], g["basis"], g["gpu_tier"]) == (17, "gpu", "rtx 4090")
     unknown = cat_client.catalogue.quote("llm_inference", 60, gpu_model="Tesla T4")
@@ -175,7 +179,7 @@ def test_lifecycle_and_stream(emu, cat_client):
 def test_async_catalogue(emu, renter):
     async def main():
         async with dc1.AsyncDC1Client(renter["api_key"], emu.base_url, max_retries=0) as client:
-            q = await client.catalogue.quote("vllm_serve", 2)
+            q = await client.catalogue.quote("vllm_serve", 2, placement="global_queue")
             models = await client.catalogue.models(providers=False)
             return q, models
     q, models = asyncio.run(main())

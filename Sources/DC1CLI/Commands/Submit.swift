@@ -71,7 +71,7 @@ struct SubmitCommand: DC1Subcommand {
             c.outJSON(result)
         } else {
             var line = "Submitted \(jobID) (\(jobType)) · \(job.string("status") ?? "?")"
-            if let q = job.int("quoted_cost_halala") { line += " · quoted " + Format.money(halala: q) }
+            if let q = job.int("quoted_cost_halala") { line += " · holds " + Format.money(halala: q) }
             c.out(line)
             if result.bool("reconciled") ?? false {
                 c.err("dc1: the submit answer was lost; this job was found in the history instead of resubmitting")

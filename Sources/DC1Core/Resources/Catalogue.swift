@@ -79,6 +79,28 @@ enum Quote {
 
     /// Lower-cased, spaces removed: "RTX 4090" and "rtx4090" compare equal, as on the server.
     static func gpuKey(_ s: String) -> String { String(s.lowercased().filter { $0 != " " }) }
+
+    /// The tier of /api/pricing/tiers whose GPU name the given one contains, and its rate
+    /// (the server's default rate when none matches).
+    static func gpuRate(_ tiers: JSON, _ gpu: String) -> (Double, JSON?) {
+        let want = gpuKey(gpu)
+        for t in tiers.elements {
+            guard let name = t.string("gpu_model"), !name.isEmpty, want.contains(gpuKey(name)),
+                let r = t["pricing"]?.double("rate_per_second_usd")
+            else { continue }
+            return (r, t)
+        }
+        return (defaultRatePerSecondUSD, nil)
+    }
+
+    /// The server's order of operations (JS doubles), so the ceiling lands where it does.
+    static func gpuCost(_ rate: Double, _ minutes: Double, _ mult: Double) -> Int {
+        Int((rate * minutes * 60 * sarPerUSD * 100 * mult).rounded(.up))
+    }
+
+    static func jobTypeCost(_ jobType: String, _ minutes: Double, _ mult: Double) -> Int {
+        Int((Double(ratePerMinuteHalala[jobType] ?? defaultRatePerMinuteHalala) * minutes * mult).rounded(.up))
+    }
 }
 
 public struct Catalogue: Sendable {
@@ -299,7 +321,9 @@ public struct Catalogue: Sendable {
     /// the rates of GET /api/pricing/tiers.
     public func quote(_ request: JSON?) throws(DC1Error) -> JSON {
         guard let request else { throw .invalid("request_json is NULL") }
-        let o = try Opts(request, "request", allowed: ["job_type", "duration_minutes", "pricing_class", "gpu_model"])
+        // The same request dc1_job_submit takes (its other keys do not change the price), plus
+        // "gpu_model" and "placement".
+        let o = try Opts(request, "request", allowed: SubmitSchema.keys.union(["gpu_model", "placement", "check"]))
         guard let jobType = try o.string("job_type") else { throw SubmitSchema.fail("job_type", "required") }
         guard SubmitSchema.jobTypes.contains(jobType) else {
             throw SubmitSchema.fail(
@@ -314,30 +338,22 @@ public struct Catalogue: Sendable {
         guard let mult = Quote.multipliers[pc] else {
             throw SubmitSchema.fail("pricing_class", "must be priority, standard or economy")
         }
+        let placement = try o.string("placement")
+        if let placement, placement != "auto", placement != "global_queue" {
+            throw SubmitSchema.fail("placement", "must be \"auto\" or \"global_queue\"")
+        }
         let out = JSON.object()
         out.set("job_type", jobType)
         out.set("duration_minutes", minutes == minutes.rounded() ? JSON.int(Int(minutes)) : JSON.double(minutes))
         out.set("pricing_class", pc)
         out.set("multiplier", mult)
+        let queueCost = Quote.jobTypeCost(jobType, minutes, mult)
         let cost: Int
         if let gpu = try o.string("gpu_model") {
-            let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/pricing/tiers"))
-            guard let tiers = body["tiers"], tiers.isArray else {
-                throw DC1Error(.protocolError, "GET /api/pricing/tiers: the response has no tiers array")
-            }
-            var rate = Quote.defaultRatePerSecondUSD
-            var matched: JSON? = nil
-            let want = Quote.gpuKey(gpu)
-            for t in tiers.elements {
-                guard let name = t.string("gpu_model"), !name.isEmpty, want.contains(Quote.gpuKey(name)),
-                    let r = t["pricing"]?.double("rate_per_second_usd")
-                else { continue }
-                rate = r
-                matched = t
-                break
-            }
-            // The server's order of operations (JS doubles), so the ceiling lands where it does.
-            cost = Int((rate * minutes * 60 * Quote.sarPerUSD * 100 * mult).rounded(.up))
+            // A provider with that GPU: exact.
+            let tiers = try pricingTiers()
+            let (rate, matched) = Quote.gpuRate(tiers, gpu)
+            cost = Quote.gpuCost(rate, minutes, mult)
             out.set("basis", "gpu")
             out.set("gpu_model", gpu)
             out.set("gpu_tier", matched?.string("gpu_model"))
@@ -346,20 +362,114 @@ public struct Catalogue: Sendable {
             if matched == nil {
                 out.set("note", "no tier of /api/pricing/tiers matches; the server's default GPU rate applies")
             }
-        } else {
-            let rate = Quote.ratePerMinuteHalala[jobType] ?? Quote.defaultRatePerMinuteHalala
-            cost = Int((Double(rate) * minutes * mult).rounded(.up))
+        } else if let pid = request["provider_id"], !pid.isNull {
+            // Pinned: the provider's GPU decides, exactly as submit's hold.
+            guard let id = pid.intValue ?? pid.stringValue.flatMap({ Int($0) }) else {
+                throw SubmitSchema.fail("provider_id", "expected an integer")
+            }
+            let providers = try session.providers.list(filter: nil)["providers"]?.elements ?? []
+            guard let p = providers.first(where: { $0.int("id") == id }) else {
+                throw DC1Error(.notFound, "quote: no provider \(id) (submit would answer 404 Provider not found)")
+            }
+            let gpu = p.string("gpu_model") ?? ""
+            let (rate, matched) = Quote.gpuRate(try pricingTiers(), gpu)
+            cost = Quote.gpuCost(rate, minutes, mult)
+            out.set("basis", "provider")
+            out.set("provider_id", id)
+            out.set("gpu_model", gpu)
+            out.set("gpu_tier", matched?.string("gpu_model"))
+            out.set("rate_per_second_usd", rate)
+        } else if placement == "global_queue" {
+            cost = queueCost
             out.set("basis", "job_type")
-            out.set("rate_halala_per_min", rate)
+            out.set("rate_halala_per_min", Quote.ratePerMinuteHalala[jobType] ?? Quote.defaultRatePerMinuteHalala)
             out.set(
                 "note",
-                "the job-type rate, charged when no GPU is known at submit (a job queued globally); "
-                    + "a job placed on a provider is quoted by its GPU (give gpu_model)")
+                "the job-type rate, held when no GPU is known at submit (a job queued globally); computed locally")
+        } else {
+            cost = try quoteAuto(request, jobType: jobType, minutes: minutes, mult: mult, queueCost: queueCost, out)
         }
         out.set("cost_halala", cost)
         out.set("cost_sar", Money.sar(cost))
         out.set("cost_usd", (Double(cost) / 375 * 1_000_000).rounded() / 1_000_000)
+        out.set(
+            "hold_note",
+            "cost_halala is what submit holds (prepaid) for this request"
+                + (out.string("basis") == "auto" ? " at most; the range is in min/max_cost_halala" : "")
+                + "; settlement may then charge less or more (actual_cost_halala on the finished job)")
         return out
+    }
+
+    /// Automatic routing (no provider_id, no gpu_model): the server places the job on one of
+    /// the live providers that can take it and holds that GPU's price, or queues it globally at
+    /// the job-type rate when none can. So: the range over those providers' GPUs, each labelled,
+    /// and the global-queue amount; "cost_halala" is the most submit can hold.
+    private func quoteAuto(
+        _ request: JSON, jobType: String, minutes: Double, mult: Double, queueCost: Int, _ out: JSON
+    ) throws(DC1Error) -> Int {
+        let req = request["gpu_requirements"]
+        let minVram = req?.double("min_vram_gb") ?? 0
+        let gpuType = req?.string("gpu_type").map { String($0.uppercased().filter { $0.isLetter || $0.isNumber }) }
+        let providers = try session.providers.list(filter: nil)["providers"]?.elements ?? []
+        var byGPU: [String: (cost: Int, count: Int, tier: String?)] = [:]
+        var tiers: JSON? = nil
+        for p in providers {
+            let live = p.bool("is_live") ?? (p.string("status") == "online")
+            guard live, (p.bool("is_paused") ?? false) == false else { continue }
+            let gb = p.double("vram_gb") ?? p.double("vram_mib").map { $0 / 1024 } ?? 0
+            if minVram > 0 && gb < minVram { continue }
+            let gpu = p.string("gpu_model") ?? ""
+            if let gpuType, !gpuType.isEmpty,
+                !String(gpu.uppercased().filter { $0.isLetter || $0.isNumber }).contains(gpuType)
+            {
+                continue
+            }
+            if let known = byGPU[gpu] {
+                byGPU[gpu] = (known.cost, known.count + 1, known.tier)
+                continue
+            }
+            if tiers == nil { tiers = try pricingTiers() }
+            let (rate, matched) = Quote.gpuRate(tiers!, gpu)
+            byGPU[gpu] = (Quote.gpuCost(rate, minutes, mult), 1, matched?.string("gpu_model"))
+        }
+        out.set("basis", "auto")
+        out.set("global_queue_cost_halala", queueCost)
+        guard !byGPU.isEmpty else {
+            out.set("min_cost_halala", queueCost)
+            out.set("max_cost_halala", queueCost)
+            out.set("options", JSON.array())
+            out.set("note", "no live provider can take this job now: submit queues it globally at the job-type rate")
+            return queueCost
+        }
+        let options = JSON.array()
+        for (gpu, v) in byGPU.sorted(by: {
+            $0.value.cost != $1.value.cost ? $0.value.cost < $1.value.cost : $0.key < $1.key
+        }) {
+            let e = JSON.object()
+            e.set("gpu_model", gpu)
+            e.set("gpu_tier", v.tier)
+            e.set("cost_halala", v.cost)
+            e.set("cost_sar", Money.sar(v.cost))
+            e.set("providers", v.count)
+            options.append(e)
+        }
+        let costs = byGPU.values.map(\.cost)
+        out.set("min_cost_halala", costs.min()!)
+        out.set("max_cost_halala", costs.max()!)
+        out.set("options", options)
+        out.set(
+            "note",
+            "automatic routing: submit places the job on one of these live GPUs and holds its price; "
+                + "if none is live by then, it queues the job globally at global_queue_cost_halala")
+        return costs.max()!
+    }
+
+    private func pricingTiers() throws(DC1Error) -> JSON {
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/pricing/tiers"))
+        guard let tiers = body["tiers"], tiers.isArray else {
+            throw DC1Error(.protocolError, "GET /api/pricing/tiers: the response has no tiers array")
+        }
+        return tiers
     }
 
     // MARK: usage
