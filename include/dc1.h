@@ -105,9 +105,9 @@ extern "C" {
  * ======================================================================== */
 
 #define DC1_VERSION_MAJOR 0
-#define DC1_VERSION_MINOR 1
+#define DC1_VERSION_MINOR 2
 #define DC1_VERSION_PATCH 0
-#define DC1_VERSION_STRING "0.1.0"
+#define DC1_VERSION_STRING "0.2.0"
 
 /** The library's version, "MAJOR.MINOR.PATCH". Static; never NULL. */
 DC1_EXPORT const char *dc1_version(void);
