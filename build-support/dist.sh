@@ -67,11 +67,18 @@ say "sdist $(ls "$OUT"/dc1-*.tar.gz | xargs -n1 basename)"
   >"$W/wheel.log" 2>&1) || { cat "$W/wheel.log"; exit 1; }
 LD_LIBRARY_PATH=$MINICURL auditwheel repair --strip -w "$W/repaired" "$W"/raw/dc1-*.whl >"$W/auditwheel.log" 2>&1 \
   || { cat "$W/auditwheel.log"; exit 1; }
-WHL=$(ls "$W"/repaired/dc1-*.whl)
-cp "$WHL" "$OUT/"
-WHL=$OUT/$(basename "$WHL")
+# auditwheel puts the libraries in a top-level dc1.libs/, which check-wheel-contents flags (W009,
+# W010: a second top-level entry with no Python in it). Move them inside the package, dc1/_libs/,
+# point libdc1's RPATH there, and let `wheel pack` write the RECORD again.
+REP=$(ls "$W"/repaired/dc1-*.whl)
+(cd "$W" && rm -rf unpacked && python -m wheel unpack -d unpacked "$REP" >/dev/null)
+U=$(ls -d "$W"/unpacked/dc1-*)
+mv "$U/dc1.libs" "$U/dc1/_libs"
+patchelf --set-rpath '$ORIGIN/_libs' "$U/dc1/libdc1.so"
+python -m wheel pack -d "$OUT" "$U" >/dev/null
+WHL=$(ls "$OUT"/dc1-*.whl)
 auditwheel show "$WHL" | tee "$W/auditwheel-show.txt" | sed -n '1,3p'
-grep -q "is consistent with the following platform tag" "$W/auditwheel-show.txt"
+tr "\n" " " < "$W/auditwheel-show.txt" | grep -q "is consistent with the following platform tag"
 twine check --strict "$WHL" "$OUT"/dc1-"$V".tar.gz
 check-wheel-contents "$WHL"
 
@@ -81,7 +88,7 @@ mkdir -p "$NPM"
 (cd bindings/node && git ls-files -z index.js index.mjs index.d.ts lib src scripts README.md package.json \
   | xargs -0 cp --parents -t "$NPM")
 cp LICENSE "$NPM/LICENSE"
-mkdir -p "$NPM/include" "$NPM/build" "$NPM/dc1.libs"
+mkdir -p "$NPM/include" "$NPM/build" "$NPM/lib/_libs"
 cp include/dc1.h "$NPM/include/dc1.h"
 # The addon: N-API 8 (src/dc1_node.c defines NAPI_VERSION 8: Node >= 18 all have it), so one
 # build serves every such Node. It loads libdc1 with dlopen at run time, so it links nothing of it.
@@ -91,17 +98,17 @@ CC=${CC:-cc} NODE_INCLUDE_DIR="$node_inc" DC1_INCLUDE_DIR="$ROOT/include" \
   DC1_NODE_REBUILD=1 node "$NPM/scripts/build.js" >"$W/addon.log" 2>&1 || { cat "$W/addon.log"; exit 1; }
 strip --strip-unneeded "$NPM/build/dc1_node.node"
 # The same libdc1 and vendored libraries as the wheel, in the same relative layout
-# (lib/libdc1.so has RPATH $ORIGIN/../dc1.libs).
+# (lib/libdc1.so has RPATH $ORIGIN/_libs).
 (cd "$W" && rm -rf whl-x && mkdir whl-x && cd whl-x && python -m zipfile -e "$WHL" .)
 cp "$W/whl-x/dc1/libdc1.so" "$NPM/lib/libdc1.so"
-cp "$W"/whl-x/dc1.libs/* "$NPM/dc1.libs/"
+cp "$W"/whl-x/dc1/_libs/* "$NPM/lib/_libs/"
 node - "$NPM/package.json" "$V" <<'EOF'
 const fs = require('fs');
 const [file, version] = process.argv.slice(2);
 const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
 pkg.version = version;                                   // from include/dc1.h
 pkg.files = ['index.js', 'index.mjs', 'index.d.ts', 'lib/', 'src/', 'scripts/', 'include/dc1.h',
-  'build/dc1_node.node', 'dc1.libs/', 'README.md', 'LICENSE'];
+  'build/dc1_node.node', 'README.md', 'LICENSE'];
 pkg.scripts = { install: 'node scripts/install.js', build: 'node scripts/build.js' };
 pkg.binary = { napi_versions: [8] };
 pkg.cpu = ['x64'];

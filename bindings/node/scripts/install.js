@@ -2,7 +2,7 @@
 'use strict';
 // The package's install script. The published tarball carries a prebuilt addon
 // (build/dc1_node.node, N-API 8: one build for every Node >= 18) and libdc1 with its libraries
-// (lib/libdc1.so, dc1.libs/), so installing compiles nothing. This checks that the addon loads
+// (lib/libdc1.so, lib/_libs/), so installing compiles nothing. This checks that the addon loads
 // in this Node; only when it cannot (another CPU or libc, a Node without N-API 8) does it build
 // the addon from src/dc1_node.c with the system C compiler, saying why first. A checkout of
 // the repository (no prebuilt addon) builds as before.
@@ -20,7 +20,7 @@ function build(reason) {
   process.exit(r.status === null ? 1 : r.status);
 }
 
-if (!fs.existsSync(path.join(PKG, 'dc1.libs')) && !fs.existsSync(ADDON)) {
+if (!fs.existsSync(path.join(PKG, 'lib', '_libs')) && !fs.existsSync(ADDON)) {
   // A checkout (npm install ./bindings/node): no prebuilt files, build.js as ever.
   const r = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
   process.exit(r.status === null ? 1 : r.status);
