@@ -92,6 +92,6 @@ if ! command -v lintian >/dev/null; then
     echo "debs: lintian is not installed (apt-get install lintian)" >&2; exit 1
   fi
 fi
-lintian --fail-on error --no-tag-display-limit "$OUT/libdc1_${V}_amd64.deb" "$OUT/libdc1-dev_${V}_amd64.deb" \
+lintian --fail-on error --tag-display-limit 0 "$OUT/libdc1_${V}_amd64.deb" "$OUT/libdc1-dev_${V}_amd64.deb" \
   | tee "$W/lintian.txt" || { echo "debs: lintian found errors" >&2; exit 1; }
 echo "debs: lintian: $(grep -c '^E:' "$W/lintian.txt" || true) errors, $(grep -c '^W:' "$W/lintian.txt" || true) warnings"
