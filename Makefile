@@ -32,7 +32,7 @@ C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
 .PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
-        check-memory check-threads fuzz bench clean examples dist dist-check
+        check-memory check-threads fuzz bench clean examples dist dist-check bench-dist
 
 all: lib
 
@@ -227,3 +227,7 @@ dist: lib
 
 dist-check: dist
 	$(PYTHON) Tests/dist/dist_check.py
+
+# Section 9 of BENCHMARKS.md: the artifacts' sizes, the options measured, installed start-up.
+bench-dist: dist
+	$(PYTHON) bench/dist_run.py
