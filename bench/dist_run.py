@@ -178,6 +178,9 @@ def write(opts, sizes, installed, st):
           "version, so the same libdc1.so loads it unchanged. The rest of the package is libdc1 (Swift runtime "
           "inside, stripped) and OpenSSL's libcrypto, which is the floor: libdc1 uses libcrypto itself (HMAC-SHA256 "
           "for webhook signatures) and TLS needs it. The build takes about a minute on 2 cores in CI, from a clean clone.", "",
+          "Also measured, once, and not taken: building libdc1 with `-Osize` and `--gc-sections` gave 8.10 MB "
+          "stripped against 8.29 MB (2 %% less) for a second two-minute Swift build in CI and code that `make test` "
+          "would not have tested; `auditwheel repair --strip` alone (second row) saves 1.4 MB.", "",
           "**The artifacts** (`dist/`):", "", "| file | size |", "|---|---:|"]
     for name, size in sizes.items():
         L.append("| `%s` | %s |" % (name, mb(size)))

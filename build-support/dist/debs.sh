@@ -39,9 +39,10 @@ control() {   # package dir, fields...
   chmod 0644 "$shift_dir"/DEBIAN/*
 }
 
-DESC_LONG=" libdc1 is the client core of the DC1 GPU compute marketplace (api.dcp.sa): jobs,
- providers, wallet, streaming logs and chat, webhooks, behind a small C API whose data crosses
- as JSON. The Swift runtime is linked into the library."
+DESC_LONG=" libdc1 is the client core of the DC1 GPU compute marketplace
+ (api.dcp.sa): jobs, providers, wallet, streaming logs and chat, and
+ webhooks, behind a small C API whose data crosses as JSON. The Swift
+ runtime is linked into the library."
 
 # --- libdc1 ----------------------------------------------------------------------------------
 P=$W/libdc1
@@ -77,7 +78,8 @@ control "$D" \
   "Description: client library for the DC1 GPU marketplace - development files" \
   "$DESC_LONG
  .
- This package holds the header dc1.h, the libdc1.so link and the pkg-config file."
+ This package holds the header dc1.h, the libdc1.so link and the
+ pkg-config file."
 
 for p in libdc1 libdc1-dev; do
   find "$W/$p" -type d -exec chmod 0755 {} +
