@@ -10,7 +10,8 @@ it against the emulator. Ends with one line 'N passed, N failed'; exits non-zero
   (DC1_DIST_CHECK_SDIST_BUILD=0 skips the two-minute build).
 * npm: an empty project, `npm install --offline dist/*.tgz` (nothing compiled), the README's JS
   blocks, Tests/node/official_snippets.test.js on the installed copy, /proc/<pid>/maps; the
-  install script's fallback when the prebuilt addon cannot load.
+  install script's fallback when the prebuilt addon cannot load; the same prebuilt addon in
+  Debian 12's Node 18 (this machine's node is 20).
 * deb: `dpkg -i`, a C program built with pkg-config against it, then `apt-get remove`.
 * C tarball: unpacked in a temp folder, the README's C block built with pkg-config and run.
 
@@ -379,6 +380,34 @@ def npm_checks(check, bare, system_path, emu):
         p = run(["node", os.path.join(copy, "scripts", "install.js")], user_env(bare), cwd=copy, timeout=120)
         assert "using the prebuilt addon" in p.stdout, p.stdout
     check("npm: an addon that cannot load makes install build it, saying why", fallback)
+
+    def node18():
+        """The same prebuilt addon in another Node: Debian 12's Node 18 (N-API 9), unpacked from its
+        packages (apt-get download, nothing installed) and run in a private mount namespace that
+        gives it the /usr/share/nodejs it expects."""
+        if os.geteuid() != 0 or not tls_trust.can_unshare():
+            return "skip: needs root and unshare -m"
+        root = os.path.join(WORK, "node18")
+        os.makedirs(root)
+        pkgs = ["nodejs=18.*", "libnode108=18.*", "libuv1", "libc-ares2", "node-cjs-module-lexer", "node-acorn",
+                "node-undici"]
+        p = run(["apt-get", "download", "-qq", *pkgs], user_env(system_path), cwd=root, ok=False, timeout=300)
+        debs = glob.glob(os.path.join(root, "*.deb"))
+        if p.returncode != 0 or len(debs) < len(pkgs):
+            return "skip: Debian's Node 18 packages could not be downloaded (%s)" % (p.stderr.strip()[-200:])
+        for deb in debs:
+            run(["dpkg-deb", "-x", deb, os.path.join(root, "x")], user_env(system_path))
+        x = os.path.join(root, "x")
+        js = ("new (require('dc1-renter-sdk').DC1RenterClient)().getBalance().then((b) => "
+              "console.log(process.versions.node, require('dc1-renter-sdk').libraryInfo().version, b.balanceSar))"
+              ".catch((e) => { console.error(e); process.exit(1); })")
+        script = ('mount --make-rprivate / && mount -t tmpfs tmpfs /usr/share && mkdir /usr/share/nodejs && '
+                  'cp -a "$X/usr/share/nodejs/." /usr/share/nodejs/ && '
+                  'LD_LIBRARY_PATH="$X/usr/lib/x86_64-linux-gnu" exec "$X/usr/bin/node" -e "$JS"')
+        out = run(["unshare", "-m", "sh", "-c", script], dict(user(), X=x, JS=js), cwd=d).stdout.split()
+        assert out[0].startswith("18.") and out[1] == V, out
+        return "Node %s, libdc1 %s, balance %s SAR" % tuple(out[:3])
+    check("npm: the same prebuilt addon runs in Debian's Node 18", node18)
 
 
 # --- C: tarball and debs ----------------------------------------------------------------------
