@@ -201,6 +201,19 @@ def main():
             assert shutil.which(tool, path=bare) is None, "%s is on the bare PATH" % tool
     check("the bare PATH has no swift, cc, gcc", no_compilers)
 
+    def sums():
+        names = sorted(os.listdir(DIST))
+        expected = ["SHA256SUMS", "dc1-%s-py3-none-manylinux_X_x86_64.whl" % V, "dc1-%s.tar.gz" % V,
+                    "dc1-renter-sdk-%s.tgz" % V, "libdc1-%s-linux-x86_64.tar.gz" % V,
+                    "libdc1-dev_%s_amd64.deb" % V, "libdc1_%s_amd64.deb" % V]
+        got = [re.sub(r"manylinux_\d+_\d+_x86_64", "manylinux_X_x86_64", n) for n in names]
+        assert sorted(got) == sorted(expected), names
+        run(["sha256sum", "--strict", "-c", "SHA256SUMS"], user_env(bare), cwd=DIST)
+        listed = [line.split()[1] for line in open(os.path.join(DIST, "SHA256SUMS"))]
+        assert sorted(listed) == sorted(n for n in names if n != "SHA256SUMS"), listed
+        return "%d artifacts" % len(listed)
+    check("dist/ holds the seven files, and SHA256SUMS covers and matches every artifact", sums)
+
     emu = Emulator()
     try:
         wheel_checks(check, bare, emu)
