@@ -7,6 +7,8 @@
 #   make install PREFIX=/usr/local / make uninstall PREFIX=/usr/local
 #   make lint           swift-format lint, ruff, the C files under -Wall -Wextra -Werror
 #   make check-memory / check-threads / fuzz / bench / bench-batch
+#   make dist           every release artifact into dist/ (wheel, sdist, npm, C tarball, debs, SHA256SUMS)
+#   make dist-check     installs each artifact like a user on a bare machine and runs it against the emulator
 #   make docs           the DocC site of the Swift API (`import DC1`) in build/docs
 
 PREFIX      ?= /usr/local
@@ -30,7 +32,7 @@ C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
 .PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
-        check-memory check-threads fuzz bench bench-batch-scale clean examples
+        check-memory check-threads fuzz bench bench-batch-scale clean examples dist dist-check bench-dist
 
 all: lib
 
@@ -217,6 +219,19 @@ bench: lib cli node-if-available
 bench-batch: lib
 	$(PYTHON) bench/batch.py
 
-# Batch memory at 1k/4k/16k lines (peak RSS, journal size, no-op resume): BENCHMARKS.md §9.
+# Batch memory at 1k/4k/16k lines (peak RSS, journal size, no-op resume): BENCHMARKS.md §10.
 bench-batch-scale: lib cli
 	$(PYTHON) bench/batch_scale.py
+
+# Release artifacts (build-support/dist.sh; the choices and sizes: BENCHMARKS.md section 9,
+# docs/releasing.md). dist-check installs each of them into a fresh place, with no Swift and no
+# C compiler on PATH (the C tarball's check aside), and runs it against the emulator.
+dist: lib
+	build-support/dist.sh
+
+dist-check: dist
+	$(PYTHON) Tests/dist/dist_check.py
+
+# Section 9 of BENCHMARKS.md: the artifacts' sizes, the options measured, installed start-up.
+bench-dist: dist
+	$(PYTHON) bench/dist_run.py

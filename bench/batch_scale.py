@@ -79,7 +79,7 @@ def main():
     base = rows[0]
     lines = [
         START,
-        "## 9. Batch memory at scale (issue 26)",
+        "## 10. Batch memory at scale (issue 26)",
         "",
         f"`build/dc1 batch run` (the core's `dc1_batch_run`) against the emulator at speed 50, limiter off,",
         "32 live GPUs, concurrency 32; each size run to the end, then run again on the same journal (a",

@@ -177,9 +177,9 @@ extern "C" {
  * ======================================================================== */
 
 #define DC1_VERSION_MAJOR 0
-#define DC1_VERSION_MINOR 1
+#define DC1_VERSION_MINOR 2
 #define DC1_VERSION_PATCH 0
-#define DC1_VERSION_STRING "0.1.0"
+#define DC1_VERSION_STRING "0.2.0"
 
 /**
  * The library's version, "MAJOR.MINOR.PATCH" (DC1_VERSION_STRING of the header it was

@@ -3,6 +3,7 @@ carries libdc1.so and py.typed; the installed wheel works from a fresh venv with
 variables; a checkout where the library is not built runs `make lib`, and when that cannot work the
 build fails with a message saying what to do — never a wheel without the library."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BINDINGS = ROOT / "bindings" / "python"
+VERSION = re.search(r'#define DC1_VERSION_STRING "([^"]+)"', (ROOT / "include" / "dc1.h").read_text()).group(1)
 PLATFORM = sysconfig.get_platform().replace("-", "_").replace(".", "_")   # linux_x86_64
 
 
@@ -57,9 +59,9 @@ def wheel(tmp_path_factory):
 
 
 def test_wheel_is_tagged_for_the_platform_not_the_python(wheel):
-    assert wheel.name == "dc1-0.1.0-py3-none-%s.whl" % PLATFORM
+    assert wheel.name == "dc1-%s-py3-none-%s.whl" % (VERSION, PLATFORM)
     with zipfile.ZipFile(wheel) as z:
-        meta = z.read("dc1-0.1.0.dist-info/WHEEL").decode()
+        meta = z.read("dc1-%s.dist-info/WHEEL" % VERSION).decode()
     assert "Tag: py3-none-%s" % PLATFORM in meta.splitlines()
     assert "Root-Is-Purelib: false" in meta
 
@@ -119,8 +121,8 @@ def test_clone_without_make_lib_builds_the_library(tmp_path):
     (repo / "include").mkdir()
     shutil.copy2(ROOT / "include" / "dc1.h", repo / "include" / "dc1.h")
     (repo / "Makefile").write_text(   # stands in for the real build: writes a versioned file and links
-        "lib:\n\tmkdir -p build && printf '\\177ELF-stub' > build/libdc1.so.0.1.0"
-        " && ln -sf libdc1.so.0.1.0 build/libdc1.so\n")
+        "lib:\n\tmkdir -p build && printf '\\177ELF-stub' > build/libdc1.so.%s"
+        " && ln -sf libdc1.so.%s build/libdc1.so\n" % (VERSION, VERSION))
     out = tmp_path / "out"
     r = pip_wheel(repo / "bindings" / "python", out)
     assert r.returncode == 0, r.stdout

@@ -6,7 +6,8 @@ const path = require('path');
 const http = require('http');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SDK = path.join(ROOT, 'bindings', 'node');
+// DC1_NODE_SDK: another copy of the package (make dist-check points it at an installed tarball).
+const SDK = process.env.DC1_NODE_SDK || path.join(ROOT, 'bindings', 'node');
 
 function startEmulator({ speed = 20, extra = [] } = {}) {
   return new Promise((resolve, reject) => {

@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
     from .webhooks import parse_webhook, verify_webhook
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DC1Client",
