@@ -7,7 +7,12 @@ import Testing
             json: try! JSON.parse(
                 "{\"base_url\":\"http://127.0.0.1:9\",\"api_key\":\"dcp-renter-test\",\"max_retries\":0}")))
 
-    func quote(_ json: String) throws -> JSON { try client.catalogue.quote(try JSON.parse(json)) }
+    /// A job-type quote (queued globally): computed locally, so the closed port is never asked.
+    func quote(_ json: String) throws -> JSON {
+        let r = try JSON.parse(json)
+        r.set("placement", "global_queue")
+        return try client.catalogue.quote(r)
+    }
 
     @Test func jobTypeQuotesMatchTheContractsExamples() throws {
         // §6.1: llm_inference 10 min standard = 90; no request (the port is closed).

@@ -77,3 +77,25 @@ def test_failed_save_after_completion_says_how_to_recover(dc1, emu, renter, tmp_
     r = dc1("submit", "image_generation", "--prompt", "a dog", "--wait", "--save", str(target))
     assert r.rc != 0, r
     assert "dc1 output " in r.err and f"--save {target}" in r.err, r.err
+
+
+def test_advice_names_the_cli_options(dc1):
+    """Issue 25: the core's hint is said in the CLI's terms (no C option names)."""
+    r = dc1("balance", key=None)
+    assert r.rc == 3, r
+    assert "--api-key" in r.err and "api_key option" not in r.err
+    r = dc1("--base-url", "http://dcp.example.com", "balance")
+    assert r.rc == 2, r
+    assert "https://" in r.err and "allow_insecure_http" not in r.err
+
+
+def test_subcommand_typo_gets_a_suggestion(dc1):
+    r = dc1("balanse")
+    assert r.rc == 1 and "did you mean 'balance'?" in r.err, r
+    r = dc1("--json", "histroy")
+    assert "did you mean 'history'?" in r.err, r
+
+
+def test_completion_offers_job_types(dc1):
+    r = dc1("--generate-completion-script", "bash")
+    assert r.rc == 0 and "llm_inference" in r.out and "image_generation" in r.out, r

@@ -142,7 +142,7 @@ def test_logs_follow_until_the_job_ends(dc1):
     r = dc1("logs", "-f", job_id, timeout=20)
     assert r.rc == 0, r
     assert "Generated" in r.out.splitlines()[-1]
-    assert f"job {job_id} is completed" in r.err
+    assert f"(job {job_id} is completed; no more logs)" in r.err and "dc1:" not in r.err
     assert r.out == dc1("logs", job_id).out        # every line exactly once
 
 

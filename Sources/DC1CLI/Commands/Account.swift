@@ -22,7 +22,9 @@ struct BalanceCommand: DC1Subcommand {
         if let spent = b.int("total_spent_halala") {
             c.out(
                 "Spent:      " + Format.money(halala: spent)
-                    + (b.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
+                    + (b.int("total_jobs").map {
+                        " over \($0) job\($0 == 1 ? "" : "s") submitted (dc1 usage counts completed ones)"
+                    } ?? ""))
         }
         return ExitCode.ok
     }

@@ -179,7 +179,8 @@ struct QuoteCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
     @Argument(
         help: ArgumentHelp(
-            "llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"))
+            "llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"),
+        completion: .list(Completions.jobTypes))
     var jobType: String
     @Option(
         name: [.customLong("minutes"), .customLong("duration")],
@@ -277,6 +278,10 @@ struct UsageCommand: DC1Subcommand {
                     + " over \(n) completed job\(n == 1 ? "" : "s")")
         }
         if let b = u.int("balance_halala") { c.out("Balance:    " + Format.money(halala: b)) }
+        if let all = u.int("total_jobs"), all != (u["all_time"]?.int("total_jobs") ?? all) {
+            // The two counts differ by design: say why, so `dc1 balance` does not look wrong.
+            c.out("            (\(all) jobs submitted in all, as `dc1 balance` counts; usage counts completed ones)")
+        }
         if let v1 = u["v1"], v1.isObject, let n = v1.int("total_requests"), n > 0 {
             c.out(
                 "/v1:        \(n) request\(n == 1 ? "" : "s"), \(v1.int("total_tokens") ?? 0) tokens, "

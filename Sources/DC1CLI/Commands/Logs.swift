@@ -35,7 +35,8 @@ struct LogsCommand: DC1Subcommand {
                 return true
             }
             if Interrupts.shared.isInterrupted { throw Interrupts.error() }
-            if !ctx.json { c.err("dc1: job \(jobID) is \(summary.string("status") ?? "finished")") }
+            // Where the job ended, as a status line (not an error: following stopped because it ended).
+            if !ctx.json { c.err("(job \(jobID) is \(summary.string("status") ?? "finished"); no more logs)") }
             return ExitCode.ok
         }
 

@@ -10,11 +10,16 @@ struct SubmitCommand: DC1Subcommand {
             """)
 
     @OptionGroup var globals: GlobalOptions
-    @Argument(help: ArgumentHelp("The job type, e.g. llm_inference.", valueName: "job_type")) var jobType: String
+    @Argument(
+        help: ArgumentHelp("The job type, e.g. llm_inference.", valueName: "job_type"),
+        completion: .list(Completions.jobTypes))
+    var jobType: String
     @Argument(help: ArgumentHelp("More params as key=value.", valueName: "key=value")) var params: [String] = []
     @Option(
         help: ArgumentHelp(
-            "The model (the server substitutes its default for models it does not offer).", valueName: "M"))
+            "The model, a catalogue id (checked before paying: the server would substitute its default).",
+            valueName: "M"),
+        completion: .custom { _, _, prefix in Completions.modelIDs(prefix) })
     var model: String?
     @Option(help: ArgumentHelp("params.prompt, always a string.", valueName: "TEXT")) var prompt: String?
     @Option(

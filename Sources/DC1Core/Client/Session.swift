@@ -67,7 +67,12 @@ public final class Session: @unchecked Sendable {
     // MARK: the key
 
     func requireKey(_ what: String) throws(DC1Error) {
-        if !hasAPIKey { throw DC1Error(.auth, "\(what) needs an API key: set DC1_API_KEY or the api_key option") }
+        guard hasAPIKey else {
+            let text = "set DC1_API_KEY or the api_key option"
+            var e = DC1Error(.auth, "\(what) needs an API key: \(text)")
+            e.setHint(option: "api_key", env: "DC1_API_KEY", text: text)
+            throw e
+        }
     }
 
     /// §3.2 G7/G8: 404 "Renter not found" means an unknown key; 400 "API key required" a missing one.

@@ -100,9 +100,12 @@ public struct ClientOptions: Sendable {
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         let url = try BaseURL.parse(baseURL)
         if url.scheme == "http" && !url.isLoopback && !allowInsecureHTTP {
-            throw .invalid(
-                "base_url uses plain http:// to a non-loopback host; the API key would travel "
-                    + "unencrypted. Use https:// or set allow_insecure_http")
+            let text = "Use https:// or set allow_insecure_http"
+            var e = DC1Error(
+                .invalidArgument,
+                "base_url uses plain http:// to a non-loopback host; the API key would travel unencrypted. " + text)
+            e.setHint(option: "allow_insecure_http", text: text)
+            throw e
         }
         if let ua = userAgent, ua.utf8.contains(where: { $0 < 0x20 }) {
             throw .invalid("user_agent holds control characters")

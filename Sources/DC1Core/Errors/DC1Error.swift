@@ -120,6 +120,18 @@ public struct DC1Error: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code.name): \(message)" }
 
+    /// Advice that names a setting, structured so each front end can say it in its own terms:
+    /// {"option": the client option (C's name), "env"?: the environment variable, "text": the
+    /// C wording, which ends the message}. A binding that renders the hint replaces the
+    /// message's ending `text` with its own words (CLI --api-key, Python api_key=, Node apiKey).
+    public mutating func setHint(option: String, env: String? = nil, text: String) {
+        let h = JSON.object()
+        h.set("option", option)
+        if let env { h.set("env", env) }
+        h.set("text", text)
+        setDetail("hint", h)
+    }
+
     public func detail(_ key: String) -> JSON? { details.first { $0.0 == key }?.1 }
 
     public mutating func setDetail(_ key: String, _ value: JSON) {

@@ -306,6 +306,11 @@ private struct WaitRun {
             "job \(jobID) did not \(mode == .ready ? "become ready" : "finish") within \(options.timeoutMs) ms"
                 + " (last status: \(progress.lastStatus ?? "unknown")"
                 + (lastError.map { "; last error: \($0.message)" } ?? "") + ")")
+        if !options.cancelOnTimeout {
+            e.message +=
+                "; the job is still running on the server and is billed until it ends: wait for it again, "
+                + "or cancel it (dc1_job_cancel \(jobID))"
+        }
         if let last { e.setDetail("job", last) }
         e.setDetail("job_id", .string(jobID))
         e.setDetail("timeout_ms", .int(Int(options.timeoutMs)))
