@@ -109,6 +109,8 @@ public final class DC1Client: Sendable {
     // MARK: Jobs
 
     /// Submits a job (`POST /api/jobs/submit`), checked locally against the strict schema first.
+    /// The checks before paying (a model the catalogue lacks, a param of the wrong type) are off
+    /// unless `request.check` says "warn" (findings in the job's `checkWarnings`) or "strict".
     ///
     /// A submit is never sent twice: when its answer is lost, the library finds the job in the
     /// history, or throws `.submitUnknown` with the `candidates` in `details`.
@@ -118,7 +120,13 @@ public final class DC1Client: Sendable {
         try await call("submit") { (c) throws(DC1Error) in
             let r = try c.jobs.submit(request.json)
             guard let j = r["job"] else { throw DC1Error(.protocolError, "submit: no job in the result") }
-            return Job(j)
+            var job = Job(j)
+            if let w = r["warnings"] {
+                job.checkWarnings = w.elements.map {
+                    FieldError(field: $0.string("field") ?? "", message: $0.string("message") ?? "")
+                }
+            }
+            return job
         }
     }
 

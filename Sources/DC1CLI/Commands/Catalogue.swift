@@ -1,5 +1,6 @@
 import ArgumentParser
 import DC1Core
+import Glibc
 
 // `models`, `images`, `templates`, `quote`, `usage`, `lifecycle`: the catalogue calls of the core
 // (Resources/Catalogue.swift, Resources/Lifecycle.swift).
@@ -288,6 +289,23 @@ struct UsageCommand: DC1Subcommand {
                     + Format.money(halala: v1.int("total_cost_halala") ?? 0))
         }
         let monthly = u["monthly"]?.elements ?? []
+        // In a terminal, the series as bars beside the numbers (--json is unchanged).
+        if isatty(1) != 0 {
+            let days = u["last_30_days"]?.elements ?? []
+            if !days.isEmpty {
+                c.out("")
+                c.out("Last 30 days  " + Chart.spark(days.map { $0.int("total_halala") ?? 0 }))
+            }
+            if !monthly.isEmpty {
+                c.out("")
+                for line in Chart.bars(
+                    monthly.reversed().map { ($0.string("month") ?? "-", $0.int("total_halala") ?? 0) })
+                {
+                    c.out(line)
+                }
+            }
+            return ExitCode.ok
+        }
         if !monthly.isEmpty {
             c.out("")
             c.table(

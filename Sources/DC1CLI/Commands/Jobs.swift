@@ -80,10 +80,16 @@ struct OutputCommand: DC1Subcommand {
         name: [.customLong("save"), .customShort("o")],
         help: ArgumentHelp("Write the output to FILE (\"-\": stdout).", valueName: "FILE"))
     var save: String?
+    @Flag(help: "With --save: open the file with the desktop's opener (xdg-open), or say where it is.")
+    var open = false
 
     func execute(_ ctx: Context) throws -> Int32 {
+        if open && (save == nil || save == "-") {
+            throw UsageError("--open needs --save FILE", command: "output")
+        }
         if let path = save {
             try Results.save(ctx, try ctx.client(), jobID, to: path)
+            if open { Opener.open(path, ctx.console) }
             return ExitCode.ok
         }
         let out = try ctx.client().output.output(jobID)
