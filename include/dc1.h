@@ -122,8 +122,8 @@
  *             dc1_me — rename candidate for 1.0 (dc1_account_get): "me" is the
  *               route's name (GET /api/renters/me), not a noun saying what comes
  *               back. Until then it stays, for the reasons above.
- *             dc1_quote — stays. A computation (local unless a GPU is named),
- *               not a resource that is read; the noun is the result, as in
+ *             dc1_quote — stays. A computation over the catalogue, not a
+ *               resource that is read; the noun is the result, as in
  *               dc1_balance.
  *             dc1_chat — stays. One call of the OpenAI-compatible chat route,
  *               named as every OpenAI-style SDK names it; "dc1_chat_complete"
@@ -532,6 +532,19 @@ DC1_EXPORT int dc1_me(dc1_client *client, char **out_json);
  */
 DC1_EXPORT int dc1_providers_list(dc1_client *client, const char *filter_json, char **out_json);
 
+/**
+ * One provider by its id, from GET /api/renters/available-providers (the server has no
+ * route for one provider).
+ * Returns: 0; *out_json is {"provider": {…as one entry of dc1_providers_list…}}.
+ * Fails: the argument codes (provider_id not a positive 32-bit integer: nothing sent);
+ *   DC1_E_NOT_FOUND (no such provider listed); the network codes.
+ * Blocks: yes: one read, retries included, under the client's timeout_ms; ended by the
+ *   usual stops.
+ * Memory: the caller frees *out_json with dc1_free (the result, or the error document on
+ *   failure).
+ */
+DC1_EXPORT int dc1_provider_get(dc1_client *client, long long provider_id, char **out_json);
+
 /* ===========================================================================
  * Catalogue
  *
@@ -656,32 +669,40 @@ DC1_EXPORT int dc1_template_request(dc1_client *client, const char *template_id,
                                     const char *overrides_json, char **out_json);
 
 /**
- * The prepaid quote the server charges at submit, for a job type and duration.
- * request_json (required): {"job_type": a dc1_job_submit job type, "duration_minutes":
- *   number 0.1–1440, "pricing_class"?: "priority" (×1.2) | "standard" (×1.0, default) |
- *   "economy" (×0.9), "gpu_model"?: e.g. "RTX 4090", "h100"}.
- * Without gpu_model: the job-type rate the server applies when no GPU is known at submit
- * (a job queued globally): ceil(rate_halala_per_min × minutes × multiplier), with the
- * rates llm_inference/vllm_serve 9, image_generation/rendering 10, training/
- * custom_container 7, rag-pipeline 15, others 6 halala per minute. Computed locally: no
- * request is sent. With gpu_model: the GPU-aware rate of a job placed on a provider with
- * that GPU, ceil(rate_per_second_usd × minutes × 60 × 3.75 × 100 × multiplier), the rate
- * taken from GET /api/pricing/tiers (matched case-insensitively, spaces ignored; no match:
- * the server's default $0.089/h).
- * out: {"job_type","duration_minutes","pricing_class","multiplier","basis":"job_type"|"gpu",
- *       "rate_halala_per_min" (job_type) | "gpu_model","gpu_tier","rate_per_second_usd",
- *       "rate_usd_per_hour" (gpu), "cost_halala": int, "cost_sar": number,
- *       "cost_usd": number, "note"?}
- * Settlement can move the final charge up or down; this is the amount prepaid (held)
- * at submit.
+ * What dc1_job_submit will hold (prepay) for a request.
+ * request_json (required): the request dc1_job_submit takes — "job_type",
+ *   "duration_minutes" (0.1–1440), "pricing_class"? ("priority" ×1.2, "standard" ×1.0,
+ *   "economy" ×0.9), "provider_id"?, "gpu_requirements"? ({"gpu_type","min_vram_gb"}), and
+ *   any other submit key (ignored: it does not change the price) — plus "gpu_model"?
+ *   (e.g. "RTX 4090") and "placement"? ("auto" | "global_queue").
+ * The hold depends on where the job lands, so does the answer ("basis"):
+ *   "provider"  provider_id given: exactly that provider's GPU rate;
+ *   "gpu"       gpu_model given: exactly the rate of a provider with that GPU;
+ *   "auto"      neither (automatic routing, submit's default): "options" lists each live
+ *               GPU that can take the job ({"gpu_model","gpu_tier","cost_halala","cost_sar",
+ *               "providers"}); submit holds one of them — "min_cost_halala".."max_cost_halala"
+ *               — or "global_queue_cost_halala" if none is live when it is sent;
+ *               "cost_halala" is the most it can hold (max_cost_halala);
+ *   "job_type"  placement "global_queue": the job-type rate of a job queued globally,
+ *               computed locally (no request).
+ * Rates: GPU ceil(rate_per_second_usd × minutes × 60 × 3.75 × 100 × multiplier), the rate
+ * from GET /api/pricing/tiers (matched case-insensitively, spaces ignored; no match: the
+ * server's default $0.089/h); job type ceil(rate_halala_per_min × minutes × multiplier),
+ * llm_inference/vllm_serve 9, image_generation/rendering 10, training/custom_container 7,
+ * rag-pipeline 15, others 6 halala per minute.
+ * out: {"job_type","duration_minutes","pricing_class","multiplier","basis", the members of
+ *       the basis above, "cost_halala": int, "cost_sar", "cost_usd", "note"?, "hold_note"}.
+ * Held versus charged: cost_halala is what submit holds (the job's quoted_cost_halala);
+ * settlement after the job may charge less or more (its actual_cost_halala).
  * Returns: 0; *out_json is the quote above.
  * Fails: the argument codes (request_json NULL, malformed, not an object, or with an
- *   unknown key); DC1_E_VALIDATION (a bad or missing field, named in "fields"); with
- *   gpu_model also DC1_E_PROTOCOL when the tiers answer has no tiers array, and the
+ *   unknown key); DC1_E_VALIDATION (a bad or missing field, named in "fields");
+ *   DC1_E_NOT_FOUND (a provider_id that is not listed); unless placement is
+ *   "global_queue", DC1_E_PROTOCOL when the tiers answer has no tiers array, and the
  *   network codes.
- * Blocks: no without gpu_model (computed locally, nothing sent); with gpu_model yes: one
- *   read of GET /api/pricing/tiers, retries included, under the client's timeout_ms;
- *   ended by the usual stops.
+ * Blocks: no with placement "global_queue" (computed locally, nothing sent); otherwise
+ *   yes: a read of the providers and of GET /api/pricing/tiers, retries included, each
+ *   under the client's timeout_ms; ended by the usual stops.
  * Memory: the caller frees *out_json with dc1_free (the result, or the error document on
  *   failure); no argument is kept.
  */
@@ -793,6 +814,24 @@ DC1_EXPORT int dc1_job_submit(dc1_client *client, const char *request_json, char
  *   failure); no argument is kept.
  */
 DC1_EXPORT int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
+
+/**
+ * A job and, once it completed, its output, in one document: what a binding's job model
+ * shows (Python jobs.get, Node getJob) without a cache or a second call of its own.
+ * Returns: 0; *out_json is {"job": <the dc1_job_get document>, "output": <the
+ *   dc1_job_output document> | null (null until the job completed), "output_error": <an
+ *   error document> | null (the output could not be read; the job is still returned)}.
+ *   A completed job's output is read from the server once and kept by the client (its last
+ *   32 jobs): it never changes.
+ * Fails: the argument codes (a bad job_id: nothing sent); DC1_E_AUTH; DC1_E_NOT_FOUND;
+ *   DC1_E_PROTOCOL; the network codes — all about the job (a failure to read the output
+ *   is "output_error", not a failure of the call).
+ * Blocks: yes: one read of the job, and one of its output when it completed and is not yet
+ *   kept, each under the client's timeout_ms; ended by the usual stops.
+ * Memory: the caller frees *out_json with dc1_free (the result, or the error document on
+ *   failure); no argument is kept.
+ */
+DC1_EXPORT int dc1_job_get_with_output(dc1_client *client, const char *job_id, char **out_json);
 
 /**
  * GET /api/jobs/{id}/status: the light poll.

@@ -99,6 +99,16 @@ public final class DC1Client: Sendable {
         }
     }
 
+    /// One provider by its id (`dc1_provider_get`); `.notFound` when it is not listed.
+    public func provider(_ id: Int) async throws(DC1Error) -> Provider {
+        try await call("provider") { (c) throws(DC1Error) in
+            guard let p = (try c.providers.get(id))["provider"] else {
+                throw DC1Error(.protocolError, "no provider in the document")
+            }
+            return Provider(p)
+        }
+    }
+
     /// Provider GPUs (`GET /api/renters/available-providers`).
     public func providers(liveOnly: Bool = false, minVRAMGB: Double? = nil, gpuModel: String? = nil)
         async throws(DC1Error) -> [Provider]
@@ -133,6 +143,24 @@ public final class DC1Client: Sendable {
     /// One poll of the full job (`GET /api/jobs/{id}`).
     public func job(_ id: String) async throws(DC1Error) -> Job {
         try await call("job") { (c) throws(DC1Error) in Job(try c.jobs.job(id)) }
+    }
+
+    /// The job and, once it completed, its output (`dc1_job_get_with_output`): the output is
+    /// read once per completed job and kept by the client. `output` is nil until the job
+    /// completed, or when it could not be read (`outputError` says why).
+    public func jobWithOutput(_ id: String) async throws(DC1Error) -> (
+        job: Job, output: JobOutput?, outputError: DC1Error?
+    ) {
+        try await call("jobWithOutput") { (c) throws(DC1Error) in
+            let d = try c.jobs.getWithOutput(id)
+            guard let j = d["job"] else { throw DC1Error(.protocolError, "no job in the document") }
+            let out = d["output"].flatMap { $0.isNull ? nil : JobOutput($0) }
+            let err = d["output_error"].flatMap { e -> DC1Error? in
+                guard let m = e.string("message") else { return nil }
+                return DC1Error(DC1Code(rawValue: Int32(e.int("rc") ?? -99)) ?? .internal, m)
+            }
+            return (Job(j), out, err)
+        }
     }
 
     /// The light poll (`GET /api/jobs/{id}/status`).

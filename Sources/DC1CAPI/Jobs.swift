@@ -45,6 +45,14 @@ import DC1Core
     dc1_job_watch(handle, jobID, options, nil, nil, out)
 }
 
+@c @implementation public func dc1_job_get_with_output(
+    _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON
+) -> Int32 {
+    exported(out, handle) { (c) throws(DC1Error) in
+        return try c.jobs.getWithOutput(try text(jobID, "job_id"))
+    }
+}
+
 @c @implementation public func dc1_job_output(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON)
     -> Int32
 {

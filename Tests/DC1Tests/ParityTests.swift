@@ -117,6 +117,23 @@ extension DC1APITests {
             }
         }
 
+        // One provider by id; a job with its output, read once.
+        @Test func providerAndJobWithOutput() async throws {
+            let first = try #require(try await client.providers().first)
+            #expect(try await client.provider(first.id).id == first.id)
+            do {
+                _ = try await client.provider(99_999_999)
+                Issue.record("expected not found")
+            } catch {
+                #expect(error.code == .notFound)
+            }
+            let job = try await client.submit(
+                JobRequest(jobType: .llmInference, durationMinutes: 1, params: ["prompt": "with output"]))
+            _ = try await client.wait(job.jobID, timeout: .seconds(60))
+            let r = try await client.jobWithOutput(job.jobID)
+            #expect(r.job.status == .completed && r.output != nil && r.outputError == nil)
+        }
+
         // Checks before paying: off by default; "warn" sends and reports; "strict" refuses.
         @Test func submitChecks() async throws {
             var r = JobRequest(

@@ -34,6 +34,8 @@ int main(void) {
     INVALID(dc1_providers_list(NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_submit(NULL, "{}", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_get(NULL, "job-1", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_get_with_output(NULL, "job-1", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_provider_get(NULL, 1, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(NULL, "job-1", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(NULL, "job-1", NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_watch(NULL, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
@@ -50,6 +52,9 @@ int main(void) {
     INVALID(dc1_providers_list(c, NULL, NULL));
     INVALID(dc1_job_submit(c, "{}", NULL));
     INVALID(dc1_job_get(c, "job-1", NULL));
+    INVALID(dc1_job_get_with_output(c, "job-1", NULL));
+    INVALID(dc1_provider_get(c, 1, NULL));
+    INVALID(dc1_provider_get(c, -5, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(c, "job-1", NULL));
     INVALID(dc1_job_wait(c, "job-1", NULL, NULL));
     INVALID(dc1_job_watch(c, "job-1", NULL, NULL, NULL, NULL));
@@ -62,6 +67,7 @@ int main(void) {
     /* NULL string arguments */
     INVALID(dc1_job_submit(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_get(c, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_get_with_output(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(c, NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_watch(c, NULL, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;

@@ -64,6 +64,8 @@ def _values(tmp):
         "dc1_usage": {},
         "dc1_job_submit": {"request_json": LLM},
         "dc1_job_get": {},
+        "dc1_job_get_with_output": {},
+        "dc1_provider_get": {"provider_id": 7},
         "dc1_job_status": {},
         "dc1_job_watch": {"options_json": WAIT},
         "dc1_job_wait": {"options_json": WAIT},
@@ -136,6 +138,9 @@ def _call(name, params, values, client, sink):
         elif typ == "dc1_event_fn":
             args.append(sink)
             argtypes.append(EVENT_FN)
+        elif typ == "longlong":
+            args.append(values.get(pname, 1))
+            argtypes.append(ctypes.c_longlong)
         elif typ == "void*":
             args.append(None)
             argtypes.append(ctypes.c_void_p)

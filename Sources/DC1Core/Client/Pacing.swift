@@ -34,3 +34,26 @@ public final class Pacing: @unchecked Sendable {
         method + " " + ErrorMapping.routeForMessages(path)
     }
 }
+
+/// The outputs of completed jobs this client read, newest kept (they never change once a job
+/// completed, so a second read of the job can skip the request).
+final class OutputCache: @unchecked Sendable {
+    private let lock = Lock()
+    private let capacity: Int
+    private var order: [String] = []
+    private var items: [String: JSON] = [:]
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get(_ id: String) -> JSON? { lock.withLock { items[id] } }
+
+    func put(_ id: String, _ doc: JSON) {
+        lock.withLock {
+            if items[id] == nil {
+                order.append(id)
+                if order.count > capacity { items.removeValue(forKey: order.removeFirst()) }
+            }
+            items[id] = doc
+        }
+    }
+}

@@ -23,6 +23,8 @@ public final class Session: @unchecked Sendable {
     public let catalogueCache = CatalogueCache()
     /// What the server said of its limits, from every response (RateLimit-*, 429 Retry-After).
     public let pacing = Pacing()
+    /// Outputs of completed jobs (they never change), for Jobs.getWithOutput.
+    let outputCache = OutputCache(capacity: 32)
 
     private let stateLock = Lock()
     /// Bumped by interrupt(); read lock-free on every poll slice of every transfer.

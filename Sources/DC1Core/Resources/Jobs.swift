@@ -62,6 +62,32 @@ public struct Jobs: Sendable {
         return JobDocuments.normaliseJob(row)
     }
 
+    /// The job and, once it completed, its output in one document (what the bindings' job
+    /// models show): {"job": <job document>, "output": <output document> | null,
+    /// "output_error": <error document> | null}. A completed job's output never changes, so it
+    /// is kept per client (the last 32) and read from the server once.
+    public func getWithOutput(_ id: String?) throws(DC1Error) -> JSON {
+        let job = try self.job(id)
+        let out = JSON.object()
+        out.set("job", job)
+        out.set("output", JSON.null())
+        out.set("output_error", JSON.null())
+        guard job.string("status") == "completed", let jobID = job.string("job_id") else { return out }
+        if let cached = session.outputCache.get(jobID) {
+            out.set("output", cached.deepCopy())
+            return out
+        }
+        do throws(DC1Error) {
+            let o = try session.output.output(jobID)
+            session.outputCache.put(jobID, o.deepCopy())
+            out.set("output", o)
+        } catch {
+            if error.code == .interrupted { throw error }
+            out.set("output_error", session.redacted(error).document())
+        }
+        return out
+    }
+
     /// GET /api/jobs/{id}/status, the light poll (§8.2).
     public func jobStatus(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON
     {

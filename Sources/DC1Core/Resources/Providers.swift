@@ -30,4 +30,16 @@ public struct Providers: Sendable {
         for k in ["discovery_mode"] { if let v = body[k] { result.set(k, v) } }
         return result
     }
+
+    /// One provider by id, from the same list (the server has no route for one provider):
+    /// DC1_E_NOT_FOUND when it is not listed.
+    public func get(_ id: Int) throws(DC1Error) -> JSON {
+        let all = try list(filter: nil)["providers"]?.elements ?? []
+        guard let p = all.first(where: { $0.int("id") == id }) else {
+            throw DC1Error(.notFound, "no provider \(id) among the available providers")
+        }
+        let out = JSON.object()
+        out.set("provider", p)
+        return out
+    }
 }
