@@ -56,7 +56,7 @@ public final class DC1Client: Sendable {
         core = Session(options: o)
     }
 
-    /// The library's version ("0.1.0"), as `DC1_VERSION_STRING` of include/dc1.h.
+    /// The library's version (e.g. "0.2.0"), as `DC1_VERSION_STRING` of include/dc1.h.
     public static let libraryVersion: String = DC1Core.libraryVersion
 
     /// A client over an existing core client.
