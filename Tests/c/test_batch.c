@@ -134,13 +134,13 @@ int main(void) {
      *    timeout_ms ends it with DC1_E_WAIT_TIMEOUT, its jobs still in the journal. */
     path(in, sizeof in, "d.jsonl"); path(outp, sizeof outp, "d.out"); path(jr, sizeof jr, "d.journal");
     write_slow_input(in, 2);
-    snprintf(opts, sizeof opts, "{\"out_path\":\"%s\",\"journal_path\":\"%s\",\"timeout_ms\":2500}", outp, jr);
+    snprintf(opts, sizeof opts, "{\"out_path\":\"%s\",\"journal_path\":\"%s\",\"timeout_ms\":6000}", outp, jr);
     struct run_arg first = { c, in, opts, 0, NULL };
     pthread_t t;
     long long t0 = now_ms();
     pthread_create(&t, NULL, run_batch, &first);
     long long base = jobs_created(c);
-    while (jobs_created(c) - base < 2 && now_ms() - t0 < 10000) usleep(20000);
+    while (jobs_created(c) - base < 1 && now_ms() - t0 < 20000) usleep(20000);
     char opts2[1200];
     path(outp, sizeof outp, "d2.out");
     snprintf(opts2, sizeof opts2, "{\"out_path\":\"%s\",\"journal_path\":\"%s\"}", outp, jr);
@@ -148,13 +148,13 @@ int main(void) {
     long long t1 = now_ms();
     rc = CALL(&d, dc1_batch_run(c, in, opts2, NULL, NULL, &out));
     CHECK(rc == DC1_E_BUSY, "a second run on the journal: DC1_E_BUSY (rc %d)", rc);
-    CHECK(now_ms() - t1 < 1000, "refused at once (%lld ms)", now_ms() - t1);
+    CHECK(now_ms() - t1 < 3000, "refused at once (%lld ms)", now_ms() - t1);  /* also under valgrind */
     CHECK(d && strstr(jstr(d, "message"), jr) && jint(d, "pid") == (int)getpid(), "names the journal and the holder");
     CHECK(jobs_created(c) == before_busy, "the refused run submitted nothing");
     json_decref(d);
     pthread_join(t, NULL);
     CHECK(first.rc == DC1_E_WAIT_TIMEOUT, "timeout_ms ends the run (rc %d)", first.rc);
-    CHECK(now_ms() - t0 < 8000, "within its deadline (%lld ms)", now_ms() - t0);
+    CHECK(now_ms() - t0 < 30000, "within its deadline (%lld ms)", now_ms() - t0);
     CHECK(first.doc && jint(first.doc, "running") == 2, "its jobs are still running, in the journal");
     json_decref(first.doc);
     rc = CALL(&d, dc1_batch_status(jr, &out));
