@@ -58,6 +58,11 @@ class Core {
     }
   }
 
+  /** dc1_client_interrupt: every call in flight on this client ends (InterruptedCallError). */
+  interrupt() {
+    if (this.handle !== null) this.addon.clientInterrupt(this.handle);
+  }
+
   _closed() {
     return Promise.reject(new E.ClientClosedError('the client is closed'));
   }
@@ -72,8 +77,9 @@ class Core {
     return this._bind(p, signal, stop);
   }
 
-  /** One long call on its own thread; onEvent(object) for each event it reports. */
-  start(kind, a, b, signal, onEvent, stop) {
+  /** One long call on its own thread; onEvent(object) for each event it reports (the core's
+   * "tick" events too when `ticks` is true: a progress display draws from them). */
+  start(kind, a, b, signal, onEvent, stop, ticks = false) {
     if (this.handle === null) return this._closed();
     if (signal && signal.aborted) return Promise.reject(abortError(signal));
     if (!stop && (signal || onEvent)) stop = this.addon.stopNew();
@@ -87,7 +93,7 @@ class Core {
         this.addon.stopTrigger(stop);
       }
     } : undefined;
-    let p = this.addon.start(this.handle, kind, a, b, stop || null, cb);
+    let p = this.addon.start(this.handle, kind, a, b, stop || null, cb, Boolean(ticks && cb));
     p = p.then((text) => {
       if (handlerError) throw handlerError;
       return parse(text);

@@ -80,6 +80,18 @@ static struct {
     __typeof__(dc1_stop_trigger) *stop_trigger;
     __typeof__(dc1_stop_free) *stop_free;
     __typeof__(dc1_stop_bind) *stop_bind;
+    __typeof__(dc1_stop_is_triggered) *stop_is_triggered;
+    __typeof__(dc1_models_list) *models_list;
+    __typeof__(dc1_model_get) *model_get;
+    __typeof__(dc1_images_list) *images_list;
+    __typeof__(dc1_templates_list) *templates_list;
+    __typeof__(dc1_template_request) *template_request;
+    __typeof__(dc1_quote) *quote;
+    __typeof__(dc1_usage) *usage;
+    __typeof__(dc1_job_lifecycle) *job_lifecycle;
+    __typeof__(dc1_job_lifecycle_stream) *job_lifecycle_stream;
+    __typeof__(dc1_batch_run) *batch_run;
+    __typeof__(dc1_batch_status) *batch_status;
 } L;
 
 /* ---------------------------------------------------------------------------------------
@@ -220,6 +232,18 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(stop_trigger, "dc1_stop_trigger", 1);
     SYM(stop_free, "dc1_stop_free", 1);
     SYM(stop_bind, "dc1_stop_bind", 1);
+    SYM(stop_is_triggered, "dc1_stop_is_triggered", 1);
+    SYM(models_list, "dc1_models_list", 1);
+    SYM(model_get, "dc1_model_get", 1);
+    SYM(images_list, "dc1_images_list", 1);
+    SYM(templates_list, "dc1_templates_list", 1);
+    SYM(template_request, "dc1_template_request", 1);
+    SYM(quote, "dc1_quote", 1);
+    SYM(usage, "dc1_usage", 1);
+    SYM(job_lifecycle, "dc1_job_lifecycle", 1);
+    SYM(job_lifecycle_stream, "dc1_job_lifecycle_stream", 1);
+    SYM(batch_run, "dc1_batch_run", 1);
+    SYM(batch_status, "dc1_batch_status", 1);
     {
         const char *v = L.version();
         if (!v || atoi(v) != DC1_VERSION_MAJOR || v[0] < '0' || v[0] > '9') {
@@ -352,6 +376,19 @@ static napi_value js_client_close(napi_env env, napi_callback_info info) {
     return undefined(env);
 }
 
+/* clientInterrupt(client): ends every call in flight on the client (dc1_client_interrupt). */
+static napi_value js_client_interrupt(napi_env env, napi_callback_info info) {
+    size_t argc = 1;
+    napi_value argv[1];
+    client_box *b = NULL;
+    if (!need_loaded(env)) return NULL;
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+    if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&b) != napi_ok || !b)
+        return undefined(env);
+    if (!b->closed && b->client) L.client_interrupt(b->client);
+    return undefined(env);
+}
+
 /* ---------------------------------------------------------------------------------------
  * Stop boxes (one per call that carries an AbortSignal)
  * ------------------------------------------------------------------------------------- */
@@ -466,7 +503,9 @@ static void capture(call_result *r) {
 enum {
     F_BALANCE = 0, F_ME, F_PROVIDERS_LIST, F_JOB_SUBMIT, F_JOB_GET, F_JOB_STATUS, F_JOB_OUTPUT,
     F_JOB_SAVE_IMAGE, F_JOB_CANCEL, F_JOB_LOGS, F_JOBS_HISTORY, F_REQUEST, F_WEBHOOK_SET_URL,
-    F_WEBHOOKS_LIST, F_WEBHOOK_REGISTER, F_WEBHOOK_DELETE, F_COUNT
+    F_WEBHOOKS_LIST, F_WEBHOOK_REGISTER, F_WEBHOOK_DELETE, F_MODELS_LIST, F_MODEL_GET,
+    F_IMAGES_LIST, F_TEMPLATES_LIST, F_TEMPLATE_REQUEST, F_QUOTE, F_USAGE, F_JOB_LIFECYCLE,
+    F_BATCH_STATUS, F_COUNT
 };
 
 typedef struct env_state {
@@ -513,6 +552,16 @@ static void short_execute(short_call *k) {
     case F_WEBHOOKS_LIST: k->r.rc = L.webhooks_list(c, out); break;
     case F_WEBHOOK_REGISTER: k->r.rc = L.webhook_register(c, k->a, out); break;
     case F_WEBHOOK_DELETE: k->r.rc = L.webhook_delete(c, k->a, out); break;
+    case F_MODELS_LIST: k->r.rc = L.models_list(c, k->a, out); break;
+    case F_MODEL_GET: k->r.rc = L.model_get(c, k->a, out); break;
+    case F_IMAGES_LIST: k->r.rc = L.images_list(c, out); break;
+    case F_TEMPLATES_LIST: k->r.rc = L.templates_list(c, k->a, out); break;
+    case F_TEMPLATE_REQUEST: k->r.rc = L.template_request(c, k->a, k->b, out); break;
+    case F_QUOTE: k->r.rc = L.quote(c, k->a, out); break;
+    case F_USAGE: k->r.rc = L.usage(c, out); break;
+    case F_JOB_LIFECYCLE: k->r.rc = L.job_lifecycle(c, k->a, k->b, out); break;
+    /* no network I/O and no client needed; on the pool all the same (it reads a file) */
+    case F_BATCH_STATUS: k->r.rc = L.batch_status(k->a, out); break;
     default: k->r.rc = DC1_E_INVALID_ARGUMENT; break;
     }
     capture(&k->r);
@@ -661,9 +710,9 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
 
 /* ---------------------------------------------------------------------------------------
  * Long calls: a thread per call, events and the end through a threadsafe function.
- *   start(client, kind, a, b, stop, onEvent) → Promise<string>
+ *   start(client, kind, a, b, stop, onEvent, ticks) → Promise<string>
  * ------------------------------------------------------------------------------------- */
-enum { K_WATCH = 0, K_LOGS_STREAM, K_STATUS_STREAM, K_CHAT, K_COUNT };
+enum { K_WATCH = 0, K_LOGS_STREAM, K_STATUS_STREAM, K_CHAT, K_LIFECYCLE_STREAM, K_BATCH, K_COUNT };
 
 typedef struct {
     napi_threadsafe_function tsfn;
@@ -672,6 +721,7 @@ typedef struct {
     stop_box *stop;
     int kind;
     bool forward; /* deliver events to JavaScript */
+    bool ticks;   /* …the "tick" events too (progress displays draw from them) */
     char *a, *b;
     call_result r;
     pthread_t thread;
@@ -686,9 +736,11 @@ typedef struct {
 static int on_event(void *user, const char *event_json) {
     long_call *k = user;
     if (atomic_load(&k->stop->stopped)) return 1;
+    if (k->stop->stop && L.stop_is_triggered(k->stop->stop)) return 1;
     if (!k->forward || !event_json) return 0;
-    /* Ticks only exist so that this callback runs while nothing happens: not forwarded. */
-    if (strstr(event_json, "\"type\":\"tick\"")) return 0;
+    /* Ticks exist so that this callback runs while nothing happens; they reach JavaScript
+     * only when it draws progress from them. */
+    if (!k->ticks && strstr(event_json, "\"type\":\"tick\"")) return 0;
     long_item *it = malloc(sizeof *it);
     if (!it) return 0;
     it->done = 0;
@@ -712,6 +764,8 @@ static void *long_thread(void *data) {
     case K_LOGS_STREAM: k->r.rc = L.job_logs_stream(c, k->a, k->b, on_event, k, out); break;
     case K_STATUS_STREAM: k->r.rc = L.job_status_stream(c, k->a, k->b, on_event, k, out); break;
     case K_CHAT: k->r.rc = L.chat(c, k->a, k->forward ? on_event : NULL, k, out); break;
+    case K_LIFECYCLE_STREAM: k->r.rc = L.job_lifecycle_stream(c, k->a, k->b, on_event, k, out); break;
+    case K_BATCH: k->r.rc = L.batch_run(c, k->a, k->b, on_event, k, out); break;
     default: k->r.rc = DC1_E_INVALID_ARGUMENT;
     }
     capture(&k->r);
@@ -759,9 +813,10 @@ static void long_finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value js_start(napi_env env, napi_callback_info info) {
-    size_t argc = 6;
-    napi_value argv[6], promise, name, cbv = NULL;
+    size_t argc = 7;
+    napi_value argv[7], promise, name, cbv = NULL;
     int32_t kind = -1;
+    bool ticks = false;
     bool ok = true;
     NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
     if (argc < 5) { napi_throw_type_error(env, NULL, "start(client, kind, a, b, stop, onEvent)"); return NULL; }
@@ -774,10 +829,12 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
         napi_typeof(env, argv[5], &t);
         if (t == napi_function) cbv = argv[5];
     }
+    if (argc > 6) napi_get_value_bool(env, argv[6], &ticks);
     long_call *k = calloc(1, sizeof *k);
     if (!k) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
     k->kind = kind;
     k->forward = cbv != NULL;
+    k->ticks = ticks;
     k->a = get_str(env, argv[2], &ok);
     if (ok) k->b = get_str(env, argv[3], &ok);
     if (!ok) { free(k->a); free(k->b); free(k); return NULL; }
@@ -899,6 +956,7 @@ static napi_value init(napi_env env, napi_value exports) {
         {"strerror", NULL, js_strerror, NULL, NULL, NULL, napi_default, NULL},
         {"clientNew", NULL, js_client_new, NULL, NULL, NULL, napi_default, NULL},
         {"clientClose", NULL, js_client_close, NULL, NULL, NULL, napi_default, NULL},
+        {"clientInterrupt", NULL, js_client_interrupt, NULL, NULL, NULL, napi_default, NULL},
         {"stopNew", NULL, js_stop_new, NULL, NULL, NULL, napi_default, NULL},
         {"stopTrigger", NULL, js_stop_trigger, NULL, NULL, NULL, napi_default, NULL},
         {"call", NULL, js_call, NULL, NULL, NULL, napi_default, NULL},
@@ -912,12 +970,15 @@ static napi_value init(napi_env env, napi_value exports) {
     static const char *const fnames[F_COUNT] = {
         "balance", "me", "providers_list", "job_submit", "job_get", "job_status", "job_output",
         "job_save_image", "job_cancel", "job_logs", "jobs_history", "request", "webhook_set_url",
-        "webhooks_list", "webhook_register", "webhook_delete"};
+        "webhooks_list", "webhook_register", "webhook_delete", "models_list", "model_get",
+        "images_list", "templates_list", "template_request", "quote", "usage", "job_lifecycle",
+        "batch_status"};
     for (int i = 0; i < F_COUNT; i++) napi_set_named_property(env, fns, fnames[i], make_int(env, i));
     napi_set_named_property(env, exports, "fn", fns);
     napi_value kinds;
     napi_create_object(env, &kinds);
-    static const char *const knames[K_COUNT] = {"watch", "logs_stream", "status_stream", "chat"};
+    static const char *const knames[K_COUNT] = {"watch",          "logs_stream", "status_stream",
+                                                "chat",           "lifecycle_stream", "batch"};
     for (int i = 0; i < K_COUNT; i++) napi_set_named_property(env, kinds, knames[i], make_int(env, i));
     napi_set_named_property(env, exports, "kind", kinds);
     return exports;
