@@ -27,7 +27,10 @@ function batchText(ev) {
   const lines = int(ev.lines);
   const done = int(ev.done);
   const failed = int(ev.failed);
-  let s = `batch ${done}/${lines} done · ${failed} failed · ${int(ev.running)} running · ` +
+  const width = 20;
+  const filled = lines > 0 ? Math.min(width, Math.round(((done + failed) / lines) * width)) : 0;
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+  let s = `batch ${bar} ${done}/${lines} done · ${failed} failed · ${int(ev.running)} running · ` +
     `${int(ev.queued)} queued · ${(Number(ev.spent_sar) || 0).toFixed(2)} SAR`;
   if (ev.budget_sar !== undefined && ev.budget_sar !== null) s += ` of ${Number(ev.budget_sar)}`;
   const rate = Number(ev.jobs_per_min) || 0;
