@@ -147,8 +147,7 @@ test('interrupt(): every call in flight on the client ends; later calls work', a
   const a = client.waitForJob(job.id, { timeout: 60000 });
   const b = client.waitForJob(job.id, { timeout: 60000 });
   setTimeout(() => client.interrupt(), 300);
-  await assert.rejects(a, dc1.InterruptedCallError);
-  await assert.rejects(b, dc1.InterruptedCallError);
+  await Promise.all([assert.rejects(a, dc1.InterruptedCallError), assert.rejects(b, dc1.InterruptedCallError)]);
   const st = await client.getJobStatus(job.id);
   assert.equal(st.job_id, job.id);
   await client.cancelJob(job.id);

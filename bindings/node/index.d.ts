@@ -41,7 +41,15 @@ export interface DC1ClientConfig {
   maxResponseBytes?: number;
   allowInsecureHttp?: boolean;
   poolSize?: number;
+  /** The core's log (dc1_client_set_logger): retries ('info'), inputs the server's sanitiser
+   * will alter ('warn'), each HTTP exchange ('debug'). Never holds the key. Called on the main
+   * thread, shortly after the core wrote the message. */
+  logger?: (level: LogLevel, message: string) => void;
+  /** The least level passed to logger (default 'info'). */
+  logLevel?: LogLevel;
 }
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Job {
   /** The job_id ("job-…"). */

@@ -12,7 +12,7 @@ import {
 import type {
   Job, Provider, Wallet, Balance, JobLog, PaymentHistory, Endpoint, ChatCompletion, WebhookEvent, ModelList, Model,
   TemplateRequest, Quote, Usage, LifecyclePage, LifecycleEvent, BatchEvent, BatchSummary, BatchStatus, SavedImage,
-  WaitOptions, ErrorDocument, StatusEvent,
+  WaitOptions, ErrorDocument, StatusEvent, LogLevel,
 } from 'dc1-renter-sdk';
 import sdk from 'dc1-renter-sdk';
 
@@ -23,7 +23,10 @@ const lib: { path: string; version: string } = libraryInfo();
 
 export async function everything(signal: AbortSignal): Promise<string[]> {
   const out: string[] = [base, version, String(terminal), lib.path];
-  const client = new DC1RenterClient({ apiKey: 'dcp-renter-x', baseUrl: 'http://127.0.0.1:1', timeoutMs: 5000, maxRetries: 0, poolSize: 2 });
+  const client = new DC1RenterClient({
+    apiKey: 'dcp-renter-x', baseUrl: 'http://127.0.0.1:1', timeoutMs: 5000, maxRetries: 0, poolSize: 2,
+    logLevel: 'debug', logger: (level: LogLevel, message: string) => { out.push(`${level}: ${message}`); },
+  });
   const so = { signal };
 
   const me: Wallet = await client.me(so);

@@ -61,13 +61,18 @@ function submitOptions(req) {
   return o;
 }
 
+// dc1_client_set_logger's levels (DC1_LOG_DEBUG … DC1_LOG_ERROR), by name.
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+
 class DC1RenterClient {
   /**
    * new DC1RenterClient({ apiKey, baseUrl, timeoutMs, … }). apiKey and baseUrl default to
    * $DC1_API_KEY and $DC1_BASE_URL (then https://api.dcp.sa). Further options map to
    * libdc1's client options: connectTimeoutMs, maxRetries, retryBaseMs, maxRetryAfterMs,
    * userAgent, caPath, insecureSkipVerify, proxy, maxResponseBytes, allowInsecureHttp,
-   * poolSize.
+   * poolSize. logger(level, message) receives the core's log (retries at 'info', inputs the
+   * server will alter at 'warn', each HTTP exchange at 'debug'; never the key) from logLevel
+   * up (default 'info'), on the main thread, shortly after the core wrote it.
    */
   constructor(config = {}) {
     config = opt(config);
@@ -91,6 +96,13 @@ class DC1RenterClient {
       pool_size: config.poolSize,
     });
     Object.defineProperty(this, '_core', { value: new Core(options) });
+    if (config.logger !== undefined && config.logger !== null) {
+      if (typeof config.logger !== 'function') throw new E.InvalidArgumentError('logger must be a function (level, message)');
+      const min = LOG_LEVELS.indexOf(config.logLevel ?? 'info');
+      if (min < 0) throw new E.InvalidArgumentError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+      const logger = config.logger;
+      this._core.setLogger((level, message) => logger(LOG_LEVELS[level] || 'error', message), min);
+    }
     Object.defineProperty(this, '_apiKey', { value: apiKey || '' });
     Object.defineProperty(this, '_outputs', { value: new Map() });
     this.baseUrl = baseUrl;

@@ -58,6 +58,13 @@ class Core {
     }
   }
 
+  /** dc1_client_set_logger: fn(level, message) on the main thread for each message at or
+   * above minLevel (0 debug … 3 error); null removes it. */
+  setLogger(fn, minLevel) {
+    const rc = this.addon.clientSetLogger(this.handle, fn || null, minLevel);
+    if (rc !== 0) throw E.errorFromDocument({ rc, message: 'dc1_client_set_logger failed' });
+  }
+
   /** dc1_client_interrupt: every call in flight on this client ends (InterruptedCallError). */
   interrupt() {
     if (this.handle !== null) this.addon.clientInterrupt(this.handle);

@@ -53,6 +53,7 @@ static struct {
     __typeof__(dc1_client_new) *client_new;
     __typeof__(dc1_client_free) *client_free;
     __typeof__(dc1_client_interrupt) *client_interrupt;
+    __typeof__(dc1_client_set_logger) *client_set_logger;
     __typeof__(dc1_balance) *balance;
     __typeof__(dc1_me) *me;
     __typeof__(dc1_providers_list) *providers_list;
@@ -205,6 +206,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(client_new, "dc1_client_new", 1);
     SYM(client_free, "dc1_client_free", 1);
     SYM(client_interrupt, "dc1_client_interrupt", 1);
+    SYM(client_set_logger, "dc1_client_set_logger", 1);
     SYM(balance, "dc1_balance", 1);
     SYM(me, "dc1_me", 1);
     SYM(providers_list, "dc1_providers_list", 1);
@@ -283,11 +285,19 @@ static napi_value js_strerror(napi_env env, napi_callback_info info) {
  * flight; the C client is freed once the box is closed (clientClose, or the finalizer) and
  * no call is in flight. All of this happens on the main thread.
  * ------------------------------------------------------------------------------------- */
+struct env_state;
+
 typedef struct {
     dc1_client *client;
     int calls;      /* calls in flight */
     bool closed;    /* clientClose() or finalized: no new calls */
     bool finalized; /* the external is gone */
+    /* The log sink (clientSetLogger): the JavaScript function, and the messages posted to the
+     * main thread and not yet delivered (they hold the box). */
+    napi_env env;
+    napi_ref logger;
+    struct env_state *es;
+    atomic_int pending_logs;
 } client_box;
 
 static void client_settle(client_box *b) {
@@ -296,7 +306,10 @@ static void client_settle(client_box *b) {
         L.client_free(b->client);
         b->client = NULL;
     }
-    if (b->finalized) free(b);
+    if (b->finalized && atomic_load(&b->pending_logs) == 0) {
+        if (b->logger) napi_delete_reference(b->env, b->logger);
+        free(b);
+    }
 }
 
 static void client_unref(client_box *b) {
@@ -340,6 +353,8 @@ static napi_value js_client_new(napi_env env, napi_callback_info info) {
     client_box *b = calloc(1, sizeof *b);
     if (!b) { L.client_free(c); napi_throw_error(env, NULL, "out of memory"); return NULL; }
     b->client = c;
+    b->env = env;
+    atomic_init(&b->pending_logs, 0);
     if (napi_create_external(env, b, client_finalize, NULL, &ext) != napi_ok) {
         L.client_free(c);
         free(b);
@@ -510,6 +525,7 @@ enum {
 
 typedef struct env_state {
     napi_threadsafe_function done; /* completes short calls on the main thread */
+    napi_threadsafe_function log;  /* carries log messages to the clients' loggers */
     int inflight;                  /* main thread only */
 } env_state;
 
@@ -666,6 +682,86 @@ static env_state *get_env_state(napi_env env) {
     env_state *es = NULL;
     napi_get_instance_data(env, (void **)&es);
     return es;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Log sinks. libdc1 calls on_log on the thread making the call; the message is copied and
+ * posted to the main thread, where the client's JavaScript logger(level, message) gets it. A
+ * logger that throws is ignored (logging never breaks a call).
+ *   clientSetLogger(client, fn | null, minLevel)
+ * ------------------------------------------------------------------------------------- */
+typedef struct {
+    client_box *box;
+    int level;
+    char *message;
+} log_item;
+
+static void on_log(void *user, int level, const char *message) {
+    client_box *b = user;
+    log_item *it = malloc(sizeof *it);
+    if (!it) return;
+    it->box = b;
+    it->level = level;
+    it->message = strdup(message ? message : "");
+    atomic_fetch_add(&b->pending_logs, 1);
+    if (!it->message || napi_call_threadsafe_function(b->es->log, it, napi_tsfn_nonblocking) != napi_ok) {
+        atomic_fetch_sub(&b->pending_logs, 1);
+        free(it->message);
+        free(it);
+    }
+}
+
+static void log_js(napi_env env, napi_value js_cb, void *context, void *data) {
+    (void)js_cb; (void)context;
+    log_item *it = data;
+    if (!it) return;
+    if (env) { /* at teardown (env NULL) the box may be gone: only the item is freed */
+        client_box *b = it->box;
+        napi_value fn = NULL, global, argv[2], ignored;
+        if (b->logger && napi_get_reference_value(env, b->logger, &fn) == napi_ok && fn) {
+            napi_get_global(env, &global);
+            argv[0] = make_int(env, it->level);
+            argv[1] = make_str(env, it->message);
+            if (napi_call_function(env, global, fn, 2, argv, NULL) != napi_ok) {
+                bool pending = false;
+                napi_is_exception_pending(env, &pending);
+                if (pending) napi_get_and_clear_last_exception(env, &ignored);
+            }
+        }
+        atomic_fetch_sub(&b->pending_logs, 1);
+        client_settle(b);
+    }
+    free(it->message);
+    free(it);
+}
+
+static napi_value js_client_set_logger(napi_env env, napi_callback_info info) {
+    size_t argc = 3;
+    napi_value argv[3];
+    int32_t min_level = DC1_LOG_INFO;
+    napi_valuetype t = napi_undefined;
+    if (!need_loaded(env)) return NULL;
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+    if (argc < 2) { napi_throw_type_error(env, NULL, "clientSetLogger(client, fn, minLevel)"); return NULL; }
+    client_box *b = get_client(env, argv[0]);
+    if (!b) return NULL;
+    env_state *es = get_env_state(env);
+    if (!es) { napi_throw_error(env, NULL, "dc1 addon: not initialised"); return NULL; }
+    napi_typeof(env, argv[1], &t);
+    if (argc > 2) napi_get_value_int32(env, argv[2], &min_level);
+    if (b->logger) {
+        napi_delete_reference(env, b->logger);
+        b->logger = NULL;
+    }
+    int rc;
+    if (t == napi_function) {
+        NAPI_OK(napi_create_reference(env, argv[1], 1, &b->logger));
+        b->es = es;
+        rc = L.client_set_logger(b->client, on_log, b, min_level);
+    } else {
+        rc = L.client_set_logger(b->client, NULL, NULL, min_level);
+    }
+    return make_int(env, rc);
 }
 
 static napi_value js_call(napi_env env, napi_callback_info info) {
@@ -950,6 +1046,13 @@ static napi_value init(napi_env env, napi_value exports) {
         return NULL;
     }
     napi_unref_threadsafe_function(env, es->done);
+    napi_create_string_utf8(env, "dc1-log", NAPI_AUTO_LENGTH, &name);
+    if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, log_js, &es->log) !=
+        napi_ok) {
+        free(es);
+        return NULL;
+    }
+    napi_unref_threadsafe_function(env, es->log); /* log messages never keep a process alive */
     napi_set_instance_data(env, es, env_state_free, NULL);
     napi_property_descriptor props[] = {
         {"load", NULL, js_load, NULL, NULL, NULL, napi_default, NULL},
@@ -957,6 +1060,7 @@ static napi_value init(napi_env env, napi_value exports) {
         {"clientNew", NULL, js_client_new, NULL, NULL, NULL, napi_default, NULL},
         {"clientClose", NULL, js_client_close, NULL, NULL, NULL, napi_default, NULL},
         {"clientInterrupt", NULL, js_client_interrupt, NULL, NULL, NULL, napi_default, NULL},
+        {"clientSetLogger", NULL, js_client_set_logger, NULL, NULL, NULL, napi_default, NULL},
         {"stopNew", NULL, js_stop_new, NULL, NULL, NULL, napi_default, NULL},
         {"stopTrigger", NULL, js_stop_trigger, NULL, NULL, NULL, napi_default, NULL},
         {"call", NULL, js_call, NULL, NULL, NULL, napi_default, NULL},
