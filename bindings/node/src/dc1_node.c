@@ -281,6 +281,68 @@ static napi_value js_strerror(napi_env env, napi_callback_info info) {
 }
 
 /* ---------------------------------------------------------------------------------------
+ * Channels: a threadsafe function that threads of the addon post to, safe to post to after
+ * the Node environment (a Worker's, say) is gone. The function is finalized with its
+ * environment; the channel outlives it (reference counted: the environment, and each holder on
+ * another thread) and drops what is posted after that.
+ * ------------------------------------------------------------------------------------- */
+typedef struct {
+    pthread_mutex_t mu;
+    napi_threadsafe_function tsfn; /* NULL once finalized */
+    int refs;
+} channel;
+
+static void channel_unref(channel *c) {
+    pthread_mutex_lock(&c->mu);
+    int left = --c->refs;
+    pthread_mutex_unlock(&c->mu);
+    if (left == 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+    }
+}
+
+static void channel_ref(channel *c) {
+    pthread_mutex_lock(&c->mu);
+    c->refs++;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void channel_finalize(napi_env env, void *data, void *hint) {
+    (void)env; (void)hint;
+    channel *c = data;
+    pthread_mutex_lock(&c->mu);
+    c->tsfn = NULL;
+    pthread_mutex_unlock(&c->mu);
+    channel_unref(c);
+}
+
+/* true when the item was queued for the main thread (it then owns it). */
+static bool channel_post(channel *c, void *item) {
+    pthread_mutex_lock(&c->mu);
+    bool ok = c->tsfn && napi_call_threadsafe_function(c->tsfn, item, napi_tsfn_nonblocking) == napi_ok;
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+static channel *channel_new(napi_env env, const char *name, napi_threadsafe_function_call_js call_js) {
+    napi_value n;
+    channel *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    pthread_mutex_init(&c->mu, NULL);
+    c->refs = 1; /* the environment's, given back by channel_finalize */
+    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &n);
+    if (napi_create_threadsafe_function(env, NULL, NULL, n, 0, 1, c, channel_finalize, NULL, call_js, &c->tsfn) !=
+        napi_ok) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        return NULL;
+    }
+    napi_unref_threadsafe_function(env, c->tsfn); /* referenced only while calls are in flight */
+    return c;
+}
+
+/* ---------------------------------------------------------------------------------------
  * Clients. The box lives until the JavaScript external is finalized and no call is in
  * flight; the C client is freed once the box is closed (clientClose, or the finalizer) and
  * no call is in flight. All of this happens on the main thread.
@@ -296,7 +358,7 @@ typedef struct {
      * main thread and not yet delivered (they hold the box). */
     napi_env env;
     napi_ref logger;
-    struct env_state *es;
+    channel *log; /* held while a logger is set */
     atomic_int pending_logs;
 } client_box;
 
@@ -308,6 +370,7 @@ static void client_settle(client_box *b) {
     }
     if (b->finalized && atomic_load(&b->pending_logs) == 0) {
         if (b->logger) napi_delete_reference(b->env, b->logger);
+        if (b->log) channel_unref(b->log);
         free(b);
     }
 }
@@ -524,14 +587,15 @@ enum {
 };
 
 typedef struct env_state {
-    napi_threadsafe_function done; /* completes short calls on the main thread */
-    napi_threadsafe_function log;  /* carries log messages to the clients' loggers */
-    int inflight;                  /* main thread only */
+    channel *done; /* completes short calls on the main thread */
+    channel *log;  /* carries log messages to the clients' loggers */
+    int inflight;  /* main thread only */
 } env_state;
 
 typedef struct short_call {
     struct short_call *next;
-    env_state *es;
+    env_state *es;    /* main thread only */
+    channel *done;    /* the worker thread posts the result here (a reference of its own) */
     napi_deferred deferred;
     client_box *client;
     stop_box *stop;
@@ -607,7 +671,10 @@ static void *pool_worker(void *unused) {
         P.queued--;
         pthread_mutex_unlock(&P.mu);
         short_execute(k);
-        if (napi_call_threadsafe_function(k->es->done, k, napi_tsfn_nonblocking) != napi_ok) {
+        channel *done = k->done; /* k belongs to the main thread once posted */
+        bool posted = channel_post(done, k);
+        channel_unref(done);
+        if (!posted) {
             /* the environment is going away: nobody to answer; the client box goes with it */
             if (k->r.out) L.free_(k->r.out);
             free(k->r.last_error);
@@ -655,7 +722,7 @@ static void short_free(napi_env env, short_call *k) {
     stop_unref(k->stop);
     free(k->a); free(k->b); free(k->c);
     free(k);
-    if (--es->inflight == 0) napi_unref_threadsafe_function(env, es->done);
+    if (--es->inflight == 0) napi_unref_threadsafe_function(env, es->done->tsfn);
 }
 
 static void short_done_js(napi_env env, napi_value js_cb, void *context, void *data) {
@@ -675,7 +742,7 @@ static void short_done_js(napi_env env, napi_value js_cb, void *context, void *d
 
 static void env_state_free(napi_env env, void *data, void *hint) {
     (void)env; (void)hint;
-    free(data); /* the threadsafe function is finalized with the environment */
+    free(data); /* the channels' functions are finalized with the environment (channel_finalize) */
 }
 
 static env_state *get_env_state(napi_env env) {
@@ -704,7 +771,7 @@ static void on_log(void *user, int level, const char *message) {
     it->level = level;
     it->message = strdup(message ? message : "");
     atomic_fetch_add(&b->pending_logs, 1);
-    if (!it->message || napi_call_threadsafe_function(b->es->log, it, napi_tsfn_nonblocking) != napi_ok) {
+    if (!it->message || !channel_post(b->log, it)) {
         atomic_fetch_sub(&b->pending_logs, 1);
         free(it->message);
         free(it);
@@ -756,7 +823,10 @@ static napi_value js_client_set_logger(napi_env env, napi_callback_info info) {
     int rc;
     if (t == napi_function) {
         NAPI_OK(napi_create_reference(env, argv[1], 1, &b->logger));
-        b->es = es;
+        if (!b->log) {
+            b->log = es->log;
+            channel_ref(b->log);
+        }
         rc = L.client_set_logger(b->client, on_log, b, min_level);
     } else {
         rc = L.client_set_logger(b->client, NULL, NULL, min_level);
@@ -794,11 +864,14 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
     k->client = cb;
     cb->calls++;
     if (k->stop) k->stop->refs++;
-    if (es->inflight++ == 0) napi_ref_threadsafe_function(env, es->done);
+    if (es->inflight++ == 0) napi_ref_threadsafe_function(env, es->done->tsfn);
+    k->done = es->done;
+    channel_ref(k->done);
     if (!pool_submit(k)) {
         k->r.rc = DC1_E_NO_MEMORY;
         k->r.last_error = strdup("could not start a thread for the call");
         finish_call(env, k->deferred, &k->r);
+        channel_unref(k->done); /* no worker thread will post it */
         short_free(env, k);
     }
     return promise;
@@ -1036,23 +1109,19 @@ static napi_value js_webhook_parse(napi_env env, napi_callback_info info) {
  * Module
  * ------------------------------------------------------------------------------------- */
 static napi_value init(napi_env env, napi_value exports) {
+    /* Never unmapped: Node dlcloses an addon when the last environment that loaded it (a
+     * Worker's) goes away, but the addon's threads (the worker pool, a call still running in
+     * libdc1) may be inside its code then. RTLD_NOLOAD|RTLD_NODELETE pins the loaded copy. */
+    static int pinned;
+    if (!pinned) {
+        Dl_info self;
+        if (dladdr((void *)init, &self) && self.dli_fname) pinned = dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != NULL;
+    }
     env_state *es = calloc(1, sizeof *es);
-    napi_value name;
     if (!es) return NULL;
-    napi_create_string_utf8(env, "dc1-call", NAPI_AUTO_LENGTH, &name);
-    if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, short_done_js,
-                                        &es->done) != napi_ok) {
-        free(es);
-        return NULL;
-    }
-    napi_unref_threadsafe_function(env, es->done);
-    napi_create_string_utf8(env, "dc1-log", NAPI_AUTO_LENGTH, &name);
-    if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, log_js, &es->log) !=
-        napi_ok) {
-        free(es);
-        return NULL;
-    }
-    napi_unref_threadsafe_function(env, es->log); /* log messages never keep a process alive */
+    es->done = channel_new(env, "dc1-call", short_done_js);
+    es->log = channel_new(env, "dc1-log", log_js);
+    if (!es->done || !es->log) return NULL; /* out of memory at load: nothing to clean up for */
     napi_set_instance_data(env, es, env_state_free, NULL);
     napi_property_descriptor props[] = {
         {"load", NULL, js_load, NULL, NULL, NULL, napi_default, NULL},
