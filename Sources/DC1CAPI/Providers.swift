@@ -5,6 +5,6 @@ import DC1Core
     _ handle: OpaquePointer?, _ filter: UnsafePointer<CChar>?, _ out: OutJSON
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.providers(filter: try jsonArgument(filter, "filter_json"))
+        return try c.providers.list(filter: try jsonArgument(filter, "filter_json"))
     }
 }

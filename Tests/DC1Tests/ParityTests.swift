@@ -117,6 +117,26 @@ extension DC1APITests {
             }
         }
 
+        // Checks before paying: off by default; "warn" sends and reports; "strict" refuses.
+        @Test func submitChecks() async throws {
+            var r = JobRequest(
+                jobType: .llmInference, durationMinutes: 1, params: ["prompt": "hi", "max_tokens": "abc"],
+                model: "meta-llama/Llama-3-8B-typo")
+            let unchecked = try await client.submit(r)
+            #expect(unchecked.checkWarnings == nil)
+            r.check = "warn"
+            let warned = try await client.submit(r)
+            #expect(Set(warned.checkWarnings?.map(\.field) ?? []) == ["model", "params.max_tokens"])
+            r.check = "strict"
+            do {
+                _ = try await client.submit(r)
+                Issue.record("expected a validation error")
+            } catch {
+                #expect(error.code == .validation)
+                #expect(Set(error.fields.map(\.field)) == ["model", "params.max_tokens"])
+            }
+        }
+
         @Test func waitTimeoutCarriesTheJob() async throws {
             let slow = try await client.submit(
                 JobRequest(jobType: .llmInference, durationMinutes: 1, params: ["prompt": "SLOW"]))

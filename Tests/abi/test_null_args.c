@@ -145,7 +145,7 @@ int main(void) {
     INVALID(dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"extra\":1}", &out)); dc1_free(out); out = NULL;
     rc = dc1_quote(c, "{\"duration_minutes\":5}", &out);
     CHECK(rc == DC1_E_VALIDATION, "quote without job_type -> %s", dc1_strerror(rc)); dc1_free(out); out = NULL;
-    rc = dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5}", &out);
+    rc = dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"placement\":\"global_queue\"}", &out);
     CHECK(rc == DC1_OK && out && strstr(out, "\"cost_halala\":45"), "job-type quote needs no network: %s", out ? out : dc1_last_error());
     dc1_free(out); out = NULL;
     INVALID(dc1_usage(NULL, &out)); dc1_free(out); out = NULL;
@@ -224,6 +224,7 @@ int main(void) {
         dc1_free(out); out = NULL;
     }
     CHECK(strcmp(dc1_strerror(DC1_E_WAIT_TIMEOUT), "DC1_E_WAIT_TIMEOUT") == 0, "strerror(WAIT_TIMEOUT)");
+    CHECK(strcmp(dc1_strerror(DC1_E_BUSY), "DC1_E_BUSY") == 0, "strerror(BUSY)");
 
     CHECK(dc1_client_new(&c2, "{\"base_url\":\"http://api.example.com\",\"allow_insecure_http\":true}") == DC1_OK,
           "plain http to a remote host with the opt-in");

@@ -366,11 +366,17 @@ export interface TemplateRequest {
   readonly options: SubmitJobOptions;
 }
 
+/** What to quote: submitJob's options (the core quotes what that submit would hold), plus gpuModel. */
 export interface QuoteRequest extends CallOptions {
   jobType: JobType;
   durationMinutes: number;
-  pricingClass?: 'priority' | 'standard' | 'economy';
-  /** With a GPU: the GPU-aware rate (one request for the pricing tiers); without: computed locally. */
+  providerId?: number;
+  pricingClass?: 'priority' | 'standard' | 'economy' | (string & {});
+  gpuRequirements?: Record<string, unknown>;
+  params?: Record<string, string | number | boolean | null>;
+  priority?: JobPriority;
+  model?: string;
+  /** The rate of a provider with this GPU. */
   gpuModel?: string;
 }
 
@@ -379,7 +385,8 @@ export interface Quote extends Record<string, unknown> {
   duration_minutes: number;
   pricing_class: string;
   multiplier: number;
-  basis: 'job_type' | 'gpu';
+  /** What the amount is based on: a provider, a GPU model, automatic routing, the job type. */
+  basis: 'provider' | 'gpu' | 'auto' | 'job_type' | (string & {});
   cost_halala: number;
   cost_sar: number;
   cost_usd: number;
@@ -712,6 +719,8 @@ export declare class AbortError extends InterruptedCallError {
 export declare class InvalidArgumentError extends DC1Error {}
 export declare class FileWriteError extends DC1Error {}
 export declare class BadSignatureError extends DC1Error {}
+/** Another batch run holds the journal (DC1_E_BUSY); nothing was submitted. */
+export declare class BusyError extends DC1Error {}
 export declare class ClientClosedError extends DC1Error {}
 export declare class LibraryError extends DC1Error {}
 
@@ -749,6 +758,7 @@ declare const sdk: {
   InvalidArgumentError: typeof InvalidArgumentError;
   FileWriteError: typeof FileWriteError;
   BadSignatureError: typeof BadSignatureError;
+  BusyError: typeof BusyError;
   ClientClosedError: typeof ClientClosedError;
   LibraryError: typeof LibraryError;
 };

@@ -1,13 +1,15 @@
 /// GET /api/renters/available-providers (§10), filtered on the client.
-extension CoreClient {
-    public func providers(filter: JSON?) throws(DC1Error) -> JSON {
+public struct Providers: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
+    public func list(filter: JSON?) throws(DC1Error) -> JSON {
         let f = try Opts(filter, "filter", allowed: ["live", "min_vram_gb", "gpu_model", "limit"])
         let live = try f.bool("live")
         let minVram = try f.double("min_vram_gb")
         let model = try f.string("gpu_model")?.lowercased()
         let limit = try f.int("limit", 1...100_000)
         // Public route, but a key moves us into the 1000/min bucket (§3.2, §4).
-        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/available-providers"))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/renters/available-providers"))
         guard let list = body["providers"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/renters/available-providers: no providers array in the response")
         }

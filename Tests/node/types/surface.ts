@@ -7,7 +7,7 @@ import {
   DC1Error, APIError, AuthError, NotFoundError, InsufficientBalanceError, RateLimitError, QuotaExceededError,
   ValidationError, ServerError, ProtocolError, HTTPError, NetworkError, RequestTimeoutError, JobFailedError,
   JobCancelledError, NotReadyError, SubmitUnknownError, JobTimeoutError, InterruptedCallError, AbortError,
-  InvalidArgumentError, FileWriteError, BadSignatureError, ClientClosedError, LibraryError,
+  InvalidArgumentError, FileWriteError, BadSignatureError, BusyError, ClientClosedError, LibraryError,
 } from 'dc1-renter-sdk';
 import type {
   Job, Provider, Wallet, Balance, JobLog, PaymentHistory, Endpoint, ChatCompletion, WebhookEvent, ModelList, Model,
@@ -95,6 +95,8 @@ export async function everything(signal: AbortSignal): Promise<string[]> {
   const fromTemplate: Job = await client.submitJob(tpl.options);
   out.push(fromTemplate.id);
   const quote: Quote = await client.quote({ jobType: 'image_generation', durationMinutes: 2, pricingClass: 'economy', gpuModel: 'RTX 4090' }, so);
+  const held: Quote = await client.quote({ jobType: 'llm_inference', durationMinutes: 1, providerId: 3, params: { prompt: 'x' } }, so);
+  out.push(String(held.cost_halala));
   out.push(String(quote.cost_halala), quote.basis);
   const usage: Usage = await client.getUsage(so);
   out.push(...usage.monthly.map((m) => `${m.month} ${m.total_sar}`), String(usage.v1?.total_tokens ?? 0));
@@ -180,7 +182,8 @@ export function describe(e: unknown): string {
       e instanceof HTTPError || e instanceof NetworkError || e instanceof NotReadyError) return `${e.statusCode}`;
   if (e instanceof APIError) return JSON.stringify(e.response);
   if (e instanceof InterruptedCallError || e instanceof InvalidArgumentError || e instanceof FileWriteError ||
-      e instanceof BadSignatureError || e instanceof ClientClosedError || e instanceof LibraryError) return e.code;
+      e instanceof BadSignatureError || e instanceof BusyError || e instanceof ClientClosedError ||
+      e instanceof LibraryError) return e.code;
   if (e instanceof DC1Error) {
     const doc: ErrorDocument = e.document;
     return `${e.code} ${e.rc ?? ''} ${e.httpStatus ?? ''} ${e.requestId ?? ''} ${doc.message ?? ''}`;

@@ -476,13 +476,17 @@ class DC1RenterClient {
     return out;
   }
 
-  /** The prepaid quote of a job → { cost_halala, cost_sar, basis, … }. request: { jobType,
-   * durationMinutes, pricingClass?, gpuModel? } (without gpuModel computed locally, nothing sent). */
+  /** What submit would hold for a job → { cost_halala, cost_sar, basis, … } (dc1_quote: the
+   * core decides the basis from the request — a provider, a GPU model, or where automatic
+   * routing may place it). request: submitJob's options ({ jobType, durationMinutes,
+   * providerId?, pricingClass?, gpuRequirements?, … }) plus gpuModel?. */
   async quote(request, options) {
     const r = opt(request);
     const body = compact({
-      job_type: r.jobType, duration_minutes: r.durationMinutes, pricing_class: r.pricingClass, gpu_model: r.gpuModel,
+      job_type: r.jobType, duration_minutes: r.durationMinutes, params: r.params, provider_id: r.providerId,
+      priority: r.priority, gpu_model: r.gpuModel,
     });
+    for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (r[k] !== undefined && r[k] !== null) body[v] = r[k];
     return this._call('quote', JSON.stringify(body), null, null, options || r);
   }
 
