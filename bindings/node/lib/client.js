@@ -10,7 +10,6 @@ const { ProgressLine, waitText, batchText } = require('./progress');
 
 const DEFAULT_BASE_URL = 'https://api.dcp.sa';
 const VERSION = require('../package.json').version; // = DC1_VERSION_STRING (tested)
-const OUTPUT_CACHE_SIZE = 32;
 
 function opt(o) {
   return o && typeof o === 'object' ? o : {};
@@ -104,7 +103,6 @@ class DC1RenterClient {
       this._core.setLogger((level, message) => logger(LOG_LEVELS[level] || 'error', message), min);
     }
     Object.defineProperty(this, '_apiKey', { value: apiKey || '' });
-    Object.defineProperty(this, '_outputs', { value: new Map() });
     this.baseUrl = baseUrl;
     /** client.batch.run(path, options) and client.batch.status(journalPath). */
     Object.defineProperty(this, 'batch', { value: new BatchResource(this), enumerable: true });
@@ -179,36 +177,19 @@ class DC1RenterClient {
     return job;
   }
 
-  /** GET /api/jobs/{id}. For a completed job `result` holds the output (fetched once with
-   * dc1_job_output, then cached: a completed job's output never changes). */
+  /** GET /api/jobs/{id}. For a completed job `result` holds the output: one core call,
+   * dc1_job_get_with_output, which reads a completed job's output once and keeps it. */
   async getJob(id, options) {
-    const jid = jobId(id);
-    return this._job(await this._call('job_get', jid, null, null, options), options);
+    const both = await this._call('job_get_with_output', jobId(id), null, null, options);
+    return M.toJob(both.job || {}, both.output || null);
   }
 
+  /** A job document the core handed back (a wait's end): for a completed job, the job with its
+   * output from the same core call as getJob. */
   async _job(doc, options) {
-    let output = null;
-    if (doc.status === 'completed') {
-      const key = String(doc.job_id ?? doc.id);
-      output = this._outputs.get(key) || null;
-      if (!output) {
-        try {
-          output = await this._call('job_output', key, null, null, options);
-        } catch (e) {
-          if (!(e instanceof E.NotReadyError || e instanceof E.JobFailedError)) throw e;
-          output = null; // the status moved on between the two calls
-        }
-        if (output) this._remember(key, doc.id, output);
-      }
-    }
-    return M.toJob(doc, output);
-  }
-
-  _remember(key, rowId, output) {
-    const cache = this._outputs;
-    cache.set(key, output);
-    if (rowId !== undefined && rowId !== null) cache.set(String(rowId), output);
-    while (cache.size > OUTPUT_CACHE_SIZE) cache.delete(cache.keys().next().value);
+    if (doc.status !== 'completed') return M.toJob(doc, null);
+    const both = await this._call('job_get_with_output', String(doc.job_id ?? doc.id), null, null, options);
+    return M.toJob(both.job || doc, both.output || null);
   }
 
   /** GET /api/jobs/{id}/status: { job_id, status, terminal, tokens_generated, … }. */
@@ -645,15 +626,10 @@ class JobsResource {
 class ProvidersResource {
   constructor(c) { Object.defineProperty(this, '_c', { value: c }); }
   list(filters, options) { return this._c.listProviders(filters, options); }
+  /** One provider by id (dc1_provider_get); NotFoundError when it is not listed. */
   async get(providerId, options) {
-    const all = await this._c.listProviders(undefined, options);
-    const match = all.find((p) => String(p.id) === String(providerId));
-    if (!match) {
-      const message = `Provider ${providerId} not found in available providers`;
-      throw new E.NotFoundError(message, 404, { provider_id: providerId },
-        { document: { code: 'DC1_E_NOT_FOUND', message, http_status: 404 } });
-    }
-    return match;
+    const out = await this._c._call('provider_get', String(providerId), null, null, options);
+    return M.toProvider(out.provider || {});
   }
 }
 

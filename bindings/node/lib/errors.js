@@ -70,7 +70,9 @@ DC1Error.defaultCode = 'DC1_E_INTERNAL';
 class APIError extends DC1Error {
   constructor(message = '', statusCode = 0, response, options = {}) {
     super(message, options);
-    this.statusCode = statusCode || this.httpStatus || 0;
+    // The official SDK's statusCode: the server's, else the status the class stands for (a
+    // NotFoundError the core raised without an HTTP answer, e.g. providers.get, reads 404).
+    this.statusCode = statusCode || this.httpStatus || this.constructor.impliedStatus || 0;
     if (response === undefined || response === null) {
       const body = this.body;
       if (body && typeof body === 'object' && !Array.isArray(body)) response = body;
@@ -90,6 +92,7 @@ AuthError.defaultCode = 'DC1_E_AUTH';
 
 class NotFoundError extends APIError {}
 NotFoundError.defaultCode = 'DC1_E_NOT_FOUND';
+NotFoundError.impliedStatus = 404;
 
 class InsufficientBalanceError extends APIError {
   get balanceHalala() { return this.response.balance_halala ?? null; }

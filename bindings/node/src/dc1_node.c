@@ -93,6 +93,8 @@ static struct {
     __typeof__(dc1_job_lifecycle_stream) *job_lifecycle_stream;
     __typeof__(dc1_batch_run) *batch_run;
     __typeof__(dc1_batch_status) *batch_status;
+    __typeof__(dc1_job_get_with_output) *job_get_with_output;
+    __typeof__(dc1_provider_get) *provider_get;
 } L;
 
 /* ---------------------------------------------------------------------------------------
@@ -246,6 +248,8 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(job_lifecycle_stream, "dc1_job_lifecycle_stream", 1);
     SYM(batch_run, "dc1_batch_run", 1);
     SYM(batch_status, "dc1_batch_status", 1);
+    SYM(job_get_with_output, "dc1_job_get_with_output", 1);
+    SYM(provider_get, "dc1_provider_get", 1);
     {
         const char *v = L.version();
         if (!v || atoi(v) != DC1_VERSION_MAJOR || v[0] < '0' || v[0] > '9') {
@@ -583,7 +587,7 @@ enum {
     F_JOB_SAVE_IMAGE, F_JOB_CANCEL, F_JOB_LOGS, F_JOBS_HISTORY, F_REQUEST, F_WEBHOOK_SET_URL,
     F_WEBHOOKS_LIST, F_WEBHOOK_REGISTER, F_WEBHOOK_DELETE, F_MODELS_LIST, F_MODEL_GET,
     F_IMAGES_LIST, F_TEMPLATES_LIST, F_TEMPLATE_REQUEST, F_QUOTE, F_USAGE, F_JOB_LIFECYCLE,
-    F_BATCH_STATUS, F_COUNT
+    F_BATCH_STATUS, F_JOB_GET_WITH_OUTPUT, F_PROVIDER_GET, F_COUNT
 };
 
 typedef struct env_state {
@@ -642,6 +646,9 @@ static void short_execute(short_call *k) {
     case F_JOB_LIFECYCLE: k->r.rc = L.job_lifecycle(c, k->a, k->b, out); break;
     /* no network I/O and no client needed; on the pool all the same (it reads a file) */
     case F_BATCH_STATUS: k->r.rc = L.batch_status(k->a, out); break;
+    case F_JOB_GET_WITH_OUTPUT: k->r.rc = L.job_get_with_output(c, k->a, out); break;
+    /* The id travels as a decimal string, like every other argument; the core checks its range. */
+    case F_PROVIDER_GET: k->r.rc = L.provider_get(c, k->a ? strtoll(k->a, NULL, 10) : 0, out); break;
     default: k->r.rc = DC1_E_INVALID_ARGUMENT; break;
     }
     capture(&k->r);
@@ -1145,7 +1152,7 @@ static napi_value init(napi_env env, napi_value exports) {
         "job_save_image", "job_cancel", "job_logs", "jobs_history", "request", "webhook_set_url",
         "webhooks_list", "webhook_register", "webhook_delete", "models_list", "model_get",
         "images_list", "templates_list", "template_request", "quote", "usage", "job_lifecycle",
-        "batch_status"};
+        "batch_status", "job_get_with_output", "provider_get"};
     for (int i = 0; i < F_COUNT; i++) napi_set_named_property(env, fns, fnames[i], make_int(env, i));
     napi_set_named_property(env, exports, "fn", fns);
     napi_value kinds;
