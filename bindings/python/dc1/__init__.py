@@ -47,7 +47,7 @@ from .errors import (
     SubmitUnknownError,
     ValidationError,
 )
-from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, Wallet
+from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Output, Provider, Usage, Wallet
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aio import AsyncDC1Client
@@ -64,6 +64,8 @@ __all__ = [
     "Balance",
     "Wallet",
     "Endpoint",
+    "Output",
+    "Usage",
     "TERMINAL_STATUSES",
     "DC1Error",
     "APIError",
