@@ -33,7 +33,7 @@ def read_results(path: PathLike) -> List[Dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-class BatchResult(list):
+class BatchResult(List[Dict[str, Any]]):
     """The results (one dict per input line) with the run's summary as ``.summary``."""
 
     def __init__(self, results: List[Dict[str, Any]], summary: Dict[str, Any]) -> None:

@@ -14,11 +14,12 @@ import binascii
 import builtins
 import contextlib
 import datetime as _dt
+import importlib
 import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, List
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
@@ -580,7 +581,7 @@ class Output(Dict[str, Any]):
         fmt = self.get("format")
         return str(fmt).lower().replace("jpg", "jpeg") if fmt else None
 
-    def save(self, path: Any) -> str:
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> str:
         """Writes :attr:`bytes` to ``path`` (through a temporary file in the same
         folder, renamed once complete) and returns the path written."""
         data = self.bytes
@@ -651,7 +652,7 @@ class Usage(Dict[str, Any]):
         else:
             raise ValueError(f"period must be 'daily' or 'monthly', not {period!r}")
         try:
-            import pandas  # noqa: PLC0415 - optional
+            pandas = importlib.import_module("pandas")  # optional: dc1[dataframe]
         except ImportError:
             raise ImportError(
                 "usage().to_dataframe() needs pandas, which is not installed: "

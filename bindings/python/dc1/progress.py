@@ -16,6 +16,7 @@ Where it is drawn:
 """
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from typing import Any, Callable, Dict, Optional, TextIO
@@ -137,11 +138,11 @@ class _Bar:
 
 
 def _tqdm() -> Any:
+    """tqdm.auto.tqdm when tqdm is installed (the optional extra dc1[progress]), else None."""
     try:
-        from tqdm.auto import tqdm  # noqa: PLC0415 - optional: dc1[progress]
+        return importlib.import_module("tqdm.auto").tqdm
     except ImportError:
         return None
-    return tqdm
 
 
 class _Display:
