@@ -55,7 +55,9 @@ def _hang(emu, kind):
     if kind == "submit":
         fault(emu, "/api/jobs/submit", method="POST", count=100, action="hang", delay_ms=HANG)
     elif kind in ("chat", "chat_stream"):
-        fault(emu, "/v1/chat/completions", method="POST", count=100, action="hang", delay_ms=HANG)
+        # A streamed chat is not retried: the request must still hang when Ctrl-C comes.
+        fault(emu, "/v1/chat/completions", method="POST", count=100, action="hang",
+              delay_ms=HANG if kind == "chat" else 10 * HANG)
     elif not kind.endswith("_idle"):
         fault(emu, "/api/jobs/*", method="GET", count=500, action="hang", delay_ms=HANG)
 
