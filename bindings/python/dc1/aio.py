@@ -50,6 +50,7 @@ class AsyncDC1Client:
     ) -> None:
         self.sync = DC1Client(api_key, base_url, timeout, **options)
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dc1")
+        self._closed = False
         self.jobs = AsyncJobsResource(self)
         self.providers = AsyncProvidersResource(self)
         self.wallet = AsyncWalletResource(self)
@@ -97,7 +98,10 @@ class AsyncDC1Client:
 
     async def close(self, *, interrupt: bool = False) -> None:
         """Closes the client: waits for (or interrupts) running calls, frees
-        the C client and shuts the thread pool down."""
+        the C client and shuts the thread pool down. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
         await self._run(self.sync.close, interrupt=interrupt)
         self._executor.shutdown(wait=False)
 
