@@ -1,7 +1,8 @@
 """Every call can be ended (issue 22): each kind of long call — a plain request, a submit, a
 wait, each stream, a chat, a batch — against an emulator that hangs (or a stream that stays
 idle) ends quickly on a real Ctrl-C (sync, main thread) and on task.cancel() (asyncio), and
-the emulator's request counters stop growing afterwards: nothing keeps running in C."""
+the emulator's request counters stop growing afterwards: nothing keeps running in C.
+(``iter_logs`` runs its stream on a helper thread: leaving it ends that thread's call.)"""
 from __future__ import annotations
 
 import asyncio
@@ -25,6 +26,7 @@ SYNC_CALLS = {
     "stream_logs": "c.jobs.stream_logs(job_id, timeout=120)",
     "stream_status": "c.jobs.stream_status(job_id, timeout=120)",
     "stream_lifecycle": "c.catalogue.stream_lifecycle(job_id, timeout=120)",
+    "iter_logs": "list(c.jobs.iter_logs(job_id, timeout=120))",
     "chat": "c.chat([{'role': 'user', 'content': 'hi'}], model='qwen3:8b', timeout=120)",
     "chat_stream": ("c.chat([{'role': 'user', 'content': 'hi'}], model='qwen3:8b', timeout=120, "
                     "stream=True, on_token=lambda t: None)"),
@@ -90,7 +92,8 @@ def _cleanup(emu, api_key):
                     pass
 
 
-SYNC_KINDS = list(SYNC_CALLS) + ["stream_logs_idle", "stream_status_idle", "stream_lifecycle_idle"]
+IDLE = ["stream_logs_idle", "stream_status_idle", "stream_lifecycle_idle", "iter_logs_idle"]
+SYNC_KINDS = list(SYNC_CALLS) + IDLE
 
 
 @pytest.mark.parametrize("kind", SYNC_KINDS)
@@ -121,6 +124,10 @@ def test_ctrl_c_ends_the_call(kind, emu, env_for, tmp_path):
         _cleanup(emu, env["DC1_API_KEY"])
 
 
+async def _drain(lines):
+    return [line async for line in lines]
+
+
 ASYNC_CALLS = {
     "request": lambda c, j, d: c.jobs.get(j),
     "submit": lambda c, j, d: c.jobs.submit("llm_inference", {"prompt": "hi"}, duration_minutes=1),
@@ -129,6 +136,7 @@ ASYNC_CALLS = {
     "stream_logs": lambda c, j, d: c.jobs.stream_logs(j, timeout=120),
     "stream_status": lambda c, j, d: c.jobs.stream_status(j, timeout=120),
     "stream_lifecycle": lambda c, j, d: c.catalogue.stream_lifecycle(j, timeout=120),
+    "iter_logs": lambda c, j, d: _drain(c.jobs.iter_logs(j, timeout=120)),
     "chat": lambda c, j, d: c.chat([{"role": "user", "content": "hi"}], model="qwen3:8b", timeout=120),
     "chat_stream": lambda c, j, d: c.chat([{"role": "user", "content": "hi"}], model="qwen3:8b",
                                           timeout=120, stream=True, on_token=lambda t: None),
@@ -137,7 +145,7 @@ ASYNC_CALLS = {
          for i in range(3)], journal=d / "journal", concurrency=2),
 }
 
-ASYNC_KINDS = list(ASYNC_CALLS) + ["stream_logs_idle", "stream_status_idle", "stream_lifecycle_idle"]
+ASYNC_KINDS = list(ASYNC_CALLS) + IDLE
 
 
 @pytest.mark.parametrize("kind", ASYNC_KINDS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import fcntl
+import importlib.util
 import os
 import pty
 import select
@@ -274,7 +275,9 @@ def test_usage_is_a_dict_with_to_dataframe(client):
     client.jobs.wait(job.id, timeout=60, poll_interval=0.05)
     usage = client.catalogue.usage()
     assert isinstance(usage, dc1.Usage) and usage["all_time"]["total_jobs"] >= 1
-    assert callable(usage.to_dataframe)
+    if importlib.util.find_spec("pandas") is not None:
+        frame = usage.to_dataframe()
+        assert frame["jobs"].sum() >= 1 and frame.index.name == "date"
 
 
 def test_to_dataframe_needs_pandas(monkeypatch):
@@ -293,3 +296,13 @@ def test_to_dataframe_with_pandas():
     assert monthly.index.name == "month" and monthly["jobs"].tolist() == [1, 2]
     with pytest.raises(ValueError):
         dc1.Usage(USAGE).to_dataframe("weekly")
+
+
+def test_ipython_picks_the_png():
+    pytest.importorskip("IPython")
+    from IPython.core.formatters import DisplayFormatter
+
+    png = PNG_MAGIC + b"\x00\x00\x00\rIHDR"
+    data, _ = DisplayFormatter().format(dc1.Output({"kind": "image", "format": "png",
+                                                    "image_base64": base64.b64encode(png).decode()}))
+    assert data["image/png"] == png
