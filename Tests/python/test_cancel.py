@@ -204,9 +204,9 @@ def test_a_cancelled_call_leaves_the_client_usable(emu, renter):
         _cleanup(emu, renter["api_key"])
 
 
-def test_ctrl_c_between_calls_and_in_threads_is_untouched(env_for, emu):
-    """Outside a call the SIGINT handler is Python's own; a call on another thread is not
-    ended by the main thread's Ctrl-C routing (and the wakeup fd is given back)."""
+def test_signal_state_is_given_back_after_each_call(env_for, emu):
+    """After a main-thread call the SIGINT handler and the wakeup fd are what they were
+    before; a call on another thread leaves them alone and runs as before."""
     code = """
 import signal, threading, dc1
 c = dc1.DC1Client()
