@@ -7,6 +7,8 @@
 #   make install PREFIX=/usr/local / make uninstall PREFIX=/usr/local
 #   make lint           swift-format lint, ruff, the C files under -Wall -Wextra -Werror
 #   make check-memory / check-threads / fuzz / bench / bench-batch
+#   make dist           every release artifact into dist/ (wheel, sdist, npm, C tarball, debs, SHA256SUMS)
+#   make dist-check     installs each artifact like a user on a bare machine and runs it against the emulator
 #   make docs           the DocC site of the Swift API (`import DC1`) in build/docs
 
 PREFIX      ?= /usr/local
@@ -30,7 +32,7 @@ C_TESTS     := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*
 C_EXAMPLES  := $(patsubst examples/c/%.c,$(BUILD)/examples/%,$(wildcard examples/c/*.c))
 
 .PHONY: docs all lib cli node node-if-available deps test test-swift test-c test-abi test-emulator test-python demo install uninstall lint bench \
-        check-memory check-threads fuzz bench clean examples
+        check-memory check-threads fuzz bench bench-batch-scale clean examples dist dist-check bench-dist
 
 all: lib
 
@@ -90,6 +92,7 @@ test-c: lib $(C_TESTS)
 test-abi: lib
 	$(PYTHON) Tests/abi/run_abi_tests.py
 
+# The emulator alone (emulator/, PYTHONPATH=emulator python3 -m dc1_emulator): no library needed.
 test-emulator:
 	py=$$($(TOOLS_PY)) && $$py -m pytest -q Tests/emulator
 
@@ -108,12 +111,11 @@ install: lib cli
 	install -m 0755 $(BUILD)/dc1 $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-support/dc1.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dc1.pc
-	# The emulator (pure Python, standard library only) as the dc1-emulator command.
+	# The emulator (emulator/dc1_emulator: pure Python, standard library only) as the dc1-emulator
+	# command; `pip install ./emulator` installs the same package as its own wheel instead.
 	rm -rf $(DESTDIR)$(PREFIX)/share/dc1/emulator
-	install -d $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator
-	echo '"""Only the emulator is installed here (dc1-emulator); the bindings come with pip."""' \
-		> $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/__init__.py
-	install -m 0644 bindings/python/dc1/emulator/*.py $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1/emulator/
+	install -d $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1_emulator
+	install -m 0644 emulator/dc1_emulator/*.py $(DESTDIR)$(PREFIX)/share/dc1/emulator/dc1_emulator/
 	sed -e 's|@EMULATOR_DIR@|$(PREFIX)/share/dc1/emulator|g' build-support/dc1-emulator.in \
 		> $(DESTDIR)$(PREFIX)/bin/dc1-emulator
 	chmod 0755 $(DESTDIR)$(PREFIX)/bin/dc1-emulator
@@ -129,7 +131,7 @@ uninstall:
 # Lint: swift-format with the committed .swift-format (its rules and its layout; the sources were
 # formatted with it once), ruff with the committed ruff.toml,
 # and every C file compiled under -Wall -Wextra -Werror (C99; the C++ header check as C++11).
-LINT_PY_DIRS := bindings/python Tests build-support examples/python examples/swift
+LINT_PY_DIRS := bindings/python emulator Tests build-support examples/python examples/swift
 LINT_C_FILES := $(wildcard Tests/c/*.c examples/c/*.c Tests/abi/*.c Tests/stress/*.c Tests/fuzz/*.c)
 LINT_CXX_FILES := $(wildcard Tests/abi/*.cpp)
 CXX ?= c++
@@ -216,3 +218,20 @@ bench: lib cli node-if-available
 # Batch throughput against the 20/min submit limit (about two minutes): section 7 of BENCHMARKS.md.
 bench-batch: lib
 	$(PYTHON) bench/batch.py
+
+# Batch memory at 1k/4k/16k lines (peak RSS, journal size, no-op resume): BENCHMARKS.md §10.
+bench-batch-scale: lib cli
+	$(PYTHON) bench/batch_scale.py
+
+# Release artifacts (build-support/dist.sh; the choices and sizes: BENCHMARKS.md section 9,
+# docs/releasing.md). dist-check installs each of them into a fresh place, with no Swift and no
+# C compiler on PATH (the C tarball's check aside), and runs it against the emulator.
+dist: lib
+	build-support/dist.sh
+
+dist-check: dist
+	$(PYTHON) Tests/dist/dist_check.py
+
+# Section 9 of BENCHMARKS.md: the artifacts' sizes, the options measured, installed start-up.
+bench-dist: dist
+	$(PYTHON) bench/dist_run.py

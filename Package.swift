@@ -46,9 +46,13 @@ let package = Package(
                 "DC1Core", "CJansson",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The one emulator launcher of both test targets (a test target cannot depend on another
+        // test target; a regular target that no product exports can be shared).
+        .target(name: "EmulatorLauncher", path: "Tests/EmulatorLauncher"),
         // DC1 for BatchTests.
-        .testTarget(name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1", "CBase64"]),
+        .testTarget(
+            name: "DC1CoreTests", dependencies: ["DC1Core", "DC1", "CJansson", "CDC1", "CBase64", "EmulatorLauncher"]),
         // The Swift API (`import DC1`) against the emulator: parity with the C header, async.
-        .testTarget(name: "DC1Tests", dependencies: ["DC1"]),
+        .testTarget(name: "DC1Tests", dependencies: ["DC1", "EmulatorLauncher"]),
     ]
 )

@@ -112,7 +112,8 @@ def node_suite(env):
 
 def main():
     results = []
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"),
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "bindings", "python"),
+                                                      os.path.join(ROOT, "emulator")]),
                DC1_LIBRARY=os.path.join(BUILD, "libdc1.so"))
     for k in ("DC1_API_KEY", "DC1_BASE_URL"):   # tests never talk to a real service
         env.pop(k, None)

@@ -14,22 +14,21 @@ import sys
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+from dc1_emulator.envlines import parse_env  # noqa: E402
 
 
 def start_emulator():
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "emulator"))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dc1.emulator", "--host", "127.0.0.1", "--port", "0", "--speed", "20"],
+        [sys.executable, "-m", "dc1_emulator", "--host", "127.0.0.1", "--port", "0", "--speed", "20"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-    base = proc.stdout.readline().strip()
-    key = proc.stdout.readline().strip()
-    token = proc.stdout.readline().strip()
-    if not base.startswith("DC1_BASE_URL=") or not key.startswith("DC1_API_KEY=") \
-            or not token.startswith("DC1_EMULATOR_TOKEN="):
+    lines = "".join(proc.stdout.readline() for _ in range(3))   # export DC1_BASE_URL=… and so on
+    vals = parse_env(lines)
+    if not all(k in vals for k in ("DC1_BASE_URL", "DC1_API_KEY", "DC1_EMULATOR_TOKEN")):
         proc.kill()
-        raise SystemExit("emulator did not start: %r %r %r" % (base, key, token))
-    return proc, base.split("=", 1)[1], key.split("=", 1)[1], token.split("=", 1)[1]
+        raise SystemExit("emulator did not start: %r" % lines)
+    return proc, vals["DC1_BASE_URL"], vals["DC1_API_KEY"], vals["DC1_EMULATOR_TOKEN"]
 
 
 def main(argv):

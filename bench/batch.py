@@ -20,10 +20,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
 os.environ.setdefault("DC1_LIBRARY", os.path.join(ROOT, "build", "libdc1.so"))
 
 import dc1  # noqa: E402
-from dc1.emulator import Emulator  # noqa: E402
+from dc1_emulator import Emulator  # noqa: E402
 
 N = int(os.environ.get("BENCH_BATCH_N", "41"))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "BENCHMARKS.md"))

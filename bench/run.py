@@ -34,6 +34,8 @@ import urllib.request
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+from dc1_emulator.envlines import parse_env  # noqa: E402
 BENCH = os.path.join(ROOT, "bench")
 LIB = os.path.realpath(os.path.join(ROOT, "build", "libdc1.so"))
 SCALE = float(os.environ.get("BENCH_SCALE", "1") or "1")
@@ -383,7 +385,7 @@ def nginx_version():
 
 def py_env():
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.path.join(ROOT, "bindings", "python") + (
+    env["PYTHONPATH"] = os.path.join(ROOT, "bindings", "python") + ":" + os.path.join(ROOT, "emulator") + (
         ":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["DC1_LIBRARY"] = LIB
     return env
@@ -694,12 +696,12 @@ def bench_startup(progs, ng):
 def bench_streaming(progs):
     """Section 6 (issue 8): requests per waited job, polling versus the status stream."""
     env = py_env()
-    emu = start_daemon([sys.executable, "-m", "dc1.emulator", "--port", "0", "--speed", "1", "--quiet"],
+    emu = start_daemon([sys.executable, "-m", "dc1_emulator", "--port", "0", "--speed", "1", "--quiet"],
                        env=env, stdout=subprocess.PIPE)
     try:
-        base = emu.stdout.readline().decode().strip().split("=", 1)[1]
-        key = emu.stdout.readline().decode().strip().split("=", 1)[1]
-        token = emu.stdout.readline().decode().strip().split("=", 1)[1]     # DC1_EMULATOR_TOKEN
+        # `export DC1_BASE_URL=…`, `export DC1_API_KEY=…`, `export DC1_EMULATOR_TOKEN=…`
+        vals = parse_env("".join(emu.stdout.readline().decode() for _ in range(3)))
+        base, key, token = vals["DC1_BASE_URL"], vals["DC1_API_KEY"], vals["DC1_EMULATOR_TOKEN"]
         req = urllib.request.Request(f"{base}/__emulator/ratelimit", data=b'{"enabled":false}',
                                      headers={"Content-Type": "application/json",
                                               "x-emulator-token": token}, method="POST")

@@ -15,7 +15,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 OUT = os.path.join(ROOT, "demo-output")
 DC1 = os.path.join(BUILD, "dc1")
-PYPATH = os.path.join(ROOT, "bindings", "python")
+EMULATOR = os.path.join(ROOT, "emulator")
+PYPATH = os.pathsep.join([os.path.join(ROOT, "bindings", "python"), EMULATOR])
+sys.path.insert(0, EMULATOR)
+from dc1_emulator.envlines import parse_env  # noqa: E402
 
 
 def banner(text):
@@ -42,10 +45,11 @@ def main():
         time.sleep(5)
     else:
         banner("Starting the local DC1 emulator")
-        emulator = subprocess.Popen([sys.executable, "-m", "dc1.emulator", "--port", "0", "--speed", "4"],
+        emulator = subprocess.Popen([sys.executable, "-m", "dc1_emulator", "--port", "0", "--speed", "4"],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-        base = emulator.stdout.readline().strip().split("=", 1)[1]
-        key = emulator.stdout.readline().strip().split("=", 1)[1]
+        # Its stdout: `export DC1_BASE_URL=…`, `export DC1_API_KEY=…`, `export DC1_EMULATOR_TOKEN=…`.
+        vals = parse_env("".join(emulator.stdout.readline() for _ in range(3)))
+        base, key = vals["DC1_BASE_URL"], vals["DC1_API_KEY"]
         env["DC1_BASE_URL"], env["DC1_API_KEY"] = base, key
         print("DC1_BASE_URL=%s (emulated; no money is spent)" % base)
     try:

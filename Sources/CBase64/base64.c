@@ -31,6 +31,13 @@ static void init_tables(void) {
 
 static inline void ensure_tables(void) { pthread_once(&tables_once, init_tables); }
 
+int dcb64_value(uint8_t c) {
+    ensure_tables();
+    if (c == '-') return 62; /* the URL-safe letters, accepted one at a time */
+    if (c == '_') return 63;
+    return d3[c] > 63 ? -1 : (int)d3[c];
+}
+
 static size_t scalar(const uint8_t *in, size_t len, uint8_t *out, size_t *consumed) {
     size_t i = 0, o = 0;
     /* Two groups a step: 8 characters to 6 bytes. */

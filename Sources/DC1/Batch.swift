@@ -4,7 +4,10 @@ import DC1Core
 public struct BatchSummary: Sendable {
     public let lines: Int
     public let completed: Int
+    /// Lines whose jobs failed, were cancelled or ended unknown.
     public let failed: Int
+    /// Lines refused before any job was made (not JSON, not a valid request).
+    public let invalid: Int
     public let notSubmitted: Int
     /// Jobs created for the batch, over all runs.
     public let attempts: Int
@@ -20,6 +23,7 @@ public struct BatchSummary: Sendable {
         lines = j.int("lines") ?? 0
         completed = j.int("completed") ?? 0
         failed = j.int("failed") ?? 0
+        invalid = j.int("invalid") ?? 0
         notSubmitted = j.int("not_submitted") ?? 0
         attempts = j.int("attempts") ?? 0
         jobsCreated = j.int("jobs_created") ?? 0
@@ -40,7 +44,7 @@ extension DC1Client {
         concurrency: Int = 4, maxAttempts: Int = 1, budgetSAR: Double? = nil,
         saveDir: String? = nil, onEvent: ((JSON) -> Bool)? = nil
     ) throws(DC1Error) -> BatchSummary {
-        var o = CoreClient.BatchOptions()
+        var o = Batch.Options()
         o.outPath = outPath
         o.journalPath = journalPath
         o.concurrency = concurrency
@@ -48,12 +52,12 @@ extension DC1Client {
         o.budgetSar = budgetSAR
         o.saveDir = saveDir
         do throws(DC1Error) {
-            return BatchSummary(try core.batchRun(inputPath: inputPath, options: o, onEvent: onEvent))
+            return BatchSummary(try core.batch.run(inputPath: inputPath, options: o, onEvent: onEvent))
         } catch { throw core.redacted(error) }
     }
 
     /// Where the batch of `journalPath` stands (no network).
     public static func batchStatus(journalPath: String) throws(DC1Error) -> JSON {
-        try CoreClient.batchStatus(journalPath: journalPath)
+        try Batch.status(journalPath: journalPath)
     }
 }

@@ -46,19 +46,19 @@ extension DC1Client {
         let f = JSON.object()
         if cachedOnly { f.set("cached_only", true) }
         if arabic { f.set("arabic", true) }
-        return (try core.models(filter: f))["models"]?.elements.map(CatalogueModel.init) ?? []
+        return (try core.catalogue.models(filter: f))["models"]?.elements.map(CatalogueModel.init) ?? []
     }
 
     /// The approved container image refs. The client then refuses other images at submit.
     public func approvedImages() throws(DC1Error) -> [String] {
-        (try core.images())["images"]?.elements.compactMap { $0.string("image_ref") } ?? []
+        (try core.catalogue.images())["images"]?.elements.compactMap { $0.string("image_ref") } ?? []
     }
 
     /// The job templates, as the server describes them.
     public func templates(tag: String? = nil) throws(DC1Error) -> [JSON] {
         let f = JSON.object()
         if let tag { f.set("tag", tag) }
-        return (try core.templates(filter: f))["templates"]?.elements ?? []
+        return (try core.catalogue.templates(filter: f))["templates"]?.elements ?? []
     }
 
     /// Submits a job built from template `id` (its params, with `params` merged over them).
@@ -70,10 +70,10 @@ extension DC1Client {
         let p = JSON.object()
         for (k, v) in params { p.set(k, v) }
         o.set("params", p)
-        guard let req = (try core.templateRequest(id, overrides: o))["request"] else {
+        guard let req = (try core.catalogue.templateRequest(id, overrides: o))["request"] else {
             throw DC1Error(.protocolError, "template \(id): no request built")
         }
-        let r = try core.submit(req)
+        let r = try core.jobs.submit(req)
         guard let j = r["job"] else { throw DC1Error(.protocolError, "submit: no job in the result") }
         return Job(j)
     }
@@ -88,16 +88,16 @@ extension DC1Client {
         r.set("duration_minutes", minutes)
         if let pricingClass { r.set("pricing_class", pricingClass) }
         if let gpuModel { r.set("gpu_model", gpuModel) }
-        return Quote(try core.quote(r))
+        return Quote(try core.catalogue.quote(r))
     }
 
     /// The renter's spending (all time, monthly, last 30 days) and /v1 usage.
-    public func usage() throws(DC1Error) -> JSON { try core.usage() }
+    public func usage() throws(DC1Error) -> JSON { try core.catalogue.usage() }
 
     /// A job's lifecycle events, after `sinceSequence`.
     public func lifecycle(_ id: String, sinceSequence: Int = 0) throws(DC1Error) -> [JSON] {
         let o = JSON.object()
         o.set("since_sequence", sinceSequence)
-        return (try core.lifecycle(id, options: o))["events"]?.elements ?? []
+        return (try core.jobs.lifecycle(id, options: o))["events"]?.elements ?? []
     }
 }

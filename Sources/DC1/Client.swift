@@ -34,7 +34,7 @@ import DC1Core
 /// C error document as `fields`, `job`, `body`, `mayHaveTakenEffect` and `detail(_:)`.
 public final class DC1Client: Sendable {
     /// The core client this one drives (the same the C library uses).
-    public let core: CoreClient
+    public let core: Session
 
     /// A client. nil arguments come from the environment: `DC1_API_KEY`, `DC1_BASE_URL` (then the
     /// production URL). Nothing is sent until the first call.
@@ -53,17 +53,17 @@ public final class DC1Client: Sendable {
         if let timeout { o.timeoutMs = timeout.milliseconds }
         if let maxRetries { o.maxRetries = maxRetries }
         try o.validate()
-        core = CoreClient(options: o)
+        core = Session(options: o)
     }
 
-    /// The library's version ("0.1.0"), as `DC1_VERSION_STRING` of include/dc1.h.
+    /// The library's version (e.g. "0.2.0"), as `DC1_VERSION_STRING` of include/dc1.h.
     public static let libraryVersion: String = DC1Core.libraryVersion
 
     /// A client over an existing core client.
-    public init(core: CoreClient) { self.core = core }
+    public init(core: Session) { self.core = core }
 
     /// Runs one blocking core call on a library thread, stopped by Task cancellation.
-    private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (CoreClient) throws(DC1Error) -> T)
+    private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Session) throws(DC1Error) -> T)
         async throws(DC1Error) -> T
     {
         let core = self.core
@@ -78,12 +78,12 @@ public final class DC1Client: Sendable {
 
     /// The balance (`GET /api/renters/balance`).
     public func balance() async throws(DC1Error) -> Balance {
-        try await call("balance") { (c) throws(DC1Error) in Balance(try c.balance()) }
+        try await call("balance") { (c) throws(DC1Error) in Balance(try c.account.balance()) }
     }
 
     /// The account (`GET /api/renters/me`).
     public func me() async throws(DC1Error) -> Account {
-        try await call("me") { (c) throws(DC1Error) in Account(try c.me()) }
+        try await call("me") { (c) throws(DC1Error) in Account(try c.account.me()) }
     }
 
     // MARK: Providers
@@ -95,7 +95,17 @@ public final class DC1Client: Sendable {
             if filter.liveOnly { f.set("live", true) }
             if let v = filter.minVRAMGB { f.set("min_vram_gb", v) }
             if let g = filter.gpuModel { f.set("gpu_model", g) }
-            return (try c.providers(filter: f))["providers"]?.elements.map(Provider.init) ?? []
+            return (try c.providers.list(filter: f))["providers"]?.elements.map(Provider.init) ?? []
+        }
+    }
+
+    /// One provider by its id (`dc1_provider_get`); `.notFound` when it is not listed.
+    public func provider(_ id: Int) async throws(DC1Error) -> Provider {
+        try await call("provider") { (c) throws(DC1Error) in
+            guard let p = (try c.providers.get(id))["provider"] else {
+                throw DC1Error(.protocolError, "no provider in the document")
+            }
+            return Provider(p)
         }
     }
 
@@ -109,6 +119,8 @@ public final class DC1Client: Sendable {
     // MARK: Jobs
 
     /// Submits a job (`POST /api/jobs/submit`), checked locally against the strict schema first.
+    /// The checks before paying (a model the catalogue lacks, a param of the wrong type) are off
+    /// unless `request.check` says "warn" (findings in the job's `checkWarnings`) or "strict".
     ///
     /// A submit is never sent twice: when its answer is lost, the library finds the job in the
     /// history, or throws `.submitUnknown` with the `candidates` in `details`.
@@ -116,20 +128,44 @@ public final class DC1Client: Sendable {
     /// then has `mayHaveTakenEffect == true`.
     public func submit(_ request: JobRequest) async throws(DC1Error) -> Job {
         try await call("submit") { (c) throws(DC1Error) in
-            let r = try c.submit(request.json)
+            let r = try c.jobs.submit(request.json)
             guard let j = r["job"] else { throw DC1Error(.protocolError, "submit: no job in the result") }
-            return Job(j)
+            var job = Job(j)
+            if let w = r["warnings"] {
+                job.checkWarnings = w.elements.map {
+                    FieldError(field: $0.string("field") ?? "", message: $0.string("message") ?? "")
+                }
+            }
+            return job
         }
     }
 
     /// One poll of the full job (`GET /api/jobs/{id}`).
     public func job(_ id: String) async throws(DC1Error) -> Job {
-        try await call("job") { (c) throws(DC1Error) in Job(try c.job(id)) }
+        try await call("job") { (c) throws(DC1Error) in Job(try c.jobs.job(id)) }
+    }
+
+    /// The job and, once it completed, its output (`dc1_job_get_with_output`): the output is
+    /// read once per completed job and kept by the client. `output` is nil until the job
+    /// completed, or when it could not be read (`outputError` says why).
+    public func jobWithOutput(_ id: String) async throws(DC1Error) -> (
+        job: Job, output: JobOutput?, outputError: DC1Error?
+    ) {
+        try await call("jobWithOutput") { (c) throws(DC1Error) in
+            let d = try c.jobs.getWithOutput(id)
+            guard let j = d["job"] else { throw DC1Error(.protocolError, "no job in the document") }
+            let out = d["output"].flatMap { $0.isNull ? nil : JobOutput($0) }
+            let err = d["output_error"].flatMap { e -> DC1Error? in
+                guard let m = e.string("message") else { return nil }
+                return DC1Error(DC1Code(rawValue: Int32(e.int("rc") ?? -99)) ?? .internal, m)
+            }
+            return (Job(j), out, err)
+        }
     }
 
     /// The light poll (`GET /api/jobs/{id}/status`).
     public func status(_ id: String) async throws(DC1Error) -> JobProgress {
-        try await call("status") { (c) throws(DC1Error) in JobProgress(try c.jobStatus(id)) }
+        try await call("status") { (c) throws(DC1Error) in JobProgress(try c.jobs.jobStatus(id)) }
     }
 
     /// Waits until the job is terminal — completed, failed, cancelled, … — and returns it, whatever
@@ -141,7 +177,7 @@ public final class DC1Client: Sendable {
         async throws(DC1Error) -> Job
     {
         let w = coreWait(timeout: timeout, options: options, mode: .terminal)
-        return try await call("wait") { (c) throws(DC1Error) in Job(try c.wait(id, options: w)) }
+        return try await call("wait") { (c) throws(DC1Error) in Job(try c.jobs.wait(id, options: w)) }
     }
 
     /// Waits until a vllm_serve job runs with an endpoint (`Job.endpointURL`).
@@ -151,11 +187,11 @@ public final class DC1Client: Sendable {
         async throws(DC1Error) -> Job
     {
         let w = coreWait(timeout: timeout, options: options, mode: .ready)
-        return try await call("waitReady") { (c) throws(DC1Error) in Job(try c.wait(id, options: w)) }
+        return try await call("waitReady") { (c) throws(DC1Error) in Job(try c.jobs.wait(id, options: w)) }
     }
 
-    func coreWait(timeout: Duration, options: WaitOptions, mode: CoreClient.WaitMode) -> CoreClient.WaitOptions {
-        var w = CoreClient.WaitOptions()
+    func coreWait(timeout: Duration, options: WaitOptions, mode: Jobs.WaitMode) -> Jobs.WaitOptions {
+        var w = Jobs.WaitOptions()
         w.timeoutMs = Swift.max(1, timeout.milliseconds)
         w.pollIntervalMs = Swift.max(10, options.pollInterval.milliseconds)
         w.maxPollIntervalMs = Swift.max(w.pollIntervalMs, options.maxPollInterval.milliseconds)
@@ -169,13 +205,13 @@ public final class DC1Client: Sendable {
     /// The job's output (`GET /api/jobs/{id}/output`), one shape for every job type.
     /// - Throws: `.notReady` while it runs, `.jobFailed` / `.jobCancelled` when it ended so.
     public func output(_ id: String) async throws(DC1Error) -> JobOutput {
-        try await call("output") { (c) throws(DC1Error) in JobOutput(try c.output(id)) }
+        try await call("output") { (c) throws(DC1Error) in JobOutput(try c.output.output(id)) }
     }
 
     /// Writes an image job's PNG to `path` (through a temporary file, then renamed).
     @discardableResult
     public func saveImage(_ id: String, to path: String) async throws(DC1Error) -> SavedImage {
-        try await call("saveImage") { (c) throws(DC1Error) in SavedImage(try c.saveImage(id, path: path)) }
+        try await call("saveImage") { (c) throws(DC1Error) in SavedImage(try c.output.saveImage(id, path: path)) }
     }
 
     /// Cancels a job (`POST /api/jobs/{id}/cancel`); the server refunds the prepaid cost.
@@ -183,7 +219,7 @@ public final class DC1Client: Sendable {
     /// - Throws: `.validation` when it already ended.
     @discardableResult
     public func cancel(_ id: String) async throws(DC1Error) -> Job? {
-        try await call("cancel") { (c) throws(DC1Error) in try c.cancel(id)["job"].map(Job.init) }
+        try await call("cancel") { (c) throws(DC1Error) in try c.jobs.cancel(id)["job"].map(Job.init) }
     }
 
     /// One page of the job's log (`GET /api/jobs/{id}/logs`): lines after `since`, at most `limit`
@@ -193,7 +229,7 @@ public final class DC1Client: Sendable {
             let o = JSON.object()
             o.set("since", since)
             o.set("limit", limit)
-            return LogPage(try c.logs(id, options: o), since: since)
+            return LogPage(try c.jobs.logs(id, options: o), since: since)
         }
     }
 
@@ -202,7 +238,7 @@ public final class DC1Client: Sendable {
         try await call("history") { (c) throws(DC1Error) in
             let o = JSON.object()
             o.set("limit", limit)
-            return (try c.history(options: o))["jobs"]?.elements.map(Job.init) ?? []
+            return (try c.jobs.history(options: o))["jobs"]?.elements.map(Job.init) ?? []
         }
     }
 
@@ -223,7 +259,7 @@ public final class DC1Client: Sendable {
     /// ``chatStream(_:)``.
     public func chat(_ request: ChatRequest) async throws(DC1Error) -> ChatResponse {
         try await call("chat") { (c) throws(DC1Error) in
-            ChatResponse(try c.chat(request.json(stream: false), onToken: nil))
+            ChatResponse(try c.streams.chat(request.json(stream: false), onToken: nil))
         }
     }
 
@@ -236,13 +272,13 @@ public final class DC1Client: Sendable {
 
     /// Sets (or with nil clears) the account's webhook URL.
     public func setWebhookURL(_ url: String?) async throws(DC1Error) {
-        _ = try await call("setWebhookURL") { (c) throws(DC1Error) in _ = try c.setWebhookURL(url) }
+        _ = try await call("setWebhookURL") { (c) throws(DC1Error) in _ = try c.webhooks.setWebhookURL(url) }
     }
 
     /// The registered webhooks (§12.2).
     public func webhooks() async throws(DC1Error) -> [Webhook] {
         try await call("webhooks") { (c) throws(DC1Error) in
-            (try c.webhooks())["webhooks"]?.elements.map(Webhook.init) ?? []
+            (try c.webhooks.webhooks())["webhooks"]?.elements.map(Webhook.init) ?? []
         }
     }
 
@@ -260,13 +296,13 @@ public final class DC1Client: Sendable {
                 for e in events { a.append(.string(e)) }
                 b.set("events", a)
             }
-            return Webhook(try c.registerWebhook(b))
+            return Webhook(try c.webhooks.registerWebhook(b))
         }
     }
 
     /// Deletes (deactivates) a registered webhook.
     public func deleteWebhook(_ id: String) async throws(DC1Error) {
-        _ = try await call("deleteWebhook") { (c) throws(DC1Error) in _ = try c.deleteWebhook(id) }
+        _ = try await call("deleteWebhook") { (c) throws(DC1Error) in _ = try c.webhooks.deleteWebhook(id) }
     }
 
     /// Whether `signatureHeader` (X-DCP-Signature) is the HMAC-SHA256 of `body` under `secret`

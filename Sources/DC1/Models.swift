@@ -165,6 +165,9 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var completedAt: String?
     /// Everything the server sent.
     public var raw: JSONValue
+    /// What the checks before paying found on a submit sent with `check: "warn"` (nil
+    /// otherwise): a model the catalogue lacks, a param of the wrong type.
+    public var checkWarnings: [FieldError]?
 
     /// Whether the job will not change any more.
     public var isTerminal: Bool { status.isTerminal }
@@ -242,6 +245,10 @@ public struct JobRequest: Sendable, Hashable, Codable {
     public var gpuRequirements: JSONValue?
     /// Environment variables for the workload.
     public var envVars: [String: String]?
+    /// The checks before paying (include/dc1.h, "check"): "off" (the default for Swift, as
+    /// for C: no extra request), "warn" (send; the findings are the returned job's
+    /// `checkWarnings`) or "strict" (throw `.validation` naming each finding; nothing sent).
+    public var check: String?
     /// Other members of the REST body, sent as they are.
     public var extra: [String: JSONValue]
 
@@ -288,6 +295,7 @@ public struct JobRequest: Sendable, Hashable, Codable {
             for (k, v) in envVars { e.set(k, v) }
             o.set("env_vars", e)
         }
+        if let check { o.set("check", check) }
         return o
     }
 }

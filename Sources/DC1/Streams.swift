@@ -112,7 +112,7 @@ extension DC1Client {
         return DC1Stream("events") { (yield) throws(DC1Error) in
             let doc: JSON
             do throws(DC1Error) {
-                doc = try core.watch(jobID, options: w) { ev in
+                doc = try core.jobs.watch(jobID, options: w) { ev in
                     guard let e = WaitEvent(ev) else { return true }
                     return yield(e)
                 }
@@ -125,14 +125,14 @@ extension DC1Client {
     /// one, otherwise polling; a dropped connection resumes after the last line, so no line comes
     /// twice. Starts after line `since`. Breaking out of the loop ends the follow.
     public func logLines(for jobID: String, since: Int = 0, timeout: Duration = .seconds(3600)) -> DC1Stream<LogLine> {
-        var o = CoreClient.StreamOptions()
+        var o = Streams.Options()
         o.since = since
         o.timeoutMs = Swift.max(1, timeout.milliseconds)
         let core = self.core
         let opts = o
         return DC1Stream("logLines") { (yield) throws(DC1Error) in
             do throws(DC1Error) {
-                _ = try core.followLogs(jobID, options: opts) { ev in
+                _ = try core.streams.followLogs(jobID, options: opts) { ev in
                     guard ev.string("type") == "log" else { return true }
                     return yield(LogLine(ev))
                 }
@@ -153,7 +153,7 @@ extension DC1Client {
         let core = self.core
         return DC1Stream("chatStream") { (yield) throws(DC1Error) in
             do throws(DC1Error) {
-                _ = try core.chat(request.json(stream: true)) { t in
+                _ = try core.streams.chat(request.json(stream: true)) { t in
                     guard t.string("type") == "token", let piece = t.string("content") else { return true }
                     return yield(piece)
                 }

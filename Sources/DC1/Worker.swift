@@ -20,31 +20,11 @@ enum OwnThread {
     /// a parked wait touches a few pages of it.
     static let stackBytes = 4 << 20
 
-    private final class Box: @unchecked Sendable {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
-    /// Starts `body` on a new detached thread. Falls back to running it inline only if the
-    /// system refuses a thread (it then still completes, on the caller's thread).
+    /// Starts `body` on a new detached thread (the core's Files.spawnThread). Falls back to
+    /// running it inline only if the system refuses a thread (it then still completes, on the
+    /// caller's thread).
     static func start(_ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setstacksize(&attr, stackBytes)
-        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-        var tid = pthread_t()
-        let rc = pthread_create(
-            &tid, &attr,
-            { arg in
-                let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-                b.body()
-                return nil
-            }, box)
-        if rc != 0 {
-            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
-        }
+        if Files.spawnThread(detached: true, stackBytes: stackBytes, body) == nil { body() }
     }
 
     /// The error a cancelled task's call ends with.

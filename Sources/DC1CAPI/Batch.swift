@@ -11,14 +11,14 @@ import DC1Core
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let path = try text(inputPath, "input_path")
-        let o = try CoreClient.BatchOptions.from(try jsonArgument(options, "options_json"))
-        guard let onEvent else { return try c.batchRun(inputPath: path, options: o, onEvent: nil) }
-        return try c.batchRun(inputPath: path, options: o) { deliver(onEvent, user, $0, c.redactor) }
+        let o = try Batch.Options.from(try jsonArgument(options, "options_json"))
+        guard let onEvent else { return try c.batch.run(inputPath: path, options: o, onEvent: nil) }
+        return try c.batch.run(inputPath: path, options: o) { deliver(onEvent, user, $0, c.redactor) }
     }
 }
 
 @c @implementation public func dc1_batch_status(_ journalPath: UnsafePointer<CChar>?, _ out: OutJSON) -> Int32 {
-    exported(out) { () throws(DC1Error) in
-        try CoreClient.batchStatus(journalPath: try text(journalPath, "journal_path"))
+    exportedWithoutClient(out) { () throws(DC1Error) in
+        try Batch.status(journalPath: try text(journalPath, "journal_path"))
     }
 }

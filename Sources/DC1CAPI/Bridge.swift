@@ -32,23 +32,44 @@ func lastErrorPointer() -> UnsafePointer<CChar> {
     return UnsafePointer(emptyMessage)
 }
 
-/// Runs an operation with the header's output rule. `outRequired`: a NULL out_json is an
-/// invalid argument (the result would be lost).
-func exported(_ out: OutJSON, outRequired: Bool = true, _ body: () throws(DC1Error) -> JSON) -> Int32 {
+// Two funnels, and only two. A call on a client goes through `exported(out, handle)`: the
+// handle is resolved there and nowhere else (`session(_:)` is private to this file), so every
+// such call's failure passes that client's Redactor on its way to the error document,
+// dc1_last_error() and events. A call that takes no client goes through
+// `exportedWithoutClient`, whose body receives no session and cannot reach one.
+
+/// A call that takes no client (dc1_batch_status, dc1_webhook_parse, …), with the header's
+/// output rule. `outRequired`: a NULL out_json is an invalid argument (the result would be lost).
+func exportedWithoutClient(_ out: OutJSON, outRequired: Bool = true, _ body: () throws(DC1Error) -> JSON) -> Int32 {
     run(out, outRequired: outRequired, redactor: Redactor(key: nil), body)
 }
 
-/// The same for a call on a client: the handle is resolved first, and whatever the call hands
-/// back about a failure goes through that client's Redactor (the one funnel that keeps the key
-/// out of error documents and dc1_last_error()).
+/// A call on a client: the handle is resolved first, and whatever the call hands back about a
+/// failure goes through that client's Redactor.
 func exported(
     _ out: OutJSON, _ handle: OpaquePointer?, outRequired: Bool = true,
-    _ body: (CoreClient) throws(DC1Error) -> JSON
+    _ body: (Session) throws(DC1Error) -> JSON
 ) -> Int32 {
-    if outRequired && out == nil { out?.pointee = nil; return fail(out, .invalid("out_json is NULL")) }
-    let c: CoreClient
-    do throws(DC1Error) { c = try client(handle) } catch { out?.pointee = nil; return fail(out, error) }
-    return run(out, outRequired: outRequired, redactor: c.redactor) { () throws(DC1Error) in try body(c) }
+    if outRequired && out == nil {
+        out?.pointee = nil
+        return fail(out, .invalid("out_json is NULL"))
+    }
+    let s: Session
+    do throws(DC1Error) { s = try session(handle) } catch {
+        out?.pointee = nil
+        return fail(out, error)
+    }
+    return run(out, outRequired: outRequired, redactor: s.redactor) { () throws(DC1Error) in try body(s) }
+}
+
+/// A call on a client that returns a code and no document (dc1_client_interrupt, the logger).
+func withSession(_ handle: OpaquePointer?, _ body: (Session) -> Void) -> Int32 {
+    do throws(DC1Error) {
+        body(try session(handle))
+        return 0
+    } catch {
+        return fail(nil, error)
+    }
 }
 
 private func run(_ out: OutJSON, outRequired: Bool, redactor: Redactor, _ body: () throws(DC1Error) -> JSON) -> Int32 {
@@ -92,10 +113,10 @@ private func redactedMalloc(_ doc: JSON, _ redactor: Redactor) -> UnsafeMutableP
     return p
 }
 
-/// The client behind a handle; NULL is an invalid argument.
-func client(_ handle: OpaquePointer?) throws(DC1Error) -> CoreClient {
+/// The session behind a handle; NULL is an invalid argument.
+private func session(_ handle: OpaquePointer?) throws(DC1Error) -> Session {
     guard let handle else { throw DC1Error(.invalidArgument, "client is NULL") }
-    return Unmanaged<CoreClient>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+    return Unmanaged<Session>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
 }
 
 /// A C string argument as Swift text; NULL or invalid UTF-8 is an invalid argument.

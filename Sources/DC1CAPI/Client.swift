@@ -11,7 +11,7 @@ import Glibc
     do throws(DC1Error) {
         let opts = try jsonArgument(optionsJSON, "options_json")
         defer { if let opts { wipeAPIKey(in: opts) } }
-        let c = try CoreClient(optionsJSON: opts)
+        let c = try Session(optionsJSON: opts)
         out.pointee = OpaquePointer(Unmanaged.passRetained(c).toOpaque())
         setLastError(nil)
         return 0
@@ -29,16 +29,11 @@ private func wipeAPIKey(in opts: JSON) {
 
 @c @implementation public func dc1_client_free(_ client: OpaquePointer?) {
     guard let client else { return }
-    Unmanaged<CoreClient>.fromOpaque(UnsafeRawPointer(client)).release()
+    Unmanaged<Session>.fromOpaque(UnsafeRawPointer(client)).release()
 }
 
 @c @implementation public func dc1_client_interrupt(_ handle: OpaquePointer?) -> Int32 {
-    do throws(DC1Error) {
-        try client(handle).interrupt()
-        return 0
-    } catch {
-        return fail(nil, error)
-    }
+    withSession(handle) { $0.interrupt() }
 }
 
 /// A user_data pointer carried into a @Sendable closure; the caller owns its thread rules.
@@ -48,14 +43,10 @@ private struct UserData: @unchecked Sendable { let p: UnsafeMutableRawPointer? }
     _ handle: OpaquePointer?, _ fn: dc1_log_fn?, _ userData: UnsafeMutableRawPointer?,
     _ minLevel: Int32
 ) -> Int32 {
-    do throws(DC1Error) {
-        let c = try client(handle)
-        guard let fn else { c.setLogger(nil, minLevel: .error); return 0 }
+    withSession(handle) { c in
+        guard let fn else { return c.setLogger(nil, minLevel: .error) }
         let level = LogLevel(rawValue: Int(Swift.max(0, Swift.min(3, minLevel)))) ?? .info
         let ud = UserData(p: userData)
         c.setLogger({ lvl, msg in msg.withCString { fn(ud.p, Int32(lvl.rawValue), $0) } }, minLevel: level)
-        return 0
-    } catch {
-        return fail(nil, error)
     }
 }

@@ -5,7 +5,7 @@ import DC1Core
     _ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.submit(try jsonArgument(request, "request_json", required: true))
+        return try c.jobs.submit(try jsonArgument(request, "request_json", required: true))
     }
 }
 
@@ -13,7 +13,7 @@ import DC1Core
     -> Int32
 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.job(try text(jobID, "job_id"))
+        return try c.jobs.job(try text(jobID, "job_id"))
     }
 }
 
@@ -21,7 +21,7 @@ import DC1Core
     -> Int32
 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.jobStatus(try text(jobID, "job_id"))
+        return try c.jobs.jobStatus(try text(jobID, "job_id"))
     }
 }
 
@@ -32,9 +32,9 @@ import DC1Core
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
-        let w = try CoreClient.WaitOptions.from(try jsonArgument(options, "options_json"))
-        guard let onEvent else { return try c.watch(id, options: w, onEvent: nil) }
-        return try c.watch(id, options: w) { deliver(onEvent, user, $0, c.redactor) }
+        let w = try Jobs.WaitOptions.from(try jsonArgument(options, "options_json"))
+        guard let onEvent else { return try c.jobs.watch(id, options: w, onEvent: nil) }
+        return try c.jobs.watch(id, options: w) { deliver(onEvent, user, $0, c.redactor) }
     }
 }
 
@@ -45,11 +45,19 @@ import DC1Core
     dc1_job_watch(handle, jobID, options, nil, nil, out)
 }
 
+@c @implementation public func dc1_job_get_with_output(
+    _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON
+) -> Int32 {
+    exported(out, handle) { (c) throws(DC1Error) in
+        return try c.jobs.getWithOutput(try text(jobID, "job_id"))
+    }
+}
+
 @c @implementation public func dc1_job_output(_ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ out: OutJSON)
     -> Int32
 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.output(try text(jobID, "job_id"))
+        return try c.output.output(try text(jobID, "job_id"))
     }
 }
 
@@ -59,7 +67,7 @@ import DC1Core
 ) -> Int32 {
     exported(out, handle, outRequired: false) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
-        return try c.saveImage(id, path: try text(path, "path"))
+        return try c.output.saveImage(id, path: try text(path, "path"))
     }
 }
 
@@ -67,7 +75,7 @@ import DC1Core
     -> Int32
 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.cancel(try text(jobID, "job_id"))
+        return try c.jobs.cancel(try text(jobID, "job_id"))
     }
 }
 
@@ -77,7 +85,7 @@ import DC1Core
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
-        return try c.logs(id, options: try jsonArgument(options, "options_json"))
+        return try c.jobs.logs(id, options: try jsonArgument(options, "options_json"))
     }
 }
 
@@ -85,6 +93,6 @@ import DC1Core
     _ handle: OpaquePointer?, _ options: UnsafePointer<CChar>?, _ out: OutJSON
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.history(options: try jsonArgument(options, "options_json"))
+        return try c.jobs.history(options: try jsonArgument(options, "options_json"))
     }
 }

@@ -6,11 +6,11 @@ import DC1Core
 private func jobStream(
     _ handle: OpaquePointer?, _ jobID: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
     _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON,
-    _ run: (CoreClient, String, CoreClient.StreamOptions, (JSON) -> Bool) throws(DC1Error) -> JSON
+    _ run: (Session, String, Streams.Options, (JSON) -> Bool) throws(DC1Error) -> JSON
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let id = try text(jobID, "job_id")
-        let o = try CoreClient.StreamOptions.from(try jsonArgument(options, "options_json"))
+        let o = try Streams.Options.from(try jsonArgument(options, "options_json"))
         guard let onEvent else { throw DC1Error(.invalidArgument, "on_event is NULL") }
         return try run(c, id, o) { deliver(onEvent, user, $0, c.redactor) }
     }
@@ -21,7 +21,7 @@ private func jobStream(
     _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON
 ) -> Int32 {
     jobStream(handle, jobID, options, onEvent, user, out) { (c, id, o, sink) throws(DC1Error) in
-        try c.followLogs(id, options: o, onEvent: sink)
+        try c.streams.followLogs(id, options: o, onEvent: sink)
     }
 }
 
@@ -30,7 +30,7 @@ private func jobStream(
     _ onEvent: dc1_event_fn?, _ user: UnsafeMutableRawPointer?, _ out: OutJSON
 ) -> Int32 {
     jobStream(handle, jobID, options, onEvent, user, out) { (c, id, o, sink) throws(DC1Error) in
-        try c.streamStatus(id, options: o, onEvent: sink)
+        try c.streams.streamStatus(id, options: o, onEvent: sink)
     }
 }
 
@@ -40,7 +40,7 @@ private func jobStream(
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let r = try jsonArgument(request, "request_json", required: true)
-        if let onToken { return try c.chat(r) { deliver(onToken, user, $0, c.redactor) } }
-        return try c.chat(r, onToken: nil)
+        if let onToken { return try c.streams.chat(r) { deliver(onToken, user, $0, c.redactor) } }
+        return try c.streams.chat(r, onToken: nil)
     }
 }

@@ -20,7 +20,7 @@ import Glibc
 
 @c @implementation public func dc1_webhook_parse(_ body: UnsafePointer<CChar>?, _ bodyLen: Int, _ out: OutJSON) -> Int32
 {
-    exported(out) { () throws(DC1Error) in
+    exportedWithoutClient(out) { () throws(DC1Error) in
         guard let body else { throw DC1Error(.invalidArgument, "body is NULL") }
         let doc: JSON
         do { doc = try JSON.parse(bytes: UnsafeRawBufferPointer(start: body, count: bodyLen)) } catch {
@@ -35,19 +35,19 @@ import Glibc
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
         let u = url == nil ? nil : try text(url, "url")
-        return try c.setWebhookURL(u?.isEmpty == true ? nil : u)
+        return try c.webhooks.setWebhookURL(u?.isEmpty == true ? nil : u)
     }
 }
 
 @c @implementation public func dc1_webhooks_list(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
-    exported(out, handle) { (c) throws(DC1Error) in try c.webhooks() }
+    exported(out, handle) { (c) throws(DC1Error) in try c.webhooks.webhooks() }
 }
 
 @c @implementation public func dc1_webhook_register(
     _ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: OutJSON
 ) -> Int32 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.registerWebhook(try jsonArgument(request, "request_json", required: true))
+        return try c.webhooks.registerWebhook(try jsonArgument(request, "request_json", required: true))
     }
 }
 
@@ -55,6 +55,6 @@ import Glibc
     -> Int32
 {
     exported(out, handle) { (c) throws(DC1Error) in
-        return try c.deleteWebhook(try text(id, "webhook_id"))
+        return try c.webhooks.deleteWebhook(try text(id, "webhook_id"))
     }
 }

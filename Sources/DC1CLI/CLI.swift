@@ -98,6 +98,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "The core's log messages (each HTTP exchange, retries) on stderr.")
     var verbose = false
 
+    /// The global options that take a value (the word after them is not a command).
+    static let valueOptions: Set<String> = ["--api-key", "--base-url", "--timeout", "--request-timeout"]
+
     var timeoutSeconds: Double? { timeout }
     var requestTimeoutSeconds: Double? { requestTimeout }
 

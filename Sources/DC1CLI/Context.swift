@@ -5,7 +5,7 @@ import Glibc
 final class Context {
     let globals: GlobalOptions
     let console: Console
-    private var mainClient: CoreClient? = nil
+    private var mainClient: Session? = nil
 
     init(globals: GlobalOptions, console: Console) {
         self.globals = globals
@@ -18,9 +18,12 @@ final class Context {
     /// by --api-key / --base-url. Each request's deadline: --request-timeout; else --timeout,
     /// unless the command `waits` (then --timeout is the wait's, see `commandTimeoutMs`); else
     /// `defaultTimeoutMs` for commands whose calls are slow by nature (chat); else the core's 30 s.
-    func client(defaultTimeoutMs: Int64? = nil, waits: Bool = false) throws -> CoreClient {
+    /// Submits are checked "strict" (a model the catalogue lacks, a param of the wrong type:
+    /// refused, nothing paid) unless `check` says otherwise (--no-check).
+    func client(defaultTimeoutMs: Int64? = nil, waits: Bool = false, check: String = "strict") throws -> Session {
         if let mainClient { return mainClient }
         let o = JSON.object()
+        o.set("check", check)
         if let k = globals.apiKey { o.set("api_key", k) }
         if let b = globals.baseURL { o.set("base_url", b) }
         if let t = globals.requestTimeoutSeconds ?? (waits ? nil : globals.timeoutSeconds) {
@@ -28,7 +31,7 @@ final class Context {
         } else if let d = defaultTimeoutMs {
             o.set("timeout_ms", Int(d))
         }
-        let c = try CoreClient(optionsJSON: o)
+        let c = try Session(optionsJSON: o)
         install(c)
         mainClient = c
         return c
@@ -36,13 +39,13 @@ final class Context {
 
     /// A client for a host outside DC1 (a vllm_serve endpoint): no key is sent there, and a
     /// provider's plain-http address is allowed because nothing secret travels to it.
-    func endpointClient(baseURL: String, timeoutMs: Int64) throws -> CoreClient {
+    func endpointClient(baseURL: String, timeoutMs: Int64) throws -> Session {
         let o = JSON.object()
         o.set("base_url", baseURL)
         o.set("api_key", JSON.null())
         o.set("allow_insecure_http", true)
         o.set("timeout_ms", max(1, Int(globals.requestTimeoutSeconds.map { $0 * 1000 } ?? Double(timeoutMs))))
-        let c = try CoreClient(optionsJSON: o)
+        let c = try Session(optionsJSON: o)
         install(c)
         return c
     }
@@ -52,7 +55,7 @@ final class Context {
         globals.timeoutSeconds.map { max(1, Int64($0 * 1000)) }
     }
 
-    private func install(_ c: CoreClient) {
+    private func install(_ c: Session) {
         let console = self.console
         // Warnings (e.g. input the server's sanitiser will alter) always; everything with -v.
         c.setLogger(

@@ -20,6 +20,8 @@ enum ExitCode {
     static let batchQuota: Int32 = 20
     /// `batch run`: --budget-sar stopped submitting.
     static let batchBudget: Int32 = 21
+    /// `batch run`: another run holds the journal (nothing was submitted).
+    static let batchBusy: Int32 = 22
     static let interrupted: Int32 = 130
 
     static func of(_ code: DC1Code) -> Int32 {
@@ -37,6 +39,7 @@ enum ExitCode {
         case .notReady: return notReady
         case .submitUnknown: return submitUnknown
         case .interrupted: return interrupted
+        case .busy: return batchBusy
         default: return server
         }
     }
@@ -60,6 +63,7 @@ enum ExitCode {
         (badSignature, "webhook verify: the signature does not match the body"),
         (batchQuota, "batch run: a quota stopped submitting; run the same command later to continue"),
         (batchBudget, "batch run: --budget-sar stopped submitting"),
+        (batchBusy, "batch run: another run is using the journal; nothing was submitted"),
         (interrupted, "interrupted (Ctrl-C)"),
     ]
 }

@@ -4,19 +4,19 @@ import Glibc
 /// Ctrl-C without a signal handler. SIGINT is blocked in every thread (the mask is set before
 /// any thread exists, so libcurl's and the core's threads inherit it) and one thread takes it
 /// with sigtimedwait(). That thread is ordinary code, not a handler, so it may lock and call
-/// CoreClient.interrupt(). After the first SIGINT it keeps interrupting the registered clients
+/// Session.interrupt(). After the first SIGINT it keeps interrupting the registered clients
 /// every 50 ms, so a call that starts just after the signal is ended too; the command then
 /// unwinds with DC1_E_INTERRUPTED and exits 130. A second SIGINT exits 130 at once.
 final class Interrupts: @unchecked Sendable {
     static let shared = Interrupts()
 
     private let lock = Lock()
-    private var clients: [CoreClient] = []
+    private var clients: [Session] = []
     private var signalled = false
 
     var isInterrupted: Bool { lock.withLock { signalled } }
 
-    func register(_ c: CoreClient) {
+    func register(_ c: Session) {
         let already = lock.withLock { () -> Bool in
             clients.append(c)
             return signalled

@@ -6,7 +6,7 @@ import DC1Core
 /// Ctrl-C ends the watch through its callback.
 struct JobWaiter {
     let ctx: Context
-    let client: CoreClient
+    let client: Session
     var timeoutMs: Int64 = 600_000
     /// "ready" mode (vllm_serve): done when the job runs with an endpoint_url.
     var ready = false
@@ -16,7 +16,7 @@ struct JobWaiter {
     /// Returns the job document at the end. In terminal mode a job that ended other than
     /// completed is an error (exit 9); in ready mode so is any end at all.
     func wait(_ jobID: String) throws -> JSON {
-        var w = CoreClient.WaitOptions()
+        var w = Jobs.WaitOptions()
         w.timeoutMs = timeoutMs
         w.ready = ready
         w.pollIntervalMs = 500
@@ -30,7 +30,7 @@ struct JobWaiter {
         defer { if !quiet { console.clearStatus() } }
         let doc: JSON
         do {
-            doc = try client.watch(jobID, options: w) { ev in
+            doc = try client.jobs.watch(jobID, options: w) { ev in
                 if Interrupts.shared.isInterrupted { return false }
                 guard !quiet else { return true }
                 let elapsed = Format.seconds(Int64(ev.int("elapsed_ms") ?? 0))

@@ -48,8 +48,10 @@ func runCLI(_ argv: [String]) -> Int32 {
             console.outText(DC1Root.fullMessage(for: error))
             return ExitCode.ok
         }
+        var message = DC1Root.message(for: error)
+        if let near = commandSuggestion(argv) { message += "\ndid you mean '\(near)'?" }
         return usageFailure(
-            DC1Root.message(for: error), usage: usageLines(DC1Root.fullMessage(for: error)),
+            message, usage: usageLines(DC1Root.fullMessage(for: error)),
             invalidValue: DC1Root.message(for: error).contains("is invalid for"), console)
     }
     wipeKeyFromArgv(keyAt)
@@ -100,6 +102,39 @@ func runCLI(_ argv: [String]) -> Int32 {
     }
 }
 
+/// The command nearest a mistyped first word (`dc1 balanse` → "balance"), if any is close.
+func commandSuggestion(_ argv: [String]) -> String? {
+    let names = DC1Root.configuration.subcommands.map { $0._commandName }
+    // The first word that is not an option (nor an option's value) is the command.
+    var i = 1
+    while i < argv.count, argv[i].hasPrefix("-") {
+        if !argv[i].contains("="), GlobalOptions.valueOptions.contains(argv[i]) { i += 1 }
+        i += 1
+    }
+    guard i < argv.count, !names.contains(argv[i]) else { return nil }
+    let word = Array(argv[i].lowercased().utf8)
+    var best: (Int, String)? = nil
+    for n in names {
+        let d = editDistance(word, Array(n.utf8))
+        if d <= max(2, n.count / 3), best == nil || d < best!.0 { best = (d, n) }
+    }
+    return best?.1
+}
+
+func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var prev = Array(0...b.count)
+    var cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}
+
 /// The usage lines ArgumentParser prints after its error line.
 func usageLines(_ full: String) -> [String] {
     full.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
@@ -127,6 +162,19 @@ func usageFailure(_ message: String, usage: [String]?, invalidValue: Bool, _ con
     return invalidValue ? ExitCode.invalid : ExitCode.usage
 }
 
+/// The message with its hint in the CLI's terms: the options a person can type here.
+func cliWords(_ e: DC1Error) -> String {
+    guard let h = e.detail("hint"), let text = h.string("text"), e.message.hasSuffix(text) else { return e.message }
+    let words: String
+    switch h.string("option") {
+    case "api_key": words = "set DC1_API_KEY or pass --api-key KEY"
+    case "allow_insecure_http":
+        words = "use an https:// --base-url (the CLI sends the key in plain http only to a loopback address)"
+    default: return e.message
+    }
+    return String(e.message.dropLast(text.count)) + words
+}
+
 /// Prints a core error (`dc1: <message>` on stderr; with --json its document on stdout too)
 /// and returns its exit status.
 func report(_ e: DC1Error, _ console: Console) -> Int32 {
@@ -134,7 +182,7 @@ func report(_ e: DC1Error, _ console: Console) -> Int32 {
     var msg: String
     switch e.code {
     case .interrupted: msg = e.message.hasPrefix("interrupted") ? e.message : "interrupted"
-    default: msg = e.message
+    default: msg = cliWords(e)
     }
     switch e.code {
     case .auth where !msg.contains("DC1_API_KEY"): msg += " — check DC1_API_KEY (or --api-key)"

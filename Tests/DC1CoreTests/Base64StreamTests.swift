@@ -38,11 +38,11 @@ func decodeIncrementally(_ text: [UInt8], cuts: [Int]) -> [UInt8]? {
     return d.isComplete ? out : nil
 }
 
-func reference(_ text: [UInt8]) -> [UInt8]? { text.withUnsafeBytes { Base64.decodeReference($0) } }
+func reference(_ text: [UInt8]) -> [UInt8]? { text.withUnsafeBytes { TestBase64.decodeReference($0) } }
 
 /// Variants of a valid encoding: what the decoders must agree on, valid or not.
 func variants(_ data: [UInt8], _ rng: inout SplitMix) -> [[UInt8]] {
-    let plain = Array(Base64.encode(data).utf8)
+    let plain = Array(TestBase64.encode(data).utf8)
     var vs: [[UInt8]] = [plain]
     vs.append(plain.filter { $0 != 61 })  // unpadded
     vs.append(plain.map { $0 == 43 ? 45 : $0 == 47 ? 95 : $0 })  // URL-safe letters
@@ -168,7 +168,7 @@ func imageBody(
     _ png: [UInt8], b64: String? = nil, before: String = "\"type\":\"image\",\"format\":\"png\",\"width\":4,",
     after: String = ",\"height\":5,\"prompt\":\"a \\\"quoted\\\" image_base64\""
 ) -> [UInt8] {
-    Array(("{" + before + "\"image_base64\" : \"" + (b64 ?? Base64.encode(png)) + "\"" + after + "}").utf8)
+    Array(("{" + before + "\"image_base64\" : \"" + (b64 ?? TestBase64.encode(png)) + "\"" + after + "}").utf8)
 }
 
 final class TempDir {
@@ -251,7 +251,7 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
         var rng = SplitMix(state: 77)
         for round in 0..<60 {
             let png = fakePNG(1 + rng.below(200_000), seed: UInt64(round))
-            var b64 = Base64.encode(png)
+            var b64 = TestBase64.encode(png)
             switch round % 4 {
             case 1: b64 = replace(b64, "/", "\\/")  // PHP-style escaping
             case 2:  // \n every 76 and a \u escape
@@ -284,9 +284,9 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
         let png = fakePNG(50)
         let bodies: [(String, Int)] = [
             ("{\"type\":\"text\",\"response\":\"hi\"}", 200),
-            ("{\"result\":{\"image_base64\":\"\(Base64.encode(png))\"}}", 200),  // nested: not the output's
+            ("{\"result\":{\"image_base64\":\"\(TestBase64.encode(png))\"}}", 200),  // nested: not the output's
             ("{\"image_base64\":[],\"type\":\"image\"}", 200),  // not a string
-            ("{\"image\\u005fbase64\":\"\(Base64.encode(png))\"}", 200),  // escaped key
+            ("{\"image\\u005fbase64\":\"\(TestBase64.encode(png))\"}", 200),  // escaped key
             ("[\"image_base64\",\"x\"]", 200),
             ("<html>image_base64</html>", 200),
             (String(decoding: imageBody(png), as: UTF8.self), 206),
@@ -310,12 +310,12 @@ func runSink(_ body: [UInt8], cuts: [Int], path: String, status: Int = 200) -> (
         let png = fakePNG(3000)
         let script = Array("#!/bin/sh\nrm -rf ~\n".utf8)
         let cases: [[UInt8]] = [
-            imageBody(png, b64: String(Base64.encode(png).dropLast(3)) + "$"),
+            imageBody(png, b64: String(TestBase64.encode(png).dropLast(3)) + "$"),
             imageBody(script),
             imageBody([]),
-            Array(("{\"image_base64\":\"\(Base64.encode(png))\",\"image_base64\":\"QQ==\"}").utf8),
+            Array(("{\"image_base64\":\"\(TestBase64.encode(png))\",\"image_base64\":\"QQ==\"}").utf8),
             Array(imageBody(png).prefix(2000)),
-            imageBody(png, b64: "\\\"" + Base64.encode(png)),
+            imageBody(png, b64: "\\\"" + TestBase64.encode(png)),
         ]
         for (i, body) in cases.enumerated() {
             for cut in [0, 1, 25, body.count / 2, body.count] {

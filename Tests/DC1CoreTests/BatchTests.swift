@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import DC1
 import DC1Core
+import EmulatorLauncher
 
 /// The batch runner from Swift, against the emulator: a run, a resume that creates nothing,
 /// the status from the journal, a torn last record.
 @Suite(.serialized) struct BatchTests {
-    let emu: EmulatorProcess
+    let emu: EmulatorLauncher
     let client: DC1Client
 
     init() throws {
-        emu = try EmulatorProcess()
+        emu = try EmulatorLauncher()
         client = try DC1Client(apiKey: emu.apiKey, baseURL: emu.baseURL)
     }
 

@@ -2,12 +2,17 @@ import Testing
 @testable import DC1Core
 
 @Suite struct CatalogueTests {
-    let client = CoreClient(
+    let client = Session(
         options: try! ClientOptions.from(
             json: try! JSON.parse(
                 "{\"base_url\":\"http://127.0.0.1:9\",\"api_key\":\"dcp-renter-test\",\"max_retries\":0}")))
 
-    func quote(_ json: String) throws -> JSON { try client.quote(try JSON.parse(json)) }
+    /// A job-type quote (queued globally): computed locally, so the closed port is never asked.
+    func quote(_ json: String) throws -> JSON {
+        let r = try JSON.parse(json)
+        r.set("placement", "global_queue")
+        return try client.catalogue.quote(r)
+    }
 
     @Test func jobTypeQuotesMatchTheContractsExamples() throws {
         // §6.1: llm_inference 10 min standard = 90; no request (the port is closed).
@@ -43,14 +48,14 @@ import Testing
 
     @Test func theImageCheckWaitsForTheRegistry() throws {
         let body = try JSON.parse("{\"job_type\":\"custom_container\",\"params\":{\"image_override\":\"evil/x:1\"}}")
-        try client.checkApprovedImages(body)  // nothing fetched yet: no check
-        client.catalogue.setApproved([CatalogueCache.key(" DC1/General-Worker:latest ")])
-        #expect(throws: DC1Error.self) { try client.checkApprovedImages(body) }
+        try client.catalogue.checkApprovedImages(body)  // nothing fetched yet: no check
+        client.catalogueCache.setApproved([CatalogueCache.key(" DC1/General-Worker:latest ")])
+        #expect(throws: DC1Error.self) { try client.catalogue.checkApprovedImages(body) }
         let ok = try JSON.parse(
             "{\"job_type\":\"custom_container\",\"params\":{\"image_override\":\"dc1/general-worker:LATEST\"}}")
-        try client.checkApprovedImages(ok)
+        try client.catalogue.checkApprovedImages(ok)
         let spec = try JSON.parse(
             "{\"job_type\":\"training\",\"container_spec\":{\"image_type\":\"x\",\"image\":\"evil/y\"}}")
-        #expect(throws: DC1Error.self) { try client.checkApprovedImages(spec) }
+        #expect(throws: DC1Error.self) { try client.catalogue.checkApprovedImages(spec) }
     }
 }

@@ -117,6 +117,43 @@ extension DC1APITests {
             }
         }
 
+        // One provider by id; a job with its output, read once.
+        @Test func providerAndJobWithOutput() async throws {
+            let first = try #require(try await client.providers().first)
+            #expect(try await client.provider(first.id).id == first.id)
+            do {
+                _ = try await client.provider(99_999_999)
+                Issue.record("expected not found")
+            } catch {
+                #expect(error.code == .notFound)
+            }
+            let job = try await client.submit(
+                JobRequest(jobType: .llmInference, durationMinutes: 1, params: ["prompt": "with output"]))
+            _ = try await client.wait(job.jobID, timeout: .seconds(60))
+            let r = try await client.jobWithOutput(job.jobID)
+            #expect(r.job.status == .completed && r.output != nil && r.outputError == nil)
+        }
+
+        // Checks before paying: off by default; "warn" sends and reports; "strict" refuses.
+        @Test func submitChecks() async throws {
+            var r = JobRequest(
+                jobType: .llmInference, durationMinutes: 1, params: ["prompt": "hi", "max_tokens": "abc"],
+                model: "meta-llama/Llama-3-8B-typo")
+            let unchecked = try await client.submit(r)
+            #expect(unchecked.checkWarnings == nil)
+            r.check = "warn"
+            let warned = try await client.submit(r)
+            #expect(Set(warned.checkWarnings?.map(\.field) ?? []) == ["model", "params.max_tokens"])
+            r.check = "strict"
+            do {
+                _ = try await client.submit(r)
+                Issue.record("expected a validation error")
+            } catch {
+                #expect(error.code == .validation)
+                #expect(Set(error.fields.map(\.field)) == ["model", "params.max_tokens"])
+            }
+        }
+
         @Test func waitTimeoutCarriesTheJob() async throws {
             let slow = try await client.submit(
                 JobRequest(jobType: .llmInference, durationMinutes: 1, params: ["prompt": "SLOW"]))

@@ -34,6 +34,8 @@ int main(void) {
     INVALID(dc1_providers_list(NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_submit(NULL, "{}", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_get(NULL, "job-1", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_get_with_output(NULL, "job-1", &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_provider_get(NULL, 1, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(NULL, "job-1", &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(NULL, "job-1", NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_watch(NULL, "job-1", NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
@@ -50,6 +52,9 @@ int main(void) {
     INVALID(dc1_providers_list(c, NULL, NULL));
     INVALID(dc1_job_submit(c, "{}", NULL));
     INVALID(dc1_job_get(c, "job-1", NULL));
+    INVALID(dc1_job_get_with_output(c, "job-1", NULL));
+    INVALID(dc1_provider_get(c, 1, NULL));
+    INVALID(dc1_provider_get(c, -5, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(c, "job-1", NULL));
     INVALID(dc1_job_wait(c, "job-1", NULL, NULL));
     INVALID(dc1_job_watch(c, "job-1", NULL, NULL, NULL, NULL));
@@ -62,6 +67,7 @@ int main(void) {
     /* NULL string arguments */
     INVALID(dc1_job_submit(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_get(c, NULL, &out)); dc1_free(out); out = NULL;
+    INVALID(dc1_job_get_with_output(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_status(c, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_wait(c, NULL, NULL, &out)); dc1_free(out); out = NULL;
     INVALID(dc1_job_watch(c, NULL, NULL, NULL, NULL, &out)); dc1_free(out); out = NULL;
@@ -145,7 +151,7 @@ int main(void) {
     INVALID(dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"extra\":1}", &out)); dc1_free(out); out = NULL;
     rc = dc1_quote(c, "{\"duration_minutes\":5}", &out);
     CHECK(rc == DC1_E_VALIDATION, "quote without job_type -> %s", dc1_strerror(rc)); dc1_free(out); out = NULL;
-    rc = dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5}", &out);
+    rc = dc1_quote(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"placement\":\"global_queue\"}", &out);
     CHECK(rc == DC1_OK && out && strstr(out, "\"cost_halala\":45"), "job-type quote needs no network: %s", out ? out : dc1_last_error());
     dc1_free(out); out = NULL;
     INVALID(dc1_usage(NULL, &out)); dc1_free(out); out = NULL;
@@ -224,6 +230,7 @@ int main(void) {
         dc1_free(out); out = NULL;
     }
     CHECK(strcmp(dc1_strerror(DC1_E_WAIT_TIMEOUT), "DC1_E_WAIT_TIMEOUT") == 0, "strerror(WAIT_TIMEOUT)");
+    CHECK(strcmp(dc1_strerror(DC1_E_BUSY), "DC1_E_BUSY") == 0, "strerror(BUSY)");
 
     CHECK(dc1_client_new(&c2, "{\"base_url\":\"http://api.example.com\",\"allow_insecure_http\":true}") == DC1_OK,
           "plain http to a remote host with the opt-in");

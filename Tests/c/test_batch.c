@@ -1,6 +1,7 @@
 /* Header section "Batch": dc1_batch_run end to end (results, retries, an invalid line), a
- * callback that stops the batch and a resume that pays nothing twice, a quota stop, and
- * dc1_batch_status. */
+ * callback that stops the batch and a resume that pays nothing twice, a quota stop,
+ * dc1_batch_status, one run per journal (DC1_E_BUSY) and the run's own timeout_ms. */
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "dc1test.h"
@@ -49,6 +50,22 @@ static int count_lines(const char *file) {
     return n;
 }
 
+/* A batch on another thread, for the one-run-per-journal check. */
+struct run_arg { dc1_client *c; const char *in, *opts; int rc; json_t *doc; };
+static void *run_batch(void *p) {
+    struct run_arg *a = p;
+    a->rc = CALL(&a->doc, dc1_batch_run(a->c, a->in, a->opts, NULL, NULL, &out));
+    return NULL;
+}
+
+static void write_slow_input(const char *file, int lines) {
+    FILE *f = fopen(file, "w");
+    for (int i = 1; i <= lines; i++)
+        fprintf(f, "{\"id\":%d,\"job_type\":\"llm_inference\",\"duration_minutes\":2,"
+                   "\"params\":{\"prompt\":\"SLOW c batch %d\",\"max_tokens\":8}}\n", i, i);
+    fclose(f);
+}
+
 int main(void) {
     snprintf(dir, sizeof dir, "/tmp/dc1-test-batch-%d", (int)getpid());
     mkdir(dir, 0755);
@@ -64,7 +81,8 @@ int main(void) {
     struct events ev = {0};
     int rc = CALL(&d, dc1_batch_run(c, in, opts, on_event, &ev, &out));
     CHECK(rc == DC1_OK, "batch runs to its end (rc %d)", rc);
-    CHECK(jint(d, "lines") == 6 && jint(d, "completed") == 4 && jint(d, "failed") == 2, "4 completed, 2 not");
+    CHECK(jint(d, "lines") == 6 && jint(d, "completed") == 4 && jint(d, "failed") == 1 && jint(d, "invalid") == 1,
+          "4 completed, 1 failed, 1 invalid (counted apart)");
     CHECK(jint(d, "attempts") == 6 && jobs_created(c) - before == 6, "one job per attempt: 4 + 2 for the failing line");
     CHECK(json_is_false(json_object_get(d, "all_completed")), "all_completed false");
     CHECK(ev.line > 0 && ev.progress > 0, "line and progress events (%d, %d)", ev.line, ev.progress);
@@ -111,7 +129,39 @@ int main(void) {
     CHECK(rc == DC1_OK && jint(d, "completed") == 4 && jint(d, "jobs_created") == 2, "resumed after the quota");
     json_decref(d);
 
-    /* 4. a missing journal, a missing input. */
+    /* 4. one run per journal: a second dc1_batch_run on a journal in use fails at once with
+     *    DC1_E_BUSY, names the journal and this process, and submits nothing; the run's own
+     *    timeout_ms ends it with DC1_E_WAIT_TIMEOUT, its jobs still in the journal. */
+    path(in, sizeof in, "d.jsonl"); path(outp, sizeof outp, "d.out"); path(jr, sizeof jr, "d.journal");
+    write_slow_input(in, 2);
+    snprintf(opts, sizeof opts, "{\"out_path\":\"%s\",\"journal_path\":\"%s\",\"timeout_ms\":6000}", outp, jr);
+    struct run_arg first = { c, in, opts, 0, NULL };
+    pthread_t t;
+    long long t0 = now_ms();
+    pthread_create(&t, NULL, run_batch, &first);
+    long long base = jobs_created(c);
+    while (jobs_created(c) - base < 1 && now_ms() - t0 < 20000) usleep(20000);
+    char opts2[1200];
+    path(outp, sizeof outp, "d2.out");
+    snprintf(opts2, sizeof opts2, "{\"out_path\":\"%s\",\"journal_path\":\"%s\"}", outp, jr);
+    long long before_busy = jobs_created(c);
+    long long t1 = now_ms();
+    rc = CALL(&d, dc1_batch_run(c, in, opts2, NULL, NULL, &out));
+    CHECK(rc == DC1_E_BUSY, "a second run on the journal: DC1_E_BUSY (rc %d)", rc);
+    CHECK(now_ms() - t1 < 3000, "refused at once (%lld ms)", now_ms() - t1);  /* also under valgrind */
+    CHECK(d && strstr(jstr(d, "message"), jr) && jint(d, "pid") == (int)getpid(), "names the journal and the holder");
+    CHECK(jobs_created(c) == before_busy, "the refused run submitted nothing");
+    json_decref(d);
+    pthread_join(t, NULL);
+    CHECK(first.rc == DC1_E_WAIT_TIMEOUT, "timeout_ms ends the run (rc %d)", first.rc);
+    CHECK(now_ms() - t0 < 30000, "within its deadline (%lld ms)", now_ms() - t0);
+    CHECK(first.doc && jint(first.doc, "running") == 2, "its jobs are still running, in the journal");
+    json_decref(first.doc);
+    rc = CALL(&d, dc1_batch_status(jr, &out));
+    CHECK(rc == DC1_OK && json_array_size(json_object_get(d, "in_flight")) == 2, "status reads the journal");
+    json_decref(d);
+
+    /* 5. a missing journal, a missing input. */
     rc = CALL(&d, dc1_batch_status("/nonexistent/journal", &out));
     CHECK(rc == DC1_E_NOT_FOUND, "status of a missing journal: NOT_FOUND (rc %d)", rc);
     json_decref(d);

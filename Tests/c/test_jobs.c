@@ -30,6 +30,14 @@ int main(void) {
     char *id = strdup(jstr(job, "job_id"));
     json_decref(d);
 
+    /* --- get with output: no output before the job completed */
+    rc = CALL(&d, dc1_job_get_with_output(c, id, &out));
+    CHECK(rc == DC1_OK && strcmp(jstr(json_object_get(d, "job"), "job_id"), id) == 0 &&
+          (json_is_null(json_object_get(d, "output")) ||
+           strcmp(jstr(json_object_get(d, "job"), "status"), "completed") == 0),
+          "get with output: the job, no output until it completed");
+    json_decref(d);
+
     /* --- get / status */
     rc = CALL(&d, dc1_job_get(c, id, &out));
     CHECK(rc == DC1_OK && strcmp(jstr(d, "job_id"), id) == 0, "get returns the job");
@@ -53,6 +61,20 @@ int main(void) {
     CHECK(json_is_integer(json_object_get(d, "tokens_generated")), "tokens_generated present");
     CHECK(json_object_get(d, "actual_cost_halala") != NULL, "actual_cost_halala present");
     json_decref(d);
+    {
+        rc = CALL(&d, dc1_job_get_with_output(c, id, &out));
+        json_t *o = json_object_get(d, "output");
+        CHECK(rc == DC1_OK && json_is_object(o) && strcmp(jstr(o, "kind"), "text") == 0 &&
+              json_is_null(json_object_get(d, "output_error")), "get with output: the output of a completed job");
+        json_decref(d);
+        long long outputs = route_count(c, "GET /api/jobs/:id/output");
+        rc = CALL(&d, dc1_job_get_with_output(c, id, &out));
+        CHECK(rc == DC1_OK && json_is_object(json_object_get(d, "output")) &&
+                  route_count(c, "GET /api/jobs/:id/output") == outputs,
+              "a completed job's output is kept: no second read (%lld)",
+              route_count(c, "GET /api/jobs/:id/output") - outputs);
+        json_decref(d);
+    }
 
     /* --- logs with since/limit */
     rc = CALL(&d, dc1_job_logs(c, id, "{\"limit\":1}", &out));

@@ -50,6 +50,20 @@ int main(void) {
     rc = CALL(&d, dc1_providers_list(c, "{\"min_vram_gb\":\"big\"}", &out));
     CHECK(rc == DC1_E_INVALID_ARGUMENT, "wrong filter type -> invalid argument");
     json_decref(d);
+
+    /* one provider by id */
+    rc = CALL(&d, dc1_providers_list(c, "{\"limit\":1}", &out));
+    long long one = jint(json_array_get(json_object_get(d, "providers"), 0), "id");
+    json_decref(d);
+    rc = CALL(&d, dc1_provider_get(c, one, &out));
+    CHECK(rc == DC1_OK && jint(json_object_get(d, "provider"), "id") == one, "provider_get by id");
+    json_decref(d);
+    rc = CALL(&d, dc1_provider_get(c, 99999999, &out));
+    CHECK(rc == DC1_E_NOT_FOUND && d && strstr(jstr(d, "message"), "99999999"), "an unknown provider: NOT_FOUND");
+    json_decref(d);
+    rc = CALL(&d, dc1_provider_get(c, 0, &out));
+    CHECK(rc == DC1_E_INVALID_ARGUMENT, "provider id 0: invalid argument");
+    json_decref(d);
     dc1_client_free(c);
     TEST_DONE();
 }

@@ -21,8 +21,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 BINDINGS = REPO / "bindings" / "python"
 DC1 = Path(os.environ.get("DC1_CLI", REPO / "build" / "dc1"))
-if str(BINDINGS) not in sys.path:
-    sys.path.insert(0, str(BINDINGS))
+EMULATOR = REPO / "emulator"
+for _p in (EMULATOR, BINDINGS):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 
 def pytest_sessionstart(session):
@@ -47,7 +49,7 @@ class Result:
 
 @pytest.fixture(scope="session")
 def emu():
-    from dc1.emulator import Emulator
+    from dc1_emulator import Emulator
 
     # The tests never reach the internet, so the real server's "hostname resolves to a public IP"
     # check on registered webhook URLs (https://hooks.example.com/...) is switched off here.

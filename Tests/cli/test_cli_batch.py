@@ -18,7 +18,7 @@ LLM = {"job_type": "llm_inference", "duration_minutes": 2,
 
 @pytest.fixture(scope="module")
 def emu():
-    from dc1.emulator import Emulator
+    from dc1_emulator import Emulator
 
     with Emulator(speed=20.0) as emulator:
         yield emulator

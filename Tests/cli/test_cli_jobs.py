@@ -30,7 +30,7 @@ def test_submit_llm_wait_prints_the_text(dc1):
 
 def test_submit_params_are_typed(dc1, emu):
     job_id = submit_json(dc1, "llm_inference", "--prompt", "42", "max_tokens=64", "temperature=0.5",
-                         "stream=false", "label=abc", "code=007", "--model", "microsoft/phi-2")
+                         "stream=false", "label=abc", "code=007", "--model", "microsoft/phi-2", "--no-check")
     row = emu.store.q1("SELECT e.params FROM emu_job e JOIN jobs j ON j.id = e.job_pk WHERE j.job_id = ?",
                        job_id)
     params = json.loads(row["params"])
@@ -142,7 +142,7 @@ def test_logs_follow_until_the_job_ends(dc1):
     r = dc1("logs", "-f", job_id, timeout=20)
     assert r.rc == 0, r
     assert "Generated" in r.out.splitlines()[-1]
-    assert f"job {job_id} is completed" in r.err
+    assert f"(job {job_id} is completed; no more logs)" in r.err and "dc1:" not in r.err
     assert r.out == dc1("logs", job_id).out        # every line exactly once
 
 

@@ -6,7 +6,7 @@ import re
 
 COMMANDS = ["balance", "me", "providers", "submit", "status", "wait", "output", "logs", "cancel",
             "history", "chat", "batch"]
-EXIT_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 21, 130]
+EXIT_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 21, 22, 130]
 
 
 def test_help_lists_every_command_and_exit_code(dc1):

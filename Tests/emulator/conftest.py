@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
 
-from dc1.emulator import Emulator  # noqa: E402
+from dc1_emulator import Emulator  # noqa: E402
 
 SPEED = 20.0
 

@@ -56,7 +56,9 @@ def test_models_filters(api):
     assert small and all(m["min_gpu_vram_gb"] <= 8 for m in small)
     images = api.get("/api/models?category=image", key=False).json()
     assert images and all(m["model_id"].lower().find("diffusion") >= 0 for m in images)
-    assert api.get("/api/models?arabic=true", key=False).json() == []
+    arabic = api.get("/api/models?arabic=true", key=False).json()
+    assert [m["model_id"] for m in arabic] == ["ALLaM-AI/ALLaM-7B-Instruct-preview"]
+    assert arabic[0]["arabic_capability"] is True
 
 
 def test_model_detail_and_errors(api):

@@ -1,4 +1,4 @@
-"""``python -m dc1.emulator`` as a process: the stdout contract, the stderr log,
+"""``python -m dc1_emulator`` as a process: the stdout contract (export lines), the stderr log,
 signals, and --db surviving a kill and restart."""
 import http.client
 import json
@@ -11,18 +11,18 @@ import time
 
 from conftest import ROOT
 
-ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
+ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "emulator"))
 
 
 def start(*args):
-    proc = subprocess.Popen([sys.executable, "-m", "dc1.emulator", *args], env=ENV,
+    proc = subprocess.Popen([sys.executable, "-m", "dc1_emulator", *args], env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line1 = proc.stdout.readline().rstrip("\n")
     line2 = proc.stdout.readline().rstrip("\n")
     line3 = proc.stdout.readline().rstrip("\n")
-    assert re.fullmatch(r"DC1_BASE_URL=http://127\.0\.0\.1:\d+", line1), line1
-    assert re.fullmatch(r"DC1_API_KEY=dcp-renter-[0-9a-f]{32}", line2), line2
-    assert re.fullmatch(r"DC1_EMULATOR_TOKEN=\S*", line3), line3
+    assert re.fullmatch(r"export DC1_BASE_URL=http://127\.0\.0\.1:\d+", line1), line1
+    assert re.fullmatch(r"export DC1_API_KEY=dcp-renter-[0-9a-f]{32}", line2), line2
+    assert re.fullmatch(r"export DC1_EMULATOR_TOKEN=\S+", line3), line3
     port = int(line1.rsplit(":", 1)[1])
     TOKENS[port] = line3.split("=", 1)[1]
     return proc, port, line2.split("=", 1)[1]
@@ -130,3 +130,79 @@ def test_db_survives_kill_and_restart(tmp_path):
     finally:
         rc, _, _ = stop(proc)
     assert rc == 0
+
+
+# --- the printed lines are shell commands (issue 25): eval, `. FILE`, --detach ---------------------
+
+def _bash(script, **env):
+    full = {k: v for k, v in os.environ.items() if not k.startswith("DC1_")}
+    full.update(env)
+    return subprocess.run(["bash", "-c", script], env=full, capture_output=True, text=True, timeout=60)
+
+
+def test_printed_lines_eval_in_bash_to_the_same_values():
+    odd_token = "tok en$HOME'x\"y"                          # needs quoting, and must survive it
+    proc = subprocess.Popen([sys.executable, "-m", "dc1_emulator", "--quiet", "--control-token", odd_token],
+                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = "".join(proc.stdout.readline() for _ in range(3))
+        assert all(l.startswith("export DC1_") for l in lines.splitlines()), lines
+        r = _bash('eval "$LINES"; printf "%s\\n" "$DC1_BASE_URL" "$DC1_API_KEY" "$DC1_EMULATOR_TOKEN"; '
+                  'env | grep -c "^DC1_"', LINES=lines)
+        assert r.returncode == 0, r
+        base, key, token, exported = r.stdout.splitlines()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base) and key.startswith("dcp-renter-")
+        assert token == odd_token and exported == "3"        # exported, not just set
+        port = int(base.rsplit(":", 1)[1])
+        TOKENS[port] = token
+        assert call(port, "GET", "/api/renters/balance", key=key)[0] == 200
+        assert call(port, "GET", "/__emulator/counters")[0] == 200      # the unquoted token is the right one
+    finally:
+        rc, _, _ = stop(proc)
+    assert rc == 0
+
+
+def test_env_file_is_written_once_listening_and_removed_on_stop(tmp_path):
+    path = tmp_path / "dc1.env"
+    proc = subprocess.Popen([sys.executable, "-m", "dc1_emulator", "--quiet", "--env-file", str(path)],
+                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        printed = "".join(proc.stdout.readline() for _ in range(3))
+        assert path.read_text() == printed                   # written before the lines are printed
+        assert (path.stat().st_mode & 0o777) == 0o600         # it holds the key
+        r = _bash('. "$F" && printf "%s\\n" "$DC1_BASE_URL"', F=str(path))
+        assert r.stdout.strip() == printed.splitlines()[0].split("=", 1)[1]
+    finally:
+        rc, _, _ = stop(proc)
+    assert rc == 0 and not path.exists()
+
+
+def test_detach_makes_eval_of_the_command_work(tmp_path):
+    log = tmp_path / "emu.log"
+    r = _bash('eval "$(python3 -m dc1_emulator --detach --port 0 --log-file "$LOG")" || exit 9; '
+              'printf "%s\\n" "$DC1_EMULATOR_PID" "$DC1_BASE_URL" "$DC1_API_KEY"',
+              PYTHONPATH=ENV["PYTHONPATH"], LOG=str(log))
+    assert r.returncode == 0, r
+    pid, base, key = r.stdout.split()
+    try:
+        port = int(base.rsplit(":", 1)[1])
+        assert call(port, "GET", "/api/renters/balance", key=key)[0] == 200
+        deadline = time.monotonic() + 5
+        while "GET /api/renters/balance 200" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert key not in log.read_text()
+    finally:
+        os.kill(int(pid), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _running(pid):
+        assert time.monotonic() < deadline, "the background emulator did not stop on SIGTERM"
+        time.sleep(0.05)
+
+
+def _running(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "zombie" not in f.read().lower()
+    except OSError:
+        return False

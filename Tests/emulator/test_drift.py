@@ -39,7 +39,7 @@ def _fake_dns(monkeypatch, answers):
         if host not in answers:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, 443)) for ip in answers[host]]
-    monkeypatch.setattr("dc1.emulator.webhooks.socket.getaddrinfo", getaddrinfo)
+    monkeypatch.setattr("dc1_emulator.webhooks.socket.getaddrinfo", getaddrinfo)
 
 
 def test_webhook_dns_check_refuses_private_and_unresolvable_names(emu, api, monkeypatch):
@@ -54,7 +54,7 @@ def test_webhook_dns_check_refuses_private_and_unresolvable_names(emu, api, monk
 
 
 def test_webhook_dns_check_is_on_by_default_and_switchable(emu, api, monkeypatch):
-    from dc1.emulator import Emulator
+    from dc1_emulator import Emulator
     with Emulator(speed=20.0, allow_loopback_webhooks=False) as fresh:
         assert fresh.control("GET", "/")["webhook_dns_check"] is True
     _fake_dns(monkeypatch, {})
@@ -179,7 +179,7 @@ def test_cors_disallowed_origin_is_a_500_page(emu, api):
 
 
 def test_cors_origin_flag():
-    from dc1.emulator import Emulator
+    from dc1_emulator import Emulator
     with Emulator(cors_origins=["http://localhost:3000"]) as e:
         status, h, _ = _raw(e, "GET", "/api/health", {"Origin": "http://localhost:3000"})
         assert status == 200 and h["Access-Control-Allow-Origin"] == "http://localhost:3000"

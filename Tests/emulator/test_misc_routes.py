@@ -2,7 +2,7 @@
 pricing, and an emulator with no providers."""
 from conftest import Api
 
-from dc1.emulator import Emulator
+from dc1_emulator import Emulator
 
 
 def test_dispatch_variant_and_idempotency(emu, api):

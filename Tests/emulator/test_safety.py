@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ROOT
 
-ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
+ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "emulator"))
 
 
 def raw(emu, method, path, body=None, headers=None, host=None, timeout=15):
@@ -169,7 +169,7 @@ def test_oversized_json_gets_413(emu):
 
 def test_handler_crash_still_answers(emu, monkeypatch):
     """Anything unexpected in the request path becomes a 500 answer, never a dropped connection."""
-    from dc1.emulator import server
+    from dc1_emulator import server
 
     def boom(*a, **k):
         raise RuntimeError("boom")
@@ -211,7 +211,7 @@ def test_custom_script_timeout_kills_it(emu, api):
 # --- the process: binds to loopback, prints the token, one-line busy-port error -----------------
 
 def _start(*args):
-    proc = subprocess.Popen([sys.executable, "-m", "dc1.emulator", "--quiet", *args], env=ENV,
+    proc = subprocess.Popen([sys.executable, "-m", "dc1_emulator", "--quiet", *args], env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = [proc.stdout.readline().rstrip("\n") for _ in range(3)]
     return proc, lines
@@ -225,9 +225,9 @@ def _stop(proc):
 def test_process_prints_token_after_api_key_and_binds_loopback():
     proc, lines = _start("--port", "0")
     try:
-        assert lines[0].startswith("DC1_BASE_URL=http://127.0.0.1:")
-        assert lines[1].startswith("DC1_API_KEY=")
-        m = re.fullmatch(r"DC1_EMULATOR_TOKEN=([0-9a-f]{32})", lines[2])
+        assert lines[0].startswith("export DC1_BASE_URL=http://127.0.0.1:")
+        assert lines[1].startswith("export DC1_API_KEY=")
+        m = re.fullmatch(r"export DC1_EMULATOR_TOKEN=([0-9a-f]{32})", lines[2])
         assert m, lines
         port = int(lines[0].rsplit(":", 1)[1])
         conns = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout \
@@ -250,7 +250,7 @@ def test_process_prints_token_after_api_key_and_binds_loopback():
 def test_control_token_flag_and_no_control_auth():
     proc, lines = _start("--port", "0", "--control-token", "my-token-123")
     try:
-        assert lines[2] == "DC1_EMULATOR_TOKEN=my-token-123"
+        assert lines[2] == "export DC1_EMULATOR_TOKEN=my-token-123"
         port = int(lines[0].rsplit(":", 1)[1])
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         c.request("GET", "/__emulator/counters?token=my-token-123")
@@ -259,7 +259,7 @@ def test_control_token_flag_and_no_control_auth():
         _stop(proc)
     proc, lines = _start("--port", "0", "--no-control-auth")
     try:
-        assert lines[2] == "DC1_EMULATOR_TOKEN="
+        assert lines[2] == "export DC1_EMULATOR_TOKEN=''"   # shell-quoted empty
         port = int(lines[0].rsplit(":", 1)[1])
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         c.request("GET", "/__emulator/counters")
@@ -289,7 +289,7 @@ def test_busy_port_is_one_line_error():
     s.listen(1)
     port = s.getsockname()[1]
     try:
-        r = subprocess.run([sys.executable, "-m", "dc1.emulator", "--port", str(port)], env=ENV,
+        r = subprocess.run([sys.executable, "-m", "dc1_emulator", "--port", str(port)], env=ENV,
                            capture_output=True, text=True, timeout=30)
     finally:
         s.close()

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
-from dc1.emulator import Emulator  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+from dc1_emulator import Emulator  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build", "examples")
 
@@ -46,7 +46,8 @@ def test_image_generation_saves_a_png(emu, tmp_path):
 
 def test_output_png_default_name(emu, tmp_path):
     run(emu, "image_generation", cwd=tmp_path)
-    assert (tmp_path / "output.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "demo-output" / "output.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "output.png").exists()
 
 
 def test_batch_pipeline_runs_jobs_concurrently(emu):

@@ -1,13 +1,14 @@
 """`make install PREFIX=…` gives a tree a C program builds against with pkg-config alone."""
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
-from dc1.emulator import Emulator  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+from dc1_emulator import Emulator, parse_env  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +22,9 @@ def prefix(tmp_path_factory):
 
 def test_installed_tree(prefix):
     lib = prefix / "lib"
-    assert (lib / "libdc1.so.0.1.0").is_file()
-    assert os.readlink(lib / "libdc1.so.0") == "libdc1.so.0.1.0"
+    version = re.search(r'#define DC1_VERSION_STRING "([^"]+)"', open(os.path.join(ROOT, "include", "dc1.h")).read()).group(1)
+    assert (lib / ("libdc1.so." + version)).is_file()
+    assert os.readlink(lib / "libdc1.so.0") == "libdc1.so." + version
     assert os.readlink(lib / "libdc1.so") == "libdc1.so.0"
     assert (prefix / "include" / "dc1.h").is_file()
     assert os.access(prefix / "bin" / "dc1", os.X_OK)
@@ -70,10 +72,11 @@ def test_installed_emulator_command(prefix):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = [p.stdout.readline().strip() for _ in range(3)]
-        assert re.fullmatch(r"DC1_BASE_URL=http://127\.0\.0\.1:\d+", lines[0]), (lines, p.stderr.read())
-        assert lines[1].startswith("DC1_API_KEY=dcp-renter-") and lines[2].startswith("DC1_EMULATOR_TOKEN=")
+        assert re.fullmatch(r"export DC1_BASE_URL=http://127\.0\.0\.1:\d+", lines[0]), (lines, p.stderr.read())
+        assert lines[1].startswith("export DC1_API_KEY=dcp-renter-")
+        assert lines[2].startswith("export DC1_EMULATOR_TOKEN=")
         import urllib.request
-        with urllib.request.urlopen(lines[0].split("=", 1)[1] + "/api/health", timeout=10) as r:
+        with urllib.request.urlopen(parse_env(lines[0])["DC1_BASE_URL"] + "/api/health", timeout=10) as r:
             assert r.status == 200
     finally:
         p.send_signal(signal.SIGTERM)
@@ -81,6 +84,8 @@ def test_installed_emulator_command(prefix):
     assert p.returncode == 0
 
 
-def test_pyproject_declares_emulator_console_script():
-    text = open(os.path.join(ROOT, "bindings", "python", "pyproject.toml")).read()
-    assert 'dc1-emulator = "dc1.emulator.__main__:main"' in text
+def test_pyprojects_declare_the_emulator_console_script_in_its_own_package():
+    text = open(os.path.join(ROOT, "emulator", "pyproject.toml")).read()
+    assert 'name = "dc1-emulator"' in text and 'dc1-emulator = "dc1_emulator.__main__:main"' in text
+    client = open(os.path.join(ROOT, "bindings", "python", "pyproject.toml")).read()
+    assert "dc1-emulator" not in client and "emulator" not in client.split("[tool.setuptools.packages.find]")[1]

@@ -3,6 +3,7 @@ carries libdc1.so and py.typed; the installed wheel works from a fresh venv with
 variables; a checkout where the library is not built runs `make lib`, and when that cannot work the
 build fails with a message saying what to do — never a wheel without the library."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BINDINGS = ROOT / "bindings" / "python"
+VERSION = re.search(r'#define DC1_VERSION_STRING "([^"]+)"', (ROOT / "include" / "dc1.h").read_text()).group(1)
 PLATFORM = sysconfig.get_platform().replace("-", "_").replace(".", "_")   # linux_x86_64
 
 
@@ -57,9 +59,9 @@ def wheel(tmp_path_factory):
 
 
 def test_wheel_is_tagged_for_the_platform_not_the_python(wheel):
-    assert wheel.name == "dc1-0.1.0-py3-none-%s.whl" % PLATFORM
+    assert wheel.name == "dc1-%s-py3-none-%s.whl" % (VERSION, PLATFORM)
     with zipfile.ZipFile(wheel) as z:
-        meta = z.read("dc1-0.1.0.dist-info/WHEEL").decode()
+        meta = z.read("dc1-%s.dist-info/WHEEL" % VERSION).decode()
     assert "Tag: py3-none-%s" % PLATFORM in meta.splitlines()
     assert "Root-Is-Purelib: false" in meta
 
@@ -70,9 +72,10 @@ def test_wheel_carries_the_library_and_type_marker(wheel):
         so = z.read("dc1/libdc1.so")
     assert so == (ROOT / "build" / "libdc1.so").resolve().read_bytes()   # the real file, not a link
     assert so[:4] == b"\x7fELF"
-    for f in ("dc1/__init__.py", "dc1/_lib.py", "dc1/client.py", "dc1/py.typed",
-              "dc1/emulator/__init__.py", "dc1/emulator/__main__.py"):
+    for f in ("dc1/__init__.py", "dc1/_lib.py", "dc1/client.py", "dc1/py.typed"):
         assert f in names, f
+    # The emulator is its own wheel (dc1-emulator, Tests/install/test_emulator_wheel.py).
+    assert not [n for n in names if "emulator" in n], sorted(names)
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
     assert not [n for n in names if n.startswith("dc1/") and "libdc1" in n and n != "dc1/libdc1.so"]
 
@@ -85,15 +88,16 @@ def test_installed_wheel_works_without_environment(wheel, tmp_path):
                        env=pip_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert r.returncode == 0, r.stdout
     script = (
-        "import dc1, os\n"
-        "from dc1.emulator import Emulator\n"
+        "import dc1, os, sys\n"
         "assert dc1.__file__.startswith(%r), dc1.__file__\n"
-        "with Emulator(speed=20.0) as emu:\n"
-        "    with dc1.DC1Client(api_key=emu.api_key, base_url=emu.base_url) as c:\n"
-        "        print('balance', c.wallet.balance())\n" % str(venv))
+        "with dc1.DC1Client(api_key=sys.argv[1], base_url=sys.argv[2]) as c:\n"
+        "    print('balance', c.wallet.balance())\n" % str(venv))
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    r = subprocess.run([str(py), "-c", script], cwd=str(tmp_path), env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True, timeout=120)
+    sys.path.insert(0, str(ROOT / "emulator"))
+    from dc1_emulator import Emulator   # the checkout's emulator, in this process
+    with Emulator(speed=20.0) as emu:
+        r = subprocess.run([str(py), "-c", script, emu.api_key, emu.base_url], cwd=str(tmp_path), env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     assert r.returncode == 0, r.stdout
     assert "balance" in r.stdout
 
@@ -117,8 +121,8 @@ def test_clone_without_make_lib_builds_the_library(tmp_path):
     (repo / "include").mkdir()
     shutil.copy2(ROOT / "include" / "dc1.h", repo / "include" / "dc1.h")
     (repo / "Makefile").write_text(   # stands in for the real build: writes a versioned file and links
-        "lib:\n\tmkdir -p build && printf '\\177ELF-stub' > build/libdc1.so.0.1.0"
-        " && ln -sf libdc1.so.0.1.0 build/libdc1.so\n")
+        "lib:\n\tmkdir -p build && printf '\\177ELF-stub' > build/libdc1.so.%s"
+        " && ln -sf libdc1.so.%s build/libdc1.so\n" % (VERSION, VERSION))
     out = tmp_path / "out"
     r = pip_wheel(repo / "bindings" / "python", out)
     assert r.returncode == 0, r.stdout

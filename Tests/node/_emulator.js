@@ -1,37 +1,59 @@
 'use strict';
-// Test helpers: starts the Python emulator (python3 -m dc1.emulator) on a free loopback port,
+// Test helpers: starts the emulator (PYTHONPATH=emulator python3 -m dc1_emulator) on a free loopback port,
 // talks to its control API, makes renters. Each test file starts its own emulator.
 const { spawn } = require('child_process');
 const path = require('path');
 const http = require('http');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SDK = path.join(ROOT, 'bindings', 'node');
+// DC1_NODE_SDK: another copy of the package (make dist-check points it at an installed tarball).
+const SDK = process.env.DC1_NODE_SDK || path.join(ROOT, 'bindings', 'node');
 
 function startEmulator({ speed = 20, extra = [] } = {}) {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, PYTHONPATH: path.join(ROOT, 'bindings', 'python') };
+    const env = { ...process.env, PYTHONPATH: path.join(ROOT, 'emulator') };
     const py = process.env.PYTHON || 'python3';
-    const proc = spawn(py, ['-m', 'dc1.emulator', '--host', '127.0.0.1', '--port', '0', '--speed', String(speed), '--quiet', ...extra],
+    const proc = spawn(py, ['-m', 'dc1_emulator', '--host', '127.0.0.1', '--port', '0', '--speed', String(speed), '--quiet', ...extra],
       { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     const timer = setTimeout(() => { proc.kill(); reject(new Error('emulator did not start')); }, 20000);
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (d) => {
       buf += d;
-      const base = /DC1_BASE_URL=(\S+)/.exec(buf);
-      const key = /DC1_API_KEY=(\S+)/.exec(buf);
-      const token = /DC1_EMULATOR_TOKEN=(\S+)/.exec(buf); // the control API's token
-      if (base && key && token) {
+      const vals = parseEnvLines(buf);
+      const base = vals.DC1_BASE_URL;
+      const key = vals.DC1_API_KEY;
+      const token = vals.DC1_EMULATOR_TOKEN; // the control API's token
+      if (base !== undefined && key !== undefined && token !== undefined) {
         clearTimeout(timer);
         proc.stdout.removeAllListeners('data');
         proc.stdout.resume();
-        const emu = new Emulator(proc, base[1], key[1], token[1]);
+        const emu = new Emulator(proc, base, key, token);
         emu.control('POST', '/__emulator/ratelimit', { enabled: false }).then(() => resolve(emu), reject);
       }
     });
     proc.on('exit', (code) => { clearTimeout(timer); if (!buf.includes('DC1_EMULATOR_TOKEN')) reject(new Error(`emulator exited ${code}`)); });
   });
+}
+
+// The emulator's complete lines, `export NAME=value` (`export ` optional), with the quoting of
+// Python's shlex.quote undone: '…' spans, and '"'"' for a single quote.
+function parseEnvLines(text) {
+  const out = {};
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  for (const line of complete.split('\n')) {
+    const m = /^(?:export )?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!m) continue;
+    let value = '';
+    let quote = null;
+    for (const c of m[2]) {
+      if (quote) { if (c === quote) quote = null; else value += c; }
+      else if (c === "'" || c === '"') quote = c;
+      else value += c;
+    }
+    out[m[1]] = value;
+  }
+  return out;
 }
 
 class Emulator {
@@ -96,4 +118,4 @@ function sdk() {
   return require(SDK);
 }
 
-module.exports = { startEmulator, sdk, ROOT, SDK };
+module.exports = { startEmulator, parseEnvLines, sdk, ROOT, SDK };

@@ -31,13 +31,14 @@ test('examples/node/quickstart.js', () => {
   assert.match(out, /Cost: [\d.]+ SAR charged \(quoted [\d.]+ SAR\)/);
 });
 
-test('examples/node/image.js writes output.png', () => {
+test('examples/node/image.js writes demo-output/output.png, not into the folder it runs in', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc1-node-image-'));
   try {
     const out = run([path.join(ROOT, 'examples', 'node', 'image.js')], dir);
-    assert.match(out, /Saved .*output\.png \(1024x1024/);
-    const png = fs.readFileSync(path.join(dir, 'output.png'));
+    assert.match(out, /Saved .*demo-output\/output\.png \(1024x1024/);
+    const png = fs.readFileSync(path.join(dir, 'demo-output', 'output.png'));
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.ok(!fs.existsSync(path.join(dir, 'output.png')));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

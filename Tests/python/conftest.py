@@ -16,8 +16,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BINDINGS = REPO / "bindings" / "python"
-if str(BINDINGS) not in sys.path:
-    sys.path.insert(0, str(BINDINGS))
+EMULATOR = REPO / "emulator"
+for _p in (EMULATOR, BINDINGS):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 import dc1  # noqa: E402
 from dc1 import _lib  # noqa: E402
@@ -38,7 +40,7 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session")
 def emu():
-    from dc1.emulator import Emulator
+    from dc1_emulator import Emulator
 
     with Emulator(speed=20.0) as emulator:
         # The server's limiters (300 requests/min per IP, 20 submits/min per key, …)

@@ -92,14 +92,17 @@ def test_open_intent_is_reconciled_not_resubmitted(client, emu, renter, tmp_path
     with open(tmp_path / "j", "a") as f:
         f.write(json.dumps({"ev": "intent", "line": 1, "attempt": 1, "t": t}) + "\n")
     body = {k: v for k, v in rs[0].items() if k != "id"}
-    job = client.jobs.submit(body["job_type"], body["params"], duration_minutes=2)
+    # The crashed run's submit, sent raw: a submit through client.jobs is remembered by this
+    # process, and the reconciler never claims a job this process already handed out.
+    sent = client.request("POST", "/api/jobs/submit", body)
+    job_id = sent["body"]["job"]["job_id"]
     # and a torn record, as SIGKILL inside a write leaves
     with open(tmp_path / "j", "a") as f:
         f.write('{"ev":"submitted","line":1,"att')
     events = []
     res = client.batch.run(rs, journal=tmp_path / "j", on_event=events.append)
     assert res.all_completed
-    assert res[0]["job_id"] == job.id
+    assert res[0]["job_id"] == job_id
     assert created(emu, renter) == 3
     assert any(e["type"] == "line" and e.get("reconciled") for e in events)
 
@@ -190,3 +193,36 @@ def test_500_lines_paced_at_the_submit_limit(client, emu, renter, tmp_path):
     # seconds (rounded up), which on a 1 s window costs up to half a window per cycle (~36 s
     # here); on the real 60 s window that rounding is under 2%.
     assert elapsed < 60, elapsed
+
+
+def test_two_threads_on_one_journal_pay_once(client, emu, renter, tmp_path):
+    """Issue 26: two runs of one process on one journal, at once: one job per line, one run
+    refused with DC1_E_BUSY (it names the journal and this process), nothing paid twice."""
+    import threading
+
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps(r) + "\n" for r in reqs(12)))
+    outcomes = []
+    start = threading.Barrier(2)
+
+    def run():
+        start.wait()
+        try:
+            res = client.batch.run(inp, out=tmp_path / "out.jsonl", journal=tmp_path / "j", concurrency=6)
+            outcomes.append(("ok", res.summary))
+        except dc1.DC1Error as e:
+            outcomes.append(("error", e))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    kinds = sorted(k for k, _ in outcomes)
+    assert kinds == ["error", "ok"], outcomes
+    err = next(v for k, v in outcomes if k == "error")
+    assert isinstance(err, dc1.BusyError) and err.code == "DC1_E_BUSY" and err.rc == -22
+    assert str(tmp_path / "j") in str(err) and f"pid {os.getpid()}" in str(err)
+    assert created(emu, renter) == 12
+    ok = next(v for k, v in outcomes if k == "ok")
+    assert ok["completed"] == 12 and ok["jobs_created"] == 12

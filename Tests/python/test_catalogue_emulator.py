@@ -1,5 +1,5 @@
-"""client.catalogue against the emulator (which serves the catalogue since issue 18);
-test_catalogue.py covers the real server's shapes, edge cases included, with a fake server."""
+"""client.catalogue against the emulator, the plain flows; test_catalogue.py covers the edge cases
+(also against the emulator)."""
 from __future__ import annotations
 
 import pytest

@@ -27,6 +27,13 @@ def test_quickstart(env_for, tmp_path):
     assert "Result:" in out
 
 
+def test_image_generation_default_path_is_demo_output(env_for, tmp_path):
+    out = run_example("image_generation.py", env_for(), tmp_path)
+    assert "Saved demo-output/output.png" in out, out
+    assert (tmp_path / "demo-output" / "output.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "output.png").exists()
+
+
 def test_image_generation(env_for, tmp_path):
     out = run_example("image_generation.py", env_for(), tmp_path, "camel.png")
     assert "Saved" in out

@@ -3,6 +3,7 @@ Python tables, the Swift core (checked by its own test), the docs, the Makefile 
 packaging must agree with it."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -48,7 +49,12 @@ def test_one_version():
     assert _lib.version() == version                       # the library (Swift reads the header)
     assert dc1.__version__ == version
     pyproject = (REPO / "bindings" / "python" / "pyproject.toml").read_text()
-    assert re.search(r'^version = "%s"' % re.escape(version), pyproject, re.M)
+    assert re.search(r'^dynamic = \["version"\]', pyproject, re.M)      # setup.py reads the header
+    assert not re.search(r'^version = ', pyproject, re.M)
+    setup = (REPO / "bindings" / "python" / "setup.py").read_text()
+    assert "setup(version=_version()" in setup and "DC1_VERSION_STRING" in setup   # dist-check sees dc1-<v>-*.whl
+    package_json = json.loads((REPO / "bindings" / "node" / "package.json").read_text())
+    assert package_json["version"] == version          # make dist writes the header's into the tarball too
     make = subprocess.run(["make", "-s", "-p", "-n", "-f", str(REPO / "Makefile")], cwd=REPO,
                           capture_output=True, text=True).stdout
     assert re.search(r"^VERSION := %s$" % re.escape(version), make, re.M)

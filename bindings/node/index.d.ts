@@ -447,6 +447,8 @@ export declare class AbortError extends InterruptedCallError {
 export declare class InvalidArgumentError extends DC1Error {}
 export declare class FileWriteError extends DC1Error {}
 export declare class BadSignatureError extends DC1Error {}
+/** Another batch run holds the journal (DC1_E_BUSY); nothing was submitted. */
+export declare class BusyError extends DC1Error {}
 export declare class ClientClosedError extends DC1Error {}
 export declare class LibraryError extends DC1Error {}
 

@@ -51,6 +51,7 @@ module.exports = {
   InvalidArgumentError: errors.InvalidArgumentError,
   FileWriteError: errors.FileWriteError,
   BadSignatureError: errors.BadSignatureError,
+  BusyError: errors.BusyError,
   ClientClosedError: errors.ClientClosedError,
   LibraryError: errors.LibraryError,
 };

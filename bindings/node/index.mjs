@@ -33,6 +33,7 @@ export const {
   InvalidArgumentError,
   FileWriteError,
   BadSignatureError,
+  BusyError,
   ClientClosedError,
   LibraryError,
 } = sdk;

@@ -7,10 +7,16 @@ run in the repository root first (about two minutes; it needs the Swift toolchai
 library can be neither found nor built, the build stops with a message saying what to do, rather
 than producing a wheel that fails at the first client.
 
+The sdist (``make dist``) carries the library's sources in ``libdc1-src/``: built from it,
+``make lib`` runs there when the Swift toolchain is on PATH; without it the build stops and says
+to install the prebuilt wheel or Swift. The version is read from ``include/dc1.h`` (the
+checkout's, or the sdist's copy), the one place it is written.
+
 The library is loaded through ctypes, so the wheel does not depend on the Python version or ABI:
 it is tagged ``py3-none-<platform>`` (``py3-none-linux_x86_64``).
 """
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,6 +33,7 @@ except ImportError:  # pragma: no cover
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 IN_PACKAGE = HERE / "dc1" / "libdc1.so"
+SDIST_SRC = HERE / "libdc1-src"   # present in the sdist only
 
 HOW_TO_FIX = (
     "Build the library first and retry:\n"
@@ -39,6 +46,43 @@ HOW_TO_FIX = (
 
 class LibraryMissing(SystemExit):
     pass
+
+
+def _header():
+    for h in (REPO / "include" / "dc1.h", SDIST_SRC / "include" / "dc1.h"):
+        if h.is_file():
+            return h
+    raise LibraryMissing("dc1: include/dc1.h not found (neither %s nor %s); the version is read from it"
+                         % (REPO / "include", SDIST_SRC / "include"))
+
+
+def _version():
+    """DC1_VERSION_STRING of the header; outside a checkout or sdist (no header), the package's
+    __version__, which Tests/python/test_one_source.py keeps equal to it."""
+    try:
+        m = re.search(r'^#define DC1_VERSION_STRING "([^"]+)"', _header().read_text(), re.M)
+    except LibraryMissing:
+        m = re.search(r'^__version__ = "([^"]+)"', (HERE / "dc1" / "__init__.py").read_text(), re.M)
+    if not m:
+        raise LibraryMissing("dc1: no version found in include/dc1.h or dc1/__init__.py")
+    return m.group(1)
+
+
+def _library_from_sdist():
+    """The sdist: build libdc1 from libdc1-src with the Swift toolchain, or stop and say why."""
+    if shutil.which("swift") is None:
+        raise LibraryMissing(
+            "dc1: this is the source distribution of dc1 %s; it builds libdc1 (Swift) and the Swift 6\n"
+            "toolchain is not on PATH. Either install the prebuilt wheel, which needs no compiler:\n"
+            "    pip install --only-binary dc1 dc1\n"
+            "or install Swift 6 (swift.org) and the C headers (Debian: apt-get install\n"
+            "libcurl4-openssl-dev libjansson-dev libssl-dev pkg-config) and retry." % _version())
+    print("dc1: building libdc1 from source in %s (make lib)" % SDIST_SRC, flush=True)
+    r = subprocess.run(["make", "--no-print-directory", "lib"], cwd=str(SDIST_SRC))
+    lib = SDIST_SRC / "build" / "libdc1.so"
+    if r.returncode != 0 or not lib.is_file():
+        raise LibraryMissing("dc1: `make lib` failed in %s (exit %d); see the output above." % (SDIST_SRC, r.returncode))
+    return lib
 
 
 def _found_library():
@@ -58,6 +102,8 @@ def _library():
     lib = _found_library()
     if lib is not None:
         return lib
+    if SDIST_SRC.is_dir():
+        return _library_from_sdist()
     if not (REPO / "Makefile").is_file() or not (REPO / "include" / "dc1.h").is_file():
         raise LibraryMissing(
             "dc1: libdc1.so is not built and %s is not a libdc1 checkout, so it cannot be built here.\n%s"
@@ -108,4 +154,4 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", plat
 
 
-setup(cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel}, distclass=BinaryDistribution)
+setup(version=_version(), cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel}, distclass=BinaryDistribution)

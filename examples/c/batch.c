@@ -4,7 +4,7 @@
  * the program again with the same directory after a crash or Ctrl-C: nothing is paid for
  * twice) and a progress line drawn from the runner's events, then prints the results.
  *
- *     DC1_API_KEY=… ./batch [WORKDIR]
+ *     DC1_API_KEY=… ./batch [WORKDIR]          (default demo-output/batch)
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -30,7 +30,8 @@ static int on_event(void *user, const char *event_json) {
 }
 
 int main(int argc, char **argv) {
-    const char *work = argc > 1 ? argv[1] : "batch-work";
+    const char *work = argc > 1 ? argv[1] : "demo-output/batch";
+    if (argc <= 1 && mkdir("demo-output", 0755) != 0 && errno != EEXIST) { perror("demo-output"); return 1; }
     if (mkdir(work, 0755) != 0 && errno != EEXIST) { perror(work); return 1; }
     char input[512], results[512], journal[512];
     snprintf(input, sizeof input, "%s/prompts.jsonl", work);

@@ -1,8 +1,12 @@
-/* Image generation: submit, wait, save the PNG as output.png (or argv[1]). */
+/* Image generation: submit, wait, save the PNG as argv[1], or demo-output/output.png (the folder
+ * is made; git ignores it). */
+#include <errno.h>
+#include <sys/stat.h>
 #include "common.h"
 
 int main(int argc, char **argv) {
-    const char *path = argc > 1 ? argv[1] : "output.png";
+    const char *path = argc > 1 ? argv[1] : "demo-output/output.png";
+    if (argc <= 1 && mkdir("demo-output", 0755) != 0 && errno != EEXIST) { perror("demo-output"); return 1; }
     dc1_client *c = NULL;
     char *out = NULL;
     if (dc1_client_new(&c, NULL) != DC1_OK) { fprintf(stderr, "%s\n", dc1_last_error()); return 1; }

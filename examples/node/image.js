@@ -1,6 +1,7 @@
-// Image generation with dc1-renter-sdk: Stable Diffusion on a DC1 GPU, saved as output.png.
+// Image generation with dc1-renter-sdk: Stable Diffusion on a DC1 GPU, saved as a PNG.
 //
-//   DC1_API_KEY=… node examples/node/image.js [output.png]
+//   DC1_API_KEY=… node examples/node/image.js [PATH]     (default demo-output/output.png; git ignores it)
+const fs = require('fs');
 const { DC1RenterClient, DC1Error } = require('dc1-renter-sdk');
 
 async function main(path) {
@@ -37,7 +38,12 @@ async function main(path) {
   }
 }
 
-main(process.argv[2] || 'output.png').then((code) => { process.exitCode = code; }, (err) => {
+function defaultPath() {
+  fs.mkdirSync('demo-output', { recursive: true });
+  return 'demo-output/output.png';
+}
+
+main(process.argv[2] || defaultPath()).then((code) => { process.exitCode = code; }, (err) => {
   if (err instanceof DC1Error) console.error(`${err.name}: ${err.message}`);
   else console.error(err);
   process.exitCode = 1;

@@ -6,7 +6,7 @@ does the same work at the server's limits (20 submits/min per key), with a few j
 in flight, a journal that makes a re-run resume instead of paying twice, and one
 result per prompt.
 
-    DC1_API_KEY=… python examples/python/batch.py [WORKDIR]
+    DC1_API_KEY=… python examples/python/batch.py [WORKDIR]     (default demo-output/batch)
 
 Run it again with the same WORKDIR after Ctrl-C or a crash: finished prompts are
 not touched, running jobs are waited on, nothing is submitted twice.
@@ -42,7 +42,7 @@ def show(event):
 
 
 def main() -> int:
-    work = sys.argv[1] if len(sys.argv) > 1 else "batch-work"
+    work = sys.argv[1] if len(sys.argv) > 1 else os.path.join("demo-output", "batch")
     os.makedirs(work, exist_ok=True)
     with dc1.DC1Client() as client:
         try:

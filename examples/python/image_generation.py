@@ -1,7 +1,10 @@
 """Image generation: run Stable Diffusion on a DC1 GPU and save the PNG.
 
-    DC1_API_KEY=… python examples/python/image_generation.py [output.png]
+    DC1_API_KEY=… python examples/python/image_generation.py [PATH]
+
+PATH defaults to demo-output/output.png (the folder is made; git ignores it).
 """
+import os
 import sys
 
 import dc1
@@ -43,7 +46,12 @@ def main(path: str) -> int:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "output.png"))
+        if len(sys.argv) > 1:
+            target = sys.argv[1]
+        else:
+            os.makedirs("demo-output", exist_ok=True)
+            target = os.path.join("demo-output", "output.png")
+        sys.exit(main(target))
     except dc1.DC1Error as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -16,6 +16,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+from dc1_emulator.envlines import parse_env  # noqa: E402
 EXAMPLES = [("quickstart", "quickstart: ok"), ("chat-stream", "chat-stream: ok")]
 WORK = os.path.join(ROOT, "build", "swift-example")
 APP = os.path.join(WORK, "my-app")
@@ -54,15 +56,10 @@ def make_user_package():
 
 
 def start_emulator():
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
-    p = subprocess.Popen([sys.executable, "-m", "dc1.emulator", "--port", "0", "--speed", "20", "--quiet"],
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "emulator"))
+    p = subprocess.Popen([sys.executable, "-m", "dc1_emulator", "--port", "0", "--speed", "20", "--quiet"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-    vals = {}
-    for _ in range(2):
-        line = p.stdout.readline().strip()
-        if "=" in line:
-            k, v = line.split("=", 1)
-            vals[k] = v
+    vals = parse_env("".join(p.stdout.readline() for _ in range(3)))   # export DC1_BASE_URL=… and so on
     if "DC1_BASE_URL" not in vals or "DC1_API_KEY" not in vals:
         p.kill()
         raise RuntimeError("the emulator did not start")

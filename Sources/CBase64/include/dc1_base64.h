@@ -18,6 +18,11 @@ size_t dcb64_decode_groups(const uint8_t *in, size_t len, uint8_t *out, size_t *
 __attribute__((visibility("hidden")))
 size_t dcb64_decode_groups_level(int level, const uint8_t *in, size_t len, uint8_t *out, size_t *consumed);
 
+/* The 6-bit value of one character (the standard alphabet, plus '-' and '_' as 62 and 63),
+ * or -1: the one table every path of libdc1's base64 decoding uses. */
+__attribute__((visibility("hidden")))
+int dcb64_value(uint8_t c);
+
 /* The best level this CPU runs (0, 1 or 2). */
 __attribute__((visibility("hidden")))
 int dcb64_best_level(void);

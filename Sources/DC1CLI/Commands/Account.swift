@@ -10,7 +10,7 @@ struct BalanceCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let b = try ctx.client().balance()
+        let b = try ctx.client().account.balance()
         if ctx.json { ctx.console.outJSON(b); return ExitCode.ok }
         let c = ctx.console
         func line(_ label: String, _ key: String) {
@@ -22,7 +22,9 @@ struct BalanceCommand: DC1Subcommand {
         if let spent = b.int("total_spent_halala") {
             c.out(
                 "Spent:      " + Format.money(halala: spent)
-                    + (b.int("total_jobs").map { " over \($0) job\($0 == 1 ? "" : "s")" } ?? ""))
+                    + (b.int("total_jobs").map {
+                        " over \($0) job\($0 == 1 ? "" : "s") submitted (dc1 usage counts completed ones)"
+                    } ?? ""))
         }
         return ExitCode.ok
     }
@@ -36,7 +38,7 @@ struct MeCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let doc = try ctx.client().me()
+        let doc = try ctx.client().account.me()
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let c = ctx.console
         let r = doc["renter"] ?? doc

@@ -23,7 +23,9 @@ struct BatchCommand: ParsableCommand {
             discussion: """
                 Each line of FILE is one `submit` request, with an optional "id". At most --concurrency (default 4) jobs are in flight. --journal records each step; run the same command again after a crash, kill or Ctrl-C to resume: nothing is paid for twice.
 
-                Exit 0 when every line completed, 9 when the batch ended with failed or invalid lines, 20 when a quota stopped it (re-run later to continue), 21 when --budget-sar stopped it, 130 on Ctrl-C (re-run to resume).
+                Lines are checked before they are paid for (a model the catalogue lacks, a param of the wrong type): such a line ends "invalid" and costs nothing; --no-check sends them anyway.
+
+                Exit 0 when every line completed, 9 when the batch ended with failed or invalid lines, 20 when a quota stopped it (re-run later to continue), 21 when --budget-sar stopped it, 22 when another run is using --journal, 130 on Ctrl-C (re-run to resume).
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: ArgumentHelp("The JSON Lines input.", valueName: "FILE")) var input: String
@@ -50,18 +52,23 @@ struct BatchCommand: ParsableCommand {
             name: .customLong("wait-timeout"),
             help: ArgumentHelp("Each job's wait deadline in seconds (default 3600).", valueName: "S"))
         var waitTimeout: Double?
+        @Flag(
+            name: .customLong("no-check"),
+            help: "Submit lines even when the checks before paying object (their findings are then not reported).")
+        var noCheck = false
 
         func execute(_ ctx: Context) throws -> Int32 { try BatchCommand.run(ctx, self) }
     }
 
     static func status(_ ctx: Context, journal: String) throws -> Int32 {
-        let s = try CoreClient.batchStatus(journalPath: journal)
+        let s = try Batch.status(journalPath: journal)
         let c = ctx.console
         if ctx.json { c.outJSON(s); return ExitCode.ok }
         let lines = s.int("lines") ?? 0
         c.out("batch \(s.string("input_path") ?? "?"): \(lines) lines")
         c.out("  completed:     \(s.int("completed") ?? 0)")
         c.out("  failed:        \(s.int("failed") ?? 0)" + describe(s["results"]))
+        c.out("  invalid:       \(s.int("invalid") ?? 0)")
         c.out("  in flight:     \(s["in_flight"]?.count ?? 0)")
         c.out("  not submitted: \(s.int("not_submitted") ?? 0)")
         if let u = s["submit_unknown"], u.count > 0 {
@@ -91,7 +98,7 @@ struct BatchCommand: ParsableCommand {
         let input = a.input
         let out = a.out
         let journal = a.journal
-        var o = CoreClient.BatchOptions()
+        var o = Batch.Options()
         o.outPath = out
         o.journalPath = journal
         if let v = try Check.int(a.concurrency, "--concurrency", 1...64, command: "batch") { o.concurrency = v }
@@ -99,7 +106,7 @@ struct BatchCommand: ParsableCommand {
         o.budgetSar = try Check.double(a.budgetSar, "--budget-sar", min: 0, command: "batch")
         o.saveDir = a.saveDir
         if let ms = try Check.milliseconds(a.waitTimeout, "--wait-timeout", command: "batch") { o.wait.timeoutMs = ms }
-        let client = try ctx.client()
+        let client = try ctx.client(check: a.noCheck ? "off" : "strict")
         let c = ctx.console
         var resume = "dc1 batch run \(input) --out \(out) --journal \(journal)"
         if o.concurrency != 4 { resume += " --concurrency \(o.concurrency)" }
@@ -135,7 +142,7 @@ struct BatchCommand: ParsableCommand {
         var stopError: DC1Error? = nil
         var summary = JSON.object()
         do throws(DC1Error) {
-            summary = try client.batchRun(inputPath: input, options: o, onEvent: onEvent)
+            summary = try client.batch.run(inputPath: input, options: o, onEvent: onEvent)
         } catch {
             stopError = error
             for (k, v) in error.details { summary.set(k, v) }
@@ -165,6 +172,12 @@ struct BatchCommand: ParsableCommand {
             case .quotaExceeded:
                 c.err("dc1: \(e.message)\nresume later with:\n  \(resume)")
                 return ExitCode.batchQuota
+            case .busy:
+                let pid = e.detail("pid")?.intValue.map { " (pid \($0))" } ?? ""
+                c.err(
+                    "dc1: another `dc1 batch run` is using \(journal)\(pid); wait for it, or stop it and run "
+                        + "again to resume")
+                return ExitCode.batchBusy
             default:
                 if summary.int("lines") == nil { throw e }
                 c.err("dc1: \(e.message)\nresume with:\n  \(resume)")
@@ -186,15 +199,17 @@ struct BatchCommand: ParsableCommand {
         let lines = ev.int("lines") ?? 0
         let done = ev.int("done") ?? 0
         let failed = ev.int("failed") ?? 0
+        let invalid = ev.int("invalid") ?? 0
         var s =
-            "batch: \(done)/\(lines) done, \(failed) failed, \(ev.int("running") ?? 0) running, "
+            "batch: \(done)/\(lines) done, \(failed) failed, "
+            + (invalid > 0 ? "\(invalid) invalid, " : "") + "\(ev.int("running") ?? 0) running, "
             + "\(ev.int("queued") ?? 0) queued, \(ev.int("pending") ?? 0) to submit · "
             + "\(Format.sar(halala: ev.int("spent_halala") ?? 0))"
         if let b = ev.double("budget_sar") { s += " of \(trimNumber(b))" }
         let rate = ev.double("jobs_per_min") ?? 0
         if rate > 0 {
             s += " · \(Int(rate.rounded()))/min"
-            let left = lines - done - failed
+            let left = lines - done - failed - invalid
             if left > 0 { s += " · ETA \(Format.seconds(Int64(Double(left) / rate * 60_000)))" }
         }
         return s
@@ -203,6 +218,7 @@ struct BatchCommand: ParsableCommand {
     static func printSummary(_ c: Console, _ s: JSON) {
         guard let lines = s.int("lines") else { return }
         var parts = ["\(s.int("completed") ?? 0) completed", "\(s.int("failed") ?? 0) failed"]
+        if let n = s.int("invalid"), n > 0 { parts.append("\(n) invalid") }
         if let n = s.int("not_submitted"), n > 0 { parts.append("\(n) not submitted") }
         if let n = s.int("running"), n > 0 { parts.append("\(n) still running") }
         c.out(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DC1Core
+import Glibc
 
 // `models`, `images`, `templates`, `quote`, `usage`, `lifecycle`: the catalogue calls of the core
 // (Resources/Catalogue.swift, Resources/Lifecycle.swift).
@@ -31,7 +32,7 @@ struct ModelsCommand: DC1Subcommand {
             if cached { throw UsageError("--cached needs the provider lookup; drop --no-providers", command: "models") }
             f.set("providers", false)
         }
-        let doc = try ctx.client().models(filter: f)
+        let doc = try ctx.client().catalogue.models(filter: f)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let list = doc["models"]?.elements ?? []
         if list.isEmpty { ctx.console.out("No models match."); return ExitCode.ok }
@@ -70,7 +71,7 @@ struct ImagesCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let doc = try ctx.client().images()
+        let doc = try ctx.client().catalogue.images()
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["images"]?.elements ?? []).map {
             [
@@ -107,7 +108,7 @@ struct TemplatesCommand: DC1Subcommand {
             if submit { throw UsageError("--submit needs a template id", command: "templates") }
             let f = JSON.object()
             if let t = tag { f.set("tag", t) }
-            let doc = try client.templates(filter: f)
+            let doc = try client.catalogue.templates(filter: f)
             if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
             let rows = (doc["templates"]?.elements ?? []).map {
                 [
@@ -131,21 +132,21 @@ struct TemplatesCommand: DC1Subcommand {
         }
         if let p = prompt { extra.set("prompt", p) }
         if extra.count > 0 { overrides.set("params", extra) }
-        let built = try client.templateRequest(id, overrides: overrides)
+        let built = try client.catalogue.templateRequest(id, overrides: overrides)
         guard let request = built["request"] else { throw DC1Error(.protocolError, "no request built") }
         if submit {
-            let result = try client.submit(request)
+            let result = try client.jobs.submit(request)
             if ctx.json { ctx.console.outJSON(result); return ExitCode.ok }
             let job = result["job"]
             var line = "Submitted \(job?.string("job_id") ?? "?") from template \(id) · \(job?.string("status") ?? "?")"
-            if let q = job?.int("cost_halala") { line += " · quoted " + Format.money(halala: q) }
+            if let q = job?.int("quoted_cost_halala") ?? job?.int("cost_halala") {
+                line += " · holds " + Format.money(halala: q)
+            }
             ctx.console.out(line)
             return ExitCode.ok
         }
-        let q = JSON.object()
-        q.set("job_type", request["job_type"] ?? .null())
-        q.set("duration_minutes", request["duration_minutes"] ?? .null())
-        let quote = try? client.quote(q)
+        // The quote of the very request --submit sends: what submit will hold.
+        let quote = try? client.catalogue.quote(request)
         if ctx.json {
             if let quote { built.set("quote", quote) }
             ctx.console.outJSON(built)
@@ -154,35 +155,37 @@ struct TemplatesCommand: DC1Subcommand {
         let t = built["template"]
         ctx.console.out("Template \(id): \(t?.string("name") ?? "")")
         ctx.console.out("Request:  " + request.dump())
-        if let quote, let c = quote.int("cost_halala") {
-            ctx.console.out("Quote:    " + Format.money(halala: c) + " (job-type rate)")
-        }
+        if let quote { QuoteCommand.show(ctx.console, quote) }
         let dropped = built["dropped_params"]?.elements.compactMap { $0.stringValue } ?? []
         if !dropped.isEmpty {
             ctx.console.out(
                 "Dropped:  " + dropped.joined(separator: ", ") + " (not scalar: the server accepts scalar params only)")
         }
-        ctx.console.out(
-            "Submit it with: dc1 templates \(id) --submit" + (duration.map { " --duration \(trimNumber($0))" } ?? ""))
+        // The same arguments, plus --submit: nothing the user gave is dropped.
+        var again = ["dc1", "templates", id] + params.map(shellWord)
+        if let p = prompt { again += ["--prompt", shellWord(p)] }
+        if let d = duration { again += ["--duration", trimNumber(d)] }
+        ctx.console.out("Submit it with: " + (again + ["--submit"]).joined(separator: " "))
         return ExitCode.ok
     }
 }
 
 struct QuoteCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
-        commandName: "quote", abstract: "The prepaid cost of a job type for a duration.",
+        commandName: "quote", abstract: "What submit will hold (prepay) for a job.",
         discussion:
-            "Without --gpu: the job-type rate, computed locally (no request). With --gpu: the rate of a provider with that GPU, from /api/pricing/tiers."
+            "The same choices as submit: --provider ID (exact: that provider's GPU), --gpu MODEL (exact: a provider with that GPU), or automatic routing (the default: the range over the live providers that can take the job, and the amount if it is queued globally). --global-queue gives the job-type rate alone, computed locally."
     )
 
     @OptionGroup var globals: GlobalOptions
     @Argument(
         help: ArgumentHelp(
-            "llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"))
+            "llm_inference, image_generation, vllm_serve, custom_container, training, …", valueName: "job_type"),
+        completion: .list(Completions.jobTypes))
     var jobType: String
     @Option(
         name: [.customLong("minutes"), .customLong("duration")],
-        help: ArgumentHelp("The duration in minutes (default 5).", valueName: "MIN"))
+        help: ArgumentHelp("The duration in minutes (default 5, as submit).", valueName: "MIN"))
     var minutes: Double?
     @Option(
         name: .customLong("pricing-class"),
@@ -190,6 +193,12 @@ struct QuoteCommand: DC1Subcommand {
     var pricingClass: String?
     @Option(help: ArgumentHelp("Quote for a provider with this GPU (e.g. \"RTX 4090\", h100).", valueName: "MODEL"))
     var gpu: String?
+    @Option(
+        help: ArgumentHelp(
+            "A pinned provider, as submit --provider; \"auto\" (the default) routes.", valueName: "ID|auto"))
+    var provider: String?
+    @Flag(name: .customLong("global-queue"), help: "The job-type rate of a job queued globally (no request).")
+    var globalQueue = false
 
     func execute(_ ctx: Context) throws -> Int32 {
         let r = JSON.object()
@@ -197,28 +206,58 @@ struct QuoteCommand: DC1Subcommand {
         r.set("duration_minutes", try Check.double(minutes, "--minutes", min: 0, command: "quote") ?? 5)
         if let p = pricingClass { r.set("pricing_class", p) }
         if let g = gpu { r.set("gpu_model", g) }
-        let q = try ctx.client().quote(r)
-        if ctx.json { ctx.console.outJSON(q); return ExitCode.ok }
+        if let p = provider, p != "auto" {
+            guard let id = Int(p), id > 0 else {
+                throw UsageError(
+                    "--provider must be a provider id (a positive integer) or \"auto\"", invalidValue: true,
+                    command: "quote")
+            }
+            r.set("provider_id", id)
+        }
+        if globalQueue { r.set("placement", "global_queue") }
+        let q = try ctx.client().catalogue.quote(r)
+        if ctx.json {
+            ctx.console.outJSON(q)
+            return ExitCode.ok
+        }
+        QuoteCommand.show(ctx.console, q)
+        return ExitCode.ok
+    }
+
+    /// The same lines wherever a quote is shown.
+    static func show(_ c: Console, _ q: JSON) {
         let minutes = Format.scalar(q["duration_minutes"])
         let cost = q.int("cost_halala") ?? 0
-        ctx.console.out("Quote: \(Format.money(halala: cost)) for \(minutes) min of \(q.string("job_type") ?? "?")")
-        if q.string("basis") == "gpu" {
+        let what =
+            "\(minutes) min of \(q.string("job_type") ?? "?"), \(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))"
+        switch q.string("basis") {
+        case "auto":
+            let lo = q.int("min_cost_halala") ?? cost
+            let hi = q.int("max_cost_halala") ?? cost
+            c.out(
+                "Submit holds "
+                    + (lo == hi
+                        ? Format.money(halala: hi) : "\(Format.money(halala: lo)) to \(Format.money(halala: hi))")
+                    + " for \(what) (automatic routing)")
+            for o in q["options"]?.elements ?? [] {
+                c.out(
+                    "  \(Format.money(halala: o.int("cost_halala") ?? 0)) on \(o.string("gpu_model") ?? "?") "
+                        + "(\(o.int("providers") ?? 0) live provider\(o.int("providers") == 1 ? "" : "s"))")
+            }
+            c.out("  \(Format.money(halala: q.int("global_queue_cost_halala") ?? 0)) if queued globally (no live GPU)")
+        case "gpu", "provider":
             let tier = q.string("gpu_tier") ?? "no tier matches: the default rate"
             let rate =
                 q["rate_usd_per_hour"].map { "$" + Format.scalar($0) + "/h" }
                 ?? q.double("rate_per_second_usd").map { "$" + trimNumber($0 * 3600) + "/h" } ?? "?"
-            ctx.console.out(
-                "Basis: GPU \(q.string("gpu_model") ?? "?") (\(tier)), \(rate), "
-                    + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
-        } else {
-            ctx.console.out(
-                "Basis: \(q.int("rate_halala_per_min") ?? 0) halala/min job-type rate, "
-                    + "\(q.string("pricing_class") ?? "standard") ×\(Format.scalar(q["multiplier"]))")
-            ctx.console.out(
-                "(The rate when no GPU is known at submit; a job placed on a provider pays its GPU's rate: "
-                    + "add --gpu MODEL, e.g. --gpu \"RTX 4090\".)")
+            let on = q.int("provider_id").map { "provider \($0), " } ?? ""
+            c.out("Submit holds \(Format.money(halala: cost)) for \(what)")
+            c.out("Basis: \(on)GPU \(q.string("gpu_model") ?? "?") (\(tier)), \(rate)")
+        default:
+            c.out("Submit holds \(Format.money(halala: cost)) for \(what), queued globally")
+            c.out("Basis: \(q.int("rate_halala_per_min") ?? 0) halala/min job-type rate")
         }
-        return ExitCode.ok
+        c.out("(Prepaid at submit; settlement may charge less or more once the job ends.)")
     }
 }
 
@@ -230,7 +269,7 @@ struct UsageCommand: DC1Subcommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let u = try ctx.client().usage()
+        let u = try ctx.client().catalogue.usage()
         if ctx.json { ctx.console.outJSON(u); return ExitCode.ok }
         let c = ctx.console
         if let all = u["all_time"] {
@@ -240,12 +279,33 @@ struct UsageCommand: DC1Subcommand {
                     + " over \(n) completed job\(n == 1 ? "" : "s")")
         }
         if let b = u.int("balance_halala") { c.out("Balance:    " + Format.money(halala: b)) }
+        if let all = u.int("total_jobs"), all != (u["all_time"]?.int("total_jobs") ?? all) {
+            // The two counts differ by design: say why, so `dc1 balance` does not look wrong.
+            c.out("            (\(all) jobs submitted in all, as `dc1 balance` counts; usage counts completed ones)")
+        }
         if let v1 = u["v1"], v1.isObject, let n = v1.int("total_requests"), n > 0 {
             c.out(
                 "/v1:        \(n) request\(n == 1 ? "" : "s"), \(v1.int("total_tokens") ?? 0) tokens, "
                     + Format.money(halala: v1.int("total_cost_halala") ?? 0))
         }
         let monthly = u["monthly"]?.elements ?? []
+        // In a terminal, the series as bars beside the numbers (--json is unchanged).
+        if isatty(1) != 0 {
+            let days = u["last_30_days"]?.elements ?? []
+            if !days.isEmpty {
+                c.out("")
+                c.out("Last 30 days  " + Chart.spark(days.map { $0.int("total_halala") ?? 0 }))
+            }
+            if !monthly.isEmpty {
+                c.out("")
+                for line in Chart.bars(
+                    monthly.reversed().map { ($0.string("month") ?? "-", $0.int("total_halala") ?? 0) })
+                {
+                    c.out(line)
+                }
+            }
+            return ExitCode.ok
+        }
         if !monthly.isEmpty {
             c.out("")
             c.table(
@@ -276,7 +336,7 @@ struct LifecycleCommand: DC1Subcommand {
             o.set("since_sequence", s)
         }
         if let l = try Check.int(limit, "--limit", 1...1000, command: "lifecycle") { o.set("limit", l) }
-        let doc = try ctx.client().lifecycle(jobID, options: o)
+        let doc = try ctx.client().jobs.lifecycle(jobID, options: o)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let rows = (doc["events"]?.elements ?? []).map {
             [
@@ -290,4 +350,13 @@ struct LifecycleCommand: DC1Subcommand {
         }
         return ExitCode.ok
     }
+}
+
+/// A word as a POSIX shell reads it back: bare when it is safe, else in single quotes.
+func shellWord(_ s: String) -> String {
+    let safe = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0) }
+    if safe { return s }
+    var out = "'"
+    for c in s { out += c == "'" ? "'\\''" : String(c) }
+    return out + "'"
 }

@@ -78,11 +78,11 @@ struct ChatCommand: DC1Subcommand {
 
     /// Streams the reply through the core's SSE chat: tokens go to stdout as they arrive
     /// (with --json, one token event per line, then the summary).
-    func streamReply(_ ctx: Context, _ client: CoreClient, _ body: JSON) throws -> Int32 {
+    func streamReply(_ ctx: Context, _ client: Session, _ body: JSON) throws -> Int32 {
         body.set("stream", true)
         body.set("timeout_ms", Int(Self.chatTimeoutMs))
         let c = ctx.console
-        let summary = try client.chat(body) { tok in
+        let summary = try client.streams.chat(body) { tok in
             if ctx.json { c.outJSON(tok) } else { c.outRaw(tok.string("content") ?? "") }
             return !Interrupts.shared.isInterrupted
         }

@@ -11,7 +11,7 @@ struct StatusCommand: DC1Subcommand {
     @Argument(help: "The job id (job-…).") var jobID: String
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let job = try ctx.client().job(jobID)
+        let job = try ctx.client().jobs.job(jobID)
         if ctx.json { ctx.console.outJSON(job); return ExitCode.ok }
         let c = ctx.console
         c.out("\(job.string("job_id") ?? jobID)  \(job.string("job_type") ?? "?")  \(job.string("status") ?? "?")")
@@ -80,13 +80,19 @@ struct OutputCommand: DC1Subcommand {
         name: [.customLong("save"), .customShort("o")],
         help: ArgumentHelp("Write the output to FILE (\"-\": stdout).", valueName: "FILE"))
     var save: String?
+    @Flag(help: "With --save: open the file with the desktop's opener (xdg-open), or say where it is.")
+    var open = false
 
     func execute(_ ctx: Context) throws -> Int32 {
+        if open && (save == nil || save == "-") {
+            throw UsageError("--open needs --save FILE", command: "output")
+        }
         if let path = save {
             try Results.save(ctx, try ctx.client(), jobID, to: path)
+            if open { Opener.open(path, ctx.console) }
             return ExitCode.ok
         }
-        let out = try ctx.client().output(jobID)
+        let out = try ctx.client().output.output(jobID)
         try Results.present(ctx, out, save: nil)
         return ExitCode.ok
     }
@@ -101,7 +107,7 @@ struct CancelCommand: DC1Subcommand {
     @Argument(help: "The job id (job-…).") var jobID: String
 
     func execute(_ ctx: Context) throws -> Int32 {
-        let doc = try ctx.client().cancel(jobID)
+        let doc = try ctx.client().jobs.cancel(jobID)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let job = doc["job"]
         var line = "Cancelled \(job?.string("job_id") ?? jobID)"
@@ -126,7 +132,7 @@ struct HistoryCommand: DC1Subcommand {
     func execute(_ ctx: Context) throws -> Int32 {
         let o = JSON.object()
         if let n = try Check.int(limit, "--limit", 1...100, command: "history") { o.set("limit", n) }
-        let doc = try ctx.client().history(options: o)
+        let doc = try ctx.client().jobs.history(options: o)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
         let jobs = doc["jobs"]?.elements ?? []
         let c = ctx.console

@@ -20,11 +20,11 @@ struct LogsCommand: DC1Subcommand {
         let c = ctx.console
         if follow {
             // The core follows the stream, or polls where there is none; the CLI only prints.
-            var so = CoreClient.StreamOptions()
+            var so = Streams.Options()
             so.since = since
             so.timeoutMs = 24 * 3_600_000
             so.tickMs = 100
-            let summary = try client.followLogs(jobID, options: so) { ev in
+            let summary = try client.streams.followLogs(jobID, options: so) { ev in
                 if Interrupts.shared.isInterrupted { return false }
                 switch ev.string("type") {
                 case "tick": return true
@@ -35,7 +35,8 @@ struct LogsCommand: DC1Subcommand {
                 return true
             }
             if Interrupts.shared.isInterrupted { throw Interrupts.error() }
-            if !ctx.json { c.err("dc1: job \(jobID) is \(summary.string("status") ?? "finished")") }
+            // Where the job ended, as a status line (not an error: following stopped because it ended).
+            if !ctx.json { c.err("(job \(jobID) is \(summary.string("status") ?? "finished"); no more logs)") }
             return ExitCode.ok
         }
 
@@ -46,7 +47,7 @@ struct LogsCommand: DC1Subcommand {
             let o = JSON.object()
             o.set("since", since)
             o.set("limit", 1000)
-            let doc = try client.logs(jobID, options: o)
+            let doc = try client.jobs.logs(jobID, options: o)
             let lines = doc["logs"]?.elements ?? []
             if ctx.json {
                 if !lines.isEmpty || first { c.outJSON(doc) }

@@ -21,7 +21,7 @@ struct ProvidersCommand: DC1Subcommand {
         if let v = try Check.double(minVRAM, "--min-vram", min: 0, command: "providers") { f.set("min_vram_gb", v) }
         if let g = gpu { f.set("gpu_model", g) }
         if let n = try Check.int(limit, "--limit", 1...100_000, command: "providers") { f.set("limit", n) }
-        let doc = try ctx.client().providers(filter: f)
+        let doc = try ctx.client().providers.list(filter: f)
         if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
 
         let list = doc["providers"]?.elements ?? []

@@ -20,15 +20,7 @@ enum Results {
             let bytes: [UInt8]
             switch kind {
             case "image":
-                guard let b64 = out.string("image_base64") else {
-                    var e = DC1Error(.protocolError, "job \(jobID)'s image output has no image data")
-                    e.setDetail("output", out)
-                    throw e
-                }
-                guard let decoded = Base64.decode(b64.utf8) else {
-                    throw DC1Error(.protocolError, "job \(jobID)'s image_base64 is not valid base64")
-                }
-                bytes = decoded
+                bytes = try Output.imageBytes(out)  // decoded and checked by the core
             case "endpoint", "empty":
                 throw DC1Error(.invalidArgument, "job \(jobID) has no output to save (kind \(kind))")
             default:
@@ -85,9 +77,9 @@ enum Results {
     /// (dc1_job_save_image's streaming path: the base64 is never held in memory); any other
     /// output is written as `present` writes it. Returns the document --json prints.
     @discardableResult
-    static func save(_ ctx: Context, _ client: CoreClient, _ jobID: String, to path: String) throws -> JSON {
-        if path == "-" { return try present(ctx, try client.output(jobID), save: path) }
-        switch try client.saveOutput(jobID, path: path) {
+    static func save(_ ctx: Context, _ client: Session, _ jobID: String, to path: String) throws -> JSON {
+        if path == "-" { return try present(ctx, try client.output.output(jobID), save: path) }
+        switch try client.output.saveOutput(jobID, path: path) {
         case .notImage(let out):
             return try present(ctx, out, save: path)
         case .image(let r):

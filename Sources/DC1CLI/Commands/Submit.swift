@@ -10,11 +10,16 @@ struct SubmitCommand: DC1Subcommand {
             """)
 
     @OptionGroup var globals: GlobalOptions
-    @Argument(help: ArgumentHelp("The job type, e.g. llm_inference.", valueName: "job_type")) var jobType: String
+    @Argument(
+        help: ArgumentHelp("The job type, e.g. llm_inference.", valueName: "job_type"),
+        completion: .list(Completions.jobTypes))
+    var jobType: String
     @Argument(help: ArgumentHelp("More params as key=value.", valueName: "key=value")) var params: [String] = []
     @Option(
         help: ArgumentHelp(
-            "The model (the server substitutes its default for models it does not offer).", valueName: "M"))
+            "The model, a catalogue id (checked before paying: the server would substitute its default).",
+            valueName: "M"),
+        completion: .custom { _, _, prefix in Completions.modelIDs(prefix) })
     var model: String?
     @Option(help: ArgumentHelp("params.prompt, always a string.", valueName: "TEXT")) var prompt: String?
     @Option(
@@ -27,6 +32,12 @@ struct SubmitCommand: DC1Subcommand {
     @Option(help: ArgumentHelp("Pin a provider; \"auto\" (the default) lets the server choose.", valueName: "ID|auto"))
     var provider: String?
     @Option(help: ArgumentHelp("0–10, higher runs first.", valueName: "N")) var priority: Int?
+    @Flag(
+        name: .customLong("no-check"),
+        help:
+            "Send even when the checks before paying object (a model the catalogue does not list yet, a param of an unexpected type)."
+    )
+    var noCheck = false
     @Flag(
         name: [.customLong("wait"), .customShort("w")],
         help: "Wait for the result and print it (vllm_serve: until the endpoint is ready).")
@@ -41,12 +52,14 @@ struct SubmitCommand: DC1Subcommand {
         if save != nil && !wait {
             throw UsageError("--save needs --wait (or use: dc1 output <job_id> --save FILE)", command: "submit")
         }
+        // A save that cannot happen is refused before the job is paid for.
+        if let path = save, path != "-" { try Output.checkSavePath(path) }
         // --timeout is the command's deadline: with --wait the wait's, without it the submit's.
         let client = try ctx.client(waits: wait)
         let c = ctx.console
         let result: JSON
         do {
-            result = try client.submit(request)
+            result = try client.jobs.submit(request)
         } catch {
             // The core does not reconcile an interrupted submit: it may have reached the server.
             var e2 = error
@@ -63,7 +76,7 @@ struct SubmitCommand: DC1Subcommand {
             c.outJSON(result)
         } else {
             var line = "Submitted \(jobID) (\(jobType)) · \(job.string("status") ?? "?")"
-            if let q = job.int("quoted_cost_halala") { line += " · quoted " + Format.money(halala: q) }
+            if let q = job.int("quoted_cost_halala") { line += " · holds " + Format.money(halala: q) }
             c.out(line)
             if result.bool("reconciled") ?? false {
                 c.err("dc1: the submit answer was lost; this job was found in the history instead of resubmitting")
@@ -97,17 +110,25 @@ struct SubmitCommand: DC1Subcommand {
             }
             return ExitCode.ok
         }
-        if let path = save, path != "-", jobType == "image_generation" {
-            // An image goes straight from the response to the file (no base64 in memory).
+        if let path = save, path != "-" {
+            // Saved through the core: an image goes straight from the response to the file (no
+            // base64 in memory), any other kind as text; the output's "kind" decides, not the
+            // job type.
             if !ctx.json {
                 c.out(
                     "Completed in \(Format.seconds(Clock.nowMs() - started))"
                         + (Results.cost(output: nil, job: done).map { " · cost \($0)" } ?? ""))
             }
-            try Results.save(ctx, client, jobID, to: path)
+            do {
+                try Results.save(ctx, client, jobID, to: path)
+            } catch var e as DC1Error {
+                // The job is done and paid for: say how to fetch its output again.
+                e.message += "; the job completed, fetch its output again with: dc1 output \(jobID) --save \(path)"
+                throw e
+            }
             return ExitCode.ok
         }
-        let out = try client.output(jobID)
+        let out = try client.output.output(jobID)
         if !ctx.json {
             c.out(
                 "Completed in \(Format.seconds(Clock.nowMs() - started))"
@@ -136,6 +157,7 @@ struct SubmitCommand: DC1Subcommand {
             params.set(String(kv[..<eq]), Self.typed(String(kv[kv.index(after: eq)...])))
         }
         if let m = model { body.set("model", m) }
+        if noCheck { body.set("check", "off") }
         if let p = prompt { params.set("prompt", p) }
         if let path = script {
             let bytes = try FileIO.read(path)

@@ -94,7 +94,7 @@ struct WebhookCommand: ParsableCommand {
 
         func execute(_ ctx: Context) throws -> Int32 {
             guard clear || url != nil else { throw UsageError("set-url needs a URL or --clear", command: "webhook") }
-            let r = try ctx.client().setWebhookURL(clear ? nil : url)
+            let r = try ctx.client().webhooks.setWebhookURL(clear ? nil : url)
             if ctx.json {
                 ctx.console.outJSON(r)
             } else {
@@ -109,7 +109,7 @@ struct WebhookCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(_ ctx: Context) throws -> Int32 {
-            let r = try ctx.client().webhooks()
+            let r = try ctx.client().webhooks.webhooks()
             if ctx.json { ctx.console.outJSON(r); return ExitCode.ok }
             let rows = (r["webhooks"]?.elements ?? []).map { w in
                 [
@@ -141,7 +141,7 @@ struct WebhookCommand: ParsableCommand {
                 for e in events.split(separator: ",") { arr.append(.string(String(e))) }
                 req.set("events", arr)
             }
-            let r = try ctx.client().registerWebhook(req)
+            let r = try ctx.client().webhooks.registerWebhook(req)
             if ctx.json {
                 ctx.console.outJSON(r)
             } else {
@@ -158,7 +158,7 @@ struct WebhookCommand: ParsableCommand {
         @Argument(help: "The webhook id.") var id: String
 
         func execute(_ ctx: Context) throws -> Int32 {
-            let r = try ctx.client().deleteWebhook(id)
+            let r = try ctx.client().webhooks.deleteWebhook(id)
             if ctx.json { ctx.console.outJSON(r) } else { ctx.console.out("webhook \(id) deactivated") }
             return ExitCode.ok
         }

@@ -2,28 +2,34 @@ import Glibc
 
 /// dc1_batch_run: a JSON Lines file of submit requests, run at the server's limits, resumable
 /// from its journal without ever paying for a job twice. See docs/batch.md.
-extension CoreClient {
-    public struct BatchOptions {
+public struct Batch: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
+
+    public struct Options {
         public var outPath: String? = nil
         public var journalPath: String? = nil
         public var concurrency = 4
         public var maxAttempts = 1
         public var budgetSar: Double? = nil
         public var saveDir: String? = nil
-        public var wait = WaitOptions()
+        public var wait = Jobs.WaitOptions()
         public var tickMs: Int64 = 500
+        /// The whole run's deadline (nil: none). When it passes, the run stops as a stop
+        /// would (jobs keep running; run again to resume) and fails with DC1_E_WAIT_TIMEOUT.
+        public var timeoutMs: Int64? = nil
         public init() {
             wait.timeoutMs = 3_600_000
         }
 
-        public static func from(_ json: JSON?) throws(DC1Error) -> BatchOptions {
+        public static func from(_ json: JSON?) throws(DC1Error) -> Options {
             let o = try Opts(
                 json, "options",
                 allowed: [
                     "out_path", "journal_path", "concurrency", "max_attempts",
-                    "budget_sar", "save_dir", "wait", "tick_ms",
+                    "budget_sar", "save_dir", "wait", "tick_ms", "timeout_ms",
                 ])
-            var b = BatchOptions()
+            var b = Options()
             b.outPath = try o.string("out_path")
             b.journalPath = try o.string("journal_path")
             if let v = try o.int("concurrency", 1...64) { b.concurrency = v }
@@ -34,23 +40,24 @@ extension CoreClient {
             }
             b.saveDir = try o.string("save_dir")
             if let w = json?["wait"], !w.isNull {
-                b.wait = try WaitOptions.from(w)
+                b.wait = try Jobs.WaitOptions.from(w)
                 if w["timeout_ms"] == nil { b.wait.timeoutMs = 3_600_000 }
             }
             if let v = try o.int("tick_ms", 50...60_000) { b.tickMs = Int64(v) }
+            if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { b.timeoutMs = Int64(v) }
             return b
         }
     }
 
     /// Runs (or resumes) a batch. `onEvent` is called on this thread; returning false stops
     /// submitting and waiting (the journal stays consistent; run again to resume).
-    public func batchRun(
-        inputPath: String, options: BatchOptions,
+    public func run(
+        inputPath: String, options: Options,
         onEvent: ((JSON) -> Bool)?
     ) throws(DC1Error) -> JSON {
         guard !inputPath.isEmpty else { throw .invalid("input_path is empty") }
-        try requireKey("batch")
-        let run = try BatchRun(client: self, inputPath: inputPath, options: options, onEvent: onEvent)
+        try session.requireKey("batch")
+        let run = BatchRun(session: session, inputPath: inputPath, options: options, onEvent: onEvent)
         return try run.run()
     }
 }
@@ -60,26 +67,26 @@ extension CoreClient {
 /// not a multi-payload enum: valgrind reports the enum's outlined destroy as reading
 /// uninitialised tag bits.
 private final class BatchCompletion {
-    let line: Int
+    let index: Int
     let jobID: String
     let job: JSON?
     let output: JSON?
     let error: DC1Error?
 
-    private init(line: Int, jobID: String, job: JSON?, output: JSON?, error: DC1Error?) {
-        self.line = line
+    private init(index: Int, jobID: String, job: JSON?, output: JSON?, error: DC1Error?) {
+        self.index = index
         self.jobID = jobID
         self.job = job
         self.output = output
         self.error = error
     }
 
-    static func finished(line: Int, jobID: String, job: JSON, output: JSON?, error: DC1Error?) -> BatchCompletion {
-        BatchCompletion(line: line, jobID: jobID, job: job, output: output, error: error)
+    static func finished(index: Int, jobID: String, job: JSON, output: JSON?, error: DC1Error?) -> BatchCompletion {
+        BatchCompletion(index: index, jobID: jobID, job: job, output: output, error: error)
     }
 
-    static func waitFailed(line: Int, jobID: String, error: DC1Error) -> BatchCompletion {
-        BatchCompletion(line: line, jobID: jobID, job: nil, output: nil, error: error)
+    static func waitFailed(index: Int, jobID: String, error: DC1Error) -> BatchCompletion {
+        BatchCompletion(index: index, jobID: jobID, job: nil, output: nil, error: error)
     }
 
     var isFinished: Bool { job != nil }
@@ -94,40 +101,80 @@ private final class BatchShared: @unchecked Sendable {
     func post(_ c: BatchCompletion) { lock.withLock { completions.append(c) } }
     func take() -> [BatchCompletion] {
         lock.withLock {
-            let c = completions; completions = []; return c
+            let c = completions
+            completions = []
+            return c
         }
     }
-    func setStatus(_ n: Int, _ s: String?) { lock.withLock { statusOf[n] = s } }
-    func status(_ n: Int) -> String? { lock.withLock { statusOf[n] ?? nil } }
+    func setStatus(_ i: Int, _ s: String?) { lock.withLock { statusOf[i] = s } }
+    func status(_ i: Int) -> String? { lock.withLock { statusOf[i] ?? nil } }
+    func clearStatus(_ i: Int) { _ = lock.withLock { statusOf.removeValue(forKey: i) } }
 }
 
+/// One input line, compactly: where it is in the input file and what reconciliation and the
+/// budget need to know of it. The request itself is read again when it is submitted.
 private struct BatchInputLine {
     let line: Int
-    let text: String
-    let id: JSON?
-    let request: JSON?
-    let body: JSON?  // normalised request (job_type, duration_minutes) for reconciliation
-    let invalid: DC1Error?
+    let offset: Int64
+    let length: Int
+    let hash: UInt64
+    /// job_type|duration_minutes of the normalised request, interned (BatchRun.kinds).
+    let kind: Int32
+}
+
+/// A queue that also takes a line back at its front (a retried submit goes first).
+private struct LineQueue {
+    private var items: [Int] = []
+    private var head = 0
+    private var front: [Int] = []
+
+    var isEmpty: Bool { front.isEmpty && head >= items.count }
+    var count: Int { front.count + items.count - head }
+    var first: Int? { front.last ?? (head < items.count ? items[head] : nil) }
+
+    mutating func append(_ i: Int) { items.append(i) }
+    mutating func pushFront(_ i: Int) { front.append(i) }
+    mutating func removeFirst() -> Int {
+        if let f = front.popLast() { return f }
+        let v = items[head]
+        head += 1
+        if head > 4096 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return v
+    }
 }
 
 private final class BatchRun {
-    let client: CoreClient
+    let session: Session
     let inputPath: String
     let outPath: String
     let journalPath: String
-    let options: CoreClient.BatchOptions
+    let options: Batch.Options
     let onEvent: ((JSON) -> Bool)?
     let journal: BatchJournal
+    /// The whole run's stop: dc1_client_interrupt or a dc1_stop bound to the calling thread.
+    let token: InterruptToken
+    let deadline: Deadline?
+    var lock: BatchLock? = nil
     var state = BatchState()
     var inputs: [BatchInputLine] = []
-    var inputByLine: [Int: BatchInputLine] = [:]
+    /// Lines that are invalid on their face (not JSON, not an object, not a valid request).
+    var invalid: [Int: DC1Error] = [:]
+    var kinds: [String] = []
+    var kindIndex: [String: Int32] = [:]
+    /// The largest quote seen per kind, and over all: the budget's estimate for a line.
+    var quoteByKind: [Int32: Int] = [:]
+    var anyQuote: Int? = nil
 
     let shared = BatchShared()
     var workers: [Int: (tid: pthread_t, stop: CallStop)] = [:]
-    var toSubmit: [Int] = []
-    var toWait: [Int] = []
+    var toSubmit = LineQueue()
+    var toWait = LineQueue()
 
     var userStopped = false
+    var timedOut = false
     var submitStop: (reason: String, error: DC1Error)? = nil
     var createdThisRun = 0
     var transientSubmitErrors = 0
@@ -137,79 +184,152 @@ private final class BatchRun {
     var completedThisRun = 0
     var delivering = false
 
-    init(
-        client: CoreClient, inputPath: String, options: CoreClient.BatchOptions,
-        onEvent: ((JSON) -> Bool)?
-    ) throws(DC1Error) {
-        self.client = client
+    init(session: Session, inputPath: String, options: Batch.Options, onEvent: ((JSON) -> Bool)?) {
+        self.session = session
         self.inputPath = inputPath
         self.options = options
         self.onEvent = onEvent
         self.outPath = options.outPath ?? (inputPath + ".results.jsonl")
         self.journalPath = options.journalPath ?? (inputPath + ".journal")
-        self.journal = BatchJournal(path: journalPath)
+        self.journal = BatchJournal(path: journalPath, redactor: session.redactor)
+        self.token = session.interruptToken()
+        self.deadline = options.timeoutMs.map { Deadline(afterMs: $0) }
     }
 
     // MARK: loading
 
-    func loadInput() throws(DC1Error) {
-        guard let bytes = try BatchFiles.read(inputPath) else {
-            throw DC1Error(.io, "cannot open \(inputPath): no such file")
-        }
-        for (i, raw) in BatchFiles.lines(bytes).enumerated() {
-            let text = raw.trimmingSpaces
-            if text.isEmpty { continue }
-            let n = i + 1
-            var id: JSON? = nil
-            var request: JSON? = nil
-            var body: JSON? = nil
-            var invalid: DC1Error? = nil
-            do {
-                let j = try JSON.parse(text)
-                if j.isObject {
-                    let r = j.deepCopy()
-                    if let v = r["id"] { id = v.deepCopy(); r.remove("id") }
-                    request = r
-                    do throws(DC1Error) { body = try SubmitSchema.normalise(r) } catch { invalid = error }
-                } else {
-                    invalid = DC1Error(.validation, "line \(n): a request must be a JSON object, got \(j.typeName)")
-                }
-            } catch {
-                invalid = DC1Error(.validation, "line \(n): not valid JSON")
+    static func trimmed(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        func space(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 || c == 10 || c == 11 || c == 12 }
+        var s = b.startIndex
+        var e = b.endIndex
+        while s < e, space(b[s]) { s += 1 }
+        while e > s, space(b[e - 1]) { e -= 1 }
+        return b[s..<e]
+    }
+
+    func intern(_ kind: String) -> Int32 {
+        if let k = kindIndex[kind] { return k }
+        kinds.append(kind)
+        kindIndex[kind] = Int32(kinds.count - 1)
+        return Int32(kinds.count - 1)
+    }
+
+    static func kindOf(_ body: JSON?) -> String {
+        "\(body?.string("job_type") ?? "")|\(body?.double("duration_minutes") ?? 0)"
+    }
+
+    /// Parses one line: its id, the request without it, the normalised body, or why it is invalid.
+    static func parse(_ text: ArraySlice<UInt8>, line n: Int) -> (
+        id: JSON?, request: JSON?, body: JSON?, invalid: DC1Error?
+    ) {
+        do {
+            let j = try JSON.parse(Array(text))
+            guard j.isObject else {
+                return (
+                    nil, nil, nil,
+                    DC1Error(.validation, "line \(n): a request must be a JSON object, got \(j.typeName)")
+                )
             }
-            let l = BatchInputLine(line: n, text: text, id: id, request: request, body: body, invalid: invalid)
-            inputs.append(l)
-            inputByLine[n] = l
+            var id: JSON? = nil
+            if let v = j["id"] {
+                id = v.deepCopy()
+                j.remove("id")
+            }
+            do throws(DC1Error) {
+                return (id, j, try SubmitSchema.normalise(j), nil)
+            } catch {
+                return (id, j, nil, error)
+            }
+        } catch {
+            return (nil, nil, nil, DC1Error(.validation, "line \(n): not valid JSON"))
         }
     }
 
+    func loadInput() throws(DC1Error) {
+        guard var reader = try LineReader(inputPath) else {
+            throw DC1Error(.io, "cannot open \(inputPath): no such file")
+        }
+        defer { reader.close() }
+        while let raw = try reader.next() {
+            let text = BatchRun.trimmed(raw.bytes)
+            if text.isEmpty { continue }
+            let n = reader.lineNumber
+            let p = BatchRun.parse(text, line: n)
+            let i = inputs.count
+            inputs.append(
+                BatchInputLine(
+                    line: n, offset: raw.offset + Int64(text.startIndex - raw.bytes.startIndex), length: text.count,
+                    hash: BatchFiles.hash(text), kind: intern(BatchRun.kindOf(p.body))))
+            _ = state.add(line: n)
+            if let id = p.id { state.lines[i].idText = id.dump() }
+            if let e = p.invalid { invalid[i] = e }
+        }
+    }
+
+    /// The request of line `i`, read again from the input (whose hash the journal checked).
+    func request(_ i: Int) throws(DC1Error) -> (request: JSON?, body: JSON?) {
+        let l = inputs[i]
+        let bytes = try Files.read(inputPath, offset: l.offset, count: l.length)
+        guard BatchFiles.hash(bytes) == l.hash else {
+            throw DC1Error(
+                .invalidArgument,
+                "the input \(inputPath) changed while the batch was running (line \(l.line)); nothing more is submitted"
+            )
+        }
+        let p = BatchRun.parse(bytes[...], line: l.line)
+        return (p.request, p.body)
+    }
+
+    /// A digest of every line's number and hash: the journal's header keeps it, so a run on an
+    /// edited input is refused.
+    func inputDigest() -> String {
+        var h = BatchFiles.hash([UInt8]())
+        for l in inputs { h = BatchFiles.hash("\(l.line):\(BatchFiles.hex(l.hash));".utf8, seed: h) }
+        return BatchFiles.hex(h) + "-\(inputs.count)"
+    }
+
     func loadJournal() throws(DC1Error) {
-        if let records = try BatchJournal.load(journalPath), !records.isEmpty {
-            state = BatchState.replay(records)
-            if let h = state.header, let hashes = h["hashes"] {
-                let old = hashes.elements.compactMap { $0.stringValue }
-                let now = inputs.map { "\($0.line):" + BatchFiles.hash($0.text) }
-                if old != now {
+        let digest = inputDigest()
+        try BatchJournal.forEach(journalPath) { (r, offset, length) throws(DC1Error) in
+            if r.string("ev") == "batch", state.header == nil {
+                let same: Bool
+                if let d = r.string("digest") {
+                    same = d == digest
+                } else if let hashes = r["hashes"] {  // a version-1 journal
+                    let old = hashes.elements.compactMap { $0.stringValue }
+                    same = old == inputs.map { "\($0.line):" + BatchFiles.hex($0.hash) }
+                } else {
+                    same = true
+                }
+                guard same else {
                     throw DC1Error(
                         .invalidArgument,
                         "the input \(inputPath) changed since the journal \(journalPath) was started "
                             + "(lines added, removed or edited); use a new journal for a new batch")
                 }
             }
+            state.apply(r, at: (offset, length))
+            if r.string("ev") == "submitted", let i = state.index[r.int("line") ?? -1] {
+                noteQuote(i, r.int("quote_halala") ?? 0)
+            }
         }
         if state.header == nil {
             let h = JSON.object()
             h.set("ev", "batch")
-            h.set("version", 1)
+            h.set("version", 2)
             h.set("input", inputPath)
             h.set("lines", inputs.count)
-            let arr = JSON.array()
-            for l in inputs { arr.append(.string("\(l.line):" + BatchFiles.hash(l.text))) }
-            h.set("hashes", arr)
+            h.set("digest", digest)
             try journal.append(h)
-            state.apply(h)
+            state.apply(h, at: nil)
         }
-        for l in inputs { let s = state.ensure(l.line); s.id = l.id }
+    }
+
+    func noteQuote(_ i: Int, _ q: Int) {
+        guard q > 0 else { return }
+        let k = inputs[i].kind
+        quoteByKind[k] = Swift.max(quoteByKind[k] ?? 0, q)
+        anyQuote = Swift.max(anyQuote ?? 0, q)
     }
 
     // MARK: events
@@ -223,28 +343,25 @@ private final class BatchRun {
     }
 
     func counts() -> JSON {
-        var done = 0, failed = 0, running = 0, queued = 0, spent = 0
-        for l in inputs {
-            let s = state.lines[l.line]!
-            spent += s.failedCostHalala
-            if let r = s.result {
-                if r.string("status") == "completed" { done += 1 } else { failed += 1 }
-                spent += r.int("cost_halala") ?? 0
-            } else if s.jobID != nil {
-                spent += s.quoteHalala
-                let st = shared.status(l.line)
-                if st == nil || st == "queued" || st == "pending" { queued += 1 } else { running += 1 }
-            }
+        var running = 0
+        var queued = 0
+        for (i, _) in workers {
+            let st = shared.status(i)
+            if st == nil || st == "queued" || st == "pending" { queued += 1 } else { running += 1 }
         }
+        // Lines with a job that no worker follows yet (waiting for a free slot) are queued too.
+        queued += Swift.max(state.totals.inFlight - workers.count, 0)
+        let t = state.totals
         let o = JSON.object()
         o.set("lines", inputs.count)
-        o.set("done", done)
-        o.set("failed", failed)
+        o.set("done", t.done)
+        o.set("failed", t.failed)
+        o.set("invalid", t.invalid)
         o.set("running", running)
         o.set("queued", queued)
         o.set("pending", toSubmit.count)
-        o.set("spent_halala", spent)
-        o.set("spent_sar", Money.sar(spent))
+        o.set("spent_halala", t.spentHalala)
+        o.set("spent_sar", Money.sar(t.spentHalala))
         let elapsed = Clock.nowMs() - startedMs
         o.set("elapsed_ms", Int(elapsed))
         o.set("jobs_per_min", elapsed > 0 ? Double(completedThisRun) * 60_000 / Double(elapsed) : 0)
@@ -253,20 +370,21 @@ private final class BatchRun {
     }
 
     func progress(_ type: String = "progress") {
+        guard onEvent != nil else { return }
         let o = counts()
         o.set("type", type)
         deliver(o)
     }
 
-    func lineEvent(_ n: Int, _ status: String, extra: JSON? = nil) {
+    func lineEvent(_ i: Int, _ status: String, extra: JSON? = nil) {
         guard onEvent != nil else { return }
-        let s = state.lines[n]!
+        let s = state.lines[i]
         let e = JSON.object()
         e.set("type", "line")
-        e.set("line", n)
+        e.set("line", s.line)
         if let id = s.id { e.set("id", id) }
         e.set("status", status)
-        e.set("job_id", s.jobID ?? s.result?.string("job_id"))
+        e.set("job_id", s.jobID ?? s.resultJobID)
         e.set("attempts", s.attempts)
         if let extra { e.merge(extra) }
         deliver(e)
@@ -280,30 +398,35 @@ private final class BatchRun {
             lastTickMs = now
             progress("tick")
         }
+        if token.isInterrupted { userStopped = true }
+        if let deadline, deadline.expired, !timedOut {
+            timedOut = true
+            userStopped = true
+        }
         return !userStopped
     }
 
     func sleepSlice(_ ms: Int64 = 25) {
-        _ = Clock.sleep(ms: ms, stop: { false })
+        _ = Clock.sleep(ms: ms, stop: { token.isInterrupted })
         _ = pump()
     }
 
     // MARK: results
 
-    func record(_ ev: String, _ n: Int, _ fill: (JSON) -> Void) throws(DC1Error) {
+    func record(_ ev: String, _ i: Int, _ fill: (JSON) -> Void) throws(DC1Error) {
         let r = JSON.object()
         r.set("ev", ev)
-        r.set("line", n)
+        r.set("line", inputs[i].line)
         fill(r)
-        try journal.append(r)
-        state.apply(r)
+        let at = try journal.append(r)
+        state.apply(r, at: at)
     }
 
-    func finish(_ n: Int, status: String, jobID: String?, output: JSON?, error: JSON?, costHalala: Int) throws(DC1Error)
+    func finish(_ i: Int, status: String, jobID: String?, output: JSON?, error: JSON?, costHalala: Int) throws(DC1Error)
     {
-        let s = state.lines[n]!
+        let s = state.lines[i]
         let r = JSON.object()
-        r.set("line", n)
+        r.set("line", s.line)
         if let id = s.id { r.set("id", id) }
         r.set("status", status)
         r.set("job_id", jobID)
@@ -313,70 +436,31 @@ private final class BatchRun {
         let cost = costHalala + s.failedCostHalala
         r.set("cost_halala", cost)
         r.set("cost_sar", Money.sar(cost))
-        try record("result", n) { $0.set("result", r) }
+        try record("result", i) { $0.set("result", r) }
         let extra = JSON.object()
         if let error { extra.set("error", error) }
         extra.set("cost_halala", cost)
-        lineEvent(n, status, extra: extra)
-    }
-
-    static func errorDoc(_ e: DC1Error) -> JSON {
-        let d = e.document()
-        return d
+        lineEvent(i, status, extra: extra)
     }
 
     // MARK: reconciliation
 
-    enum Reconciled { case job(JSON), none, ambiguous(JSON) }
-
-    /// Looks in the history for the job an unanswered submit may have created: submitted since
-    /// the intent (on the server's clock), same job_type and duration, and not a job this journal
-    /// already knows. Submits are sent one at a time, so at most one line is ever in doubt.
-    func reconcile(_ n: Int, since: Double) throws(DC1Error) -> Reconciled {
-        let body = inputByLine[n]?.body
-        let jobType = body?.string("job_type")
-        let duration = body?.double("duration_minutes")
-        for round in 0..<3 {
-            if round > 0 { _ = Clock.sleep(ms: 700, stop: { false }) }
-            let req = HTTPRequest(method: "GET", path: "/api/jobs/history?limit=100")
-            let resp = try client.send(req)
-            let hist = try client.parseJSONBody(resp, req)
-            let skew = resp.header("date").flatMap(HTTPDate.parse).map { $0 - Clock.wallSeconds() } ?? 0
-            let windowStart = since + skew - 3
-            let found = JSON.array()
-            for j in hist["jobs"]?.elements ?? [] {
-                guard let t = j.string("submitted_at").flatMap(Timestamp.parse), t >= windowStart else { continue }
-                guard let id = j.string("job_id"), !state.jobIDs.contains(id) else { continue }
-                if let jobType, let jt = j.string("job_type"), jt != jobType { continue }
-                if let duration, let d = j.double("duration_minutes"), abs(d - duration) > 1e-9 { continue }
-                found.append(j)
-            }
-            if found.count == 1 { return .job(found[0]!) }
-            if found.count > 1 { return .ambiguous(found) }
-        }
-        return .none
-    }
-
-    func adopt(_ n: Int, attempt: Int, job: JSON) throws(DC1Error) {
-        let id = job.string("job_id") ?? ""
-        try record("submitted", n) {
-            $0.set("attempt", attempt)
-            $0.set("job_id", id)
-            $0.set("quote_halala", job.int("quoted_cost_halala") ?? job.int("cost_halala") ?? 0)
-            $0.set("reconciled", true)
-        }
-        createdThisRun += 1
-        let extra = JSON.object()
-        extra.set("reconciled", true)
-        lineEvent(n, "submitted", extra: extra)
-    }
-
-    /// Settles an intent whose submit may have reached the server (a crash, a lost answer).
-    /// Returns true when the line has a job or a result; false when it can be submitted again.
-    func settleIntent(_ n: Int, attempt: Int, since: Double) throws(DC1Error) -> Bool {
-        let found: Reconciled
+    /// Settles an intent whose submit may have reached the server (a crash, a lost answer),
+    /// with the one reconciler submit uses. Returns true when the line has a job or a result;
+    /// false when it can be submitted again.
+    func settleIntent(_ i: Int, attempt: Int, since: Double) throws(DC1Error) -> Bool {
+        let found: SubmitReconciler.Found
         do throws(DC1Error) {
-            found = try reconcile(n, since: since)
+            let body = try request(i).body
+            let reconciler = SubmitReconciler(
+                session: session,
+                alsoKnown: { [unowned self] in
+                    self.state.jobIDs.contains($0)
+                })
+            let hook = TickHook(intervalMs: 100) { [unowned self] in self.pump() }
+            found = try hook.run { () throws(DC1Error) -> SubmitReconciler.Found in
+                try reconciler.find(body, since: since, token: session.interruptToken())
+            }
         } catch {
             // The history cannot be read: the line stays in doubt (the next run settles it)
             // and nothing more is submitted now.
@@ -385,65 +469,61 @@ private final class BatchRun {
         }
         switch found {
         case .job(let j):
-            try adopt(n, attempt: attempt, job: j)
+            try adopt(i, attempt: attempt, job: j)
             return true
         case .none:
-            try record("not_created", n) {
-                $0.set("attempt", attempt); $0.set("code", "reconciled_none")
+            try record("not_created", i) {
+                $0.set("attempt", attempt)
+                $0.set("code", "reconciled_none")
             }
             return false
         case .ambiguous(let cands):
-            var e = DC1Error(
-                .submitUnknown,
-                "line \(n): the submit's answer was lost and \(cands.count) matching jobs "
-                    + "are in the history; it was NOT resubmitted. Check `dc1 history`.")
-            e.setDetail("candidates", cands)
-            try record("not_created", n) {
-                $0.set("attempt", attempt); $0.set("code", "ambiguous")
-            }
-            try finish(n, status: "unknown", jobID: nil, output: nil, error: e.document(), costHalala: 0)
+            try settleAmbiguous(i, attempt: attempt, candidates: JSON.array(cands))
             return true
         }
+    }
+
+    func settleAmbiguous(_ i: Int, attempt: Int, candidates: JSON) throws(DC1Error) {
+        var e = DC1Error(
+            .submitUnknown,
+            "line \(inputs[i].line): the submit's answer was lost and \(candidates.count) matching jobs "
+                + "are in the history; it was NOT resubmitted. Check `dc1 history`.")
+        e.setDetail("candidates", candidates)
+        try record("not_created", i) {
+            $0.set("attempt", attempt)
+            $0.set("code", "ambiguous")
+        }
+        try finish(i, status: "unknown", jobID: nil, output: nil, error: e.document(), costHalala: 0)
+    }
+
+    func adopt(_ i: Int, attempt: Int, job: JSON) throws(DC1Error) {
+        let id = job.string("job_id") ?? ""
+        let quote = job.int("quoted_cost_halala") ?? job.int("cost_halala") ?? 0
+        try record("submitted", i) {
+            $0.set("attempt", attempt)
+            $0.set("job_id", id)
+            $0.set("quote_halala", quote)
+            $0.set("reconciled", true)
+        }
+        noteQuote(i, quote)
+        createdThisRun += 1
+        let extra = JSON.object()
+        extra.set("reconciled", true)
+        lineEvent(i, "submitted", extra: extra)
     }
 
     // MARK: submitting
 
-    func quoteEstimate(_ n: Int) -> Int? {
-        let key = { (b: JSON?) in "\(b?.string("job_type") ?? "")|\(b?.double("duration_minutes") ?? 0)" }
-        let mine = key(inputByLine[n]?.body)
-        var best: Int? = nil, any: Int? = nil
-        for l in inputs {
-            let s = state.lines[l.line]!
-            guard s.quoteHalala > 0 else { continue }
-            any = Swift.max(any ?? 0, s.quoteHalala)
-            if key(l.body) == mine { best = Swift.max(best ?? 0, s.quoteHalala) }
-        }
-        return best ?? any
-    }
-
-    /// What the budget counts: the quote of every job created and not refunded (completed or in
-    /// flight); failed jobs are refunded by the server.
-    func committedHalala() -> Int {
-        var total = 0
-        for l in inputs {
-            let s = state.lines[l.line]!
-            if let r = s.result {
-                if r.string("status") == "completed" { total += Swift.max(s.quoteHalala, r.int("cost_halala") ?? 0) }
-            } else if s.jobID != nil {
-                total += s.quoteHalala
-            }
-        }
-        return total
-    }
+    func quoteEstimate(_ i: Int) -> Int? { quoteByKind[inputs[i].kind] ?? anyQuote }
 
     func stopSubmitting(_ reason: String, _ e: DC1Error) {
         guard submitStop == nil else { return }
         submitStop = (reason, e)
-        try? journal.append(
-            {
-                let r = JSON.object(); r.set("ev", "stop"); r.set("reason", reason); r.set("message", e.message);
-                return r
-            }())
+        let r = JSON.object()
+        r.set("ev", "stop")
+        r.set("reason", reason)
+        r.set("message", e.message)
+        _ = try? journal.append(r)
         let ev = JSON.object()
         ev.set("type", "stop")
         ev.set("reason", reason)
@@ -451,24 +531,32 @@ private final class BatchRun {
         deliver(ev)
     }
 
-    /// One submit of line `n`. The intent is durable before the request leaves.
-    func submit(_ n: Int) throws(DC1Error) {
-        let s = state.lines[n]!
-        let input = inputByLine[n]!
+    /// One submit of line `i`. The intent is durable before the request leaves.
+    func submit(_ i: Int) throws(DC1Error) {
+        let s = state.lines[i]
         let attempt = s.attempts + 1
+        let req: JSON?
+        do throws(DC1Error) {
+            req = try request(i).request
+        } catch {
+            stopSubmitting("error", error)
+            toSubmit.pushFront(i)
+            return
+        }
         let t = Clock.wallSeconds()
-        try record("intent", n) {
-            $0.set("attempt", attempt); $0.set("t", t)
+        try record("intent", i) {
+            $0.set("attempt", attempt)
+            $0.set("t", t)
         }
 
-        let state_ = ThreadCallState.current
-        let previous = state_.onResponse
-        state_.onResponse = { [unowned self] resp in self.observe(resp) }
-        defer { state_.onResponse = previous }
         let hook = TickHook(intervalMs: 100) { [unowned self] in self.pump() }
         var outcome: Result<JSON, DC1Error>
         do throws(DC1Error) {
-            outcome = .success(try hook.run { () throws(DC1Error) -> JSON in try client.submit(input.request) })
+            let jobs = session.jobs
+            outcome = .success(
+                try hook.run { () throws(DC1Error) -> JSON in
+                    try jobs.submit(req, alsoKnown: { [unowned self] in self.state.jobIDs.contains($0) })
+                })
         } catch {
             outcome = .failure(error)
         }
@@ -477,31 +565,34 @@ private final class BatchRun {
             transientSubmitErrors = 0
             let job = doc["job"] ?? doc
             let id = job.string("job_id") ?? ""
-            try record("submitted", n) {
+            let quote = job.int("quoted_cost_halala") ?? job.int("cost_halala") ?? 0
+            try record("submitted", i) {
                 $0.set("attempt", attempt)
                 $0.set("job_id", id)
-                $0.set("quote_halala", job.int("quoted_cost_halala") ?? job.int("cost_halala") ?? 0)
+                $0.set("quote_halala", quote)
                 if doc.bool("reconciled") == true { $0.set("reconciled", true) }
             }
+            noteQuote(i, quote)
             createdThisRun += 1
-            shared.setStatus(n, job.string("status"))
-            lineEvent(n, "submitted")
-            toWait.append(n)
+            shared.setStatus(i, job.string("status"))
+            lineEvent(i, "submitted")
+            toWait.append(i)
         case .failure(let e):
-            try submitFailed(n, attempt: attempt, since: t, e)
+            try submitFailed(i, attempt: attempt, since: t, e)
         }
     }
 
-    func submitFailed(_ n: Int, attempt: Int, since: Double, _ e: DC1Error) throws(DC1Error) {
+    func submitFailed(_ i: Int, attempt: Int, since: Double, _ e: DC1Error) throws(DC1Error) {
         func notCreated() throws(DC1Error) {
-            try record("not_created", n) {
-                $0.set("attempt", attempt); $0.set("code", e.code.name)
+            try record("not_created", i) {
+                $0.set("attempt", attempt)
+                $0.set("code", e.code.name)
             }
         }
         switch e.code {
         case .validation, .invalidArgument:
             try notCreated()
-            try finish(n, status: "invalid", jobID: nil, output: nil, error: e.document(), costHalala: 0)
+            try finish(i, status: "invalid", jobID: nil, output: nil, error: e.document(), costHalala: 0)
         case .rateLimited:
             // Rejected by a limiter before the handler: nothing was created; wait and retry.
             try notCreated()
@@ -512,24 +603,33 @@ private final class BatchRun {
             ev.set("reason", "rate_limited")
             ev.set("wait_ms", Int(wait))
             deliver(ev)
-            toSubmit.insert(n, at: 0)
+            toSubmit.pushFront(i)
         case .quotaExceeded:
             try notCreated()
-            toSubmit.insert(n, at: 0)
+            toSubmit.pushFront(i)
             stopSubmitting("quota", e)
         case .insufficientBalance:
             try notCreated()
-            toSubmit.insert(n, at: 0)
+            toSubmit.pushFront(i)
             stopSubmitting("balance", e)
         case .auth:
             try notCreated()
-            toSubmit.insert(n, at: 0)
+            toSubmit.pushFront(i)
             stopSubmitting("auth", e)
         case .submitUnknown:
-            if try !settleIntent(n, attempt: attempt, since: since) {
-                toSubmit.insert(n, at: 0)
-            } else if state.lines[n]!.jobID != nil {
-                toWait.append(n)
+            // The reconciler (inside submit) could not settle it: a lookup that failed leaves
+            // the line in doubt for the next run; several candidates make it "unknown"; none
+            // means the submit created nothing, so it is submitted again.
+            if e.detail("lookup_failed")?.boolValue == true {
+                stopSubmitting("error", e)
+            } else if let cands = e.detail("candidates"), cands.count > 0 {
+                try settleAmbiguous(i, attempt: attempt, candidates: cands)
+            } else {
+                try record("not_created", i) {
+                    $0.set("attempt", attempt)
+                    $0.set("code", "reconciled_none")
+                }
+                toSubmit.pushFront(i)
             }
         case .interrupted:
             // A stop that came while the submit was in flight: if it had been sent, the intent
@@ -538,20 +638,20 @@ private final class BatchRun {
             userStopped = true
         case .notFound, .http:
             try notCreated()
-            try finish(n, status: "error", jobID: nil, output: nil, error: e.document(), costHalala: 0)
+            try finish(i, status: "error", jobID: nil, output: nil, error: e.document(), costHalala: 0)
         default:
             if e.fateUnknown {
-                if try !settleIntent(n, attempt: attempt, since: since) {
-                    toSubmit.insert(n, at: 0)
-                } else if state.lines[n]!.jobID != nil {
-                    toWait.append(n)
+                if try !settleIntent(i, attempt: attempt, since: since) {
+                    toSubmit.pushFront(i)
+                } else if state.lines[i].jobID != nil {
+                    toWait.append(i)
                 }
                 return
             }
             // Not sent, or refused before a job was made (a 500 from the handler): try again a
             // few times, then stop.
             try notCreated()
-            toSubmit.insert(n, at: 0)
+            toSubmit.pushFront(i)
             transientSubmitErrors += 1
             if transientSubmitErrors >= 5 {
                 stopSubmitting("error", e)
@@ -561,90 +661,79 @@ private final class BatchRun {
         }
     }
 
-    /// Pacing learned from the server: a 429's Retry-After, or a limiter that says it is spent.
-    func observe(_ resp: HTTPResponse) {
-        let now = Clock.nowMs()
-        if resp.status == 429, let ra = ErrorMapping.retryAfterMs(resp, resp.json()) {
-            nextSubmitMs = Swift.max(nextSubmitMs, now + Int64(ra))
-        } else if let rem = resp.header("ratelimit-remaining").flatMap({ Int($0.trimmingSpaces) }), rem <= 0,
-            let reset = resp.header("ratelimit-reset").flatMap({ Double($0.trimmingSpaces) })
-        {
-            nextSubmitMs = Swift.max(nextSubmitMs, now + Int64(reset * 1000) + 50)
-        }
-    }
-
     // MARK: waiting
 
-    func startWorker(_ n: Int) {
-        guard let jobID = state.lines[n]!.jobID else { return }
+    func saveName(_ i: Int) -> String {
+        if let id = state.lines[i].id, let s = id.stringValue ?? id.intValue.map({ String($0) }) {
+            return String(
+                s.map { c -> Character in (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".") ? c : "_" })
+        }
+        return "line-\(inputs[i].line)"
+    }
+
+    func startWorker(_ i: Int) {
+        guard let jobID = state.lines[i].jobID else { return }
         let stop = CallStop()
-        let client = self.client
+        let session = self.session
         let shared = self.shared
         let wait = options.wait
-        var saveTo: String? = nil
-        if let dir = options.saveDir {
-            let name: String
-            if let id = state.lines[n]!.id, let s = id.stringValue ?? id.intValue.map({ String($0) }) {
-                name = String(
-                    s.map { c -> Character in (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".") ? c : "_" }
-                )
-            } else {
-                name = "line-\(n)"
-            }
-            saveTo = dir + "/" + name + ".png"
-        }
+        let saveTo = options.saveDir.map { $0 + "/" + saveName(i) + ".png" }
         let body = {
             stop.run {
                 do throws(DC1Error) {
-                    let job = try client.watch(jobID, options: wait) { ev in
-                        if ev.string("type") == "status" { shared.setStatus(n, ev.string("status")) }
+                    let job = try session.jobs.watch(jobID, options: wait) { ev in
+                        if ev.string("type") == "status" { shared.setStatus(i, ev.string("status")) }
                         return !stop.isTriggered
                     }
                     guard job.string("status") == "completed" else {
-                        shared.post(.finished(line: n, jobID: jobID, job: job, output: nil, error: nil))
+                        shared.post(.finished(index: i, jobID: jobID, job: job, output: nil, error: nil))
                         return
                     }
                     do throws(DC1Error) {
-                        let out = try client.output(jobID)
+                        let out = try session.output.output(jobID)
                         if let saveTo, out.string("kind") == "image" {
-                            let saved = try client.saveImage(jobID, path: saveTo)
+                            let saved = try session.output.saveImage(jobID, path: saveTo)
                             out.remove("image_base64")
                             out.set("saved_path", saved.string("path"))
                             out.set("saved_bytes", saved.int("bytes"))
                         }
-                        shared.post(.finished(line: n, jobID: jobID, job: job, output: out, error: nil))
+                        shared.post(.finished(index: i, jobID: jobID, job: job, output: out, error: nil))
                     } catch {
-                        shared.post(.finished(line: n, jobID: jobID, job: job, output: nil, error: error))
+                        shared.post(.finished(index: i, jobID: jobID, job: job, output: nil, error: error))
                     }
                 } catch {
-                    shared.post(.waitFailed(line: n, jobID: jobID, error: error))
+                    shared.post(.waitFailed(index: i, jobID: jobID, error: error))
                 }
             }
         }
-        if let tid = BatchFiles.spawn(body) {
-            workers[n] = (tid, stop)
+        if let tid = Files.spawn(body) {
+            workers[i] = (tid, stop)
         } else {
-            shared.post(.waitFailed(line: n, jobID: jobID, error: DC1Error(.internal, "cannot start a thread")))
+            shared.post(.waitFailed(index: i, jobID: jobID, error: DC1Error(.internal, "cannot start a thread")))
         }
     }
 
-    func join(_ n: Int) {
-        guard let w = workers.removeValue(forKey: n) else { return }
+    func join(_ i: Int) {
+        guard let w = workers.removeValue(forKey: i) else { return }
         pthread_join(w.tid, nil)
+        shared.clearStatus(i)
     }
 
     func process(_ c: BatchCompletion) throws(DC1Error) {
-        let n = c.line, jobID = c.jobID, output = c.output, error = c.error
+        let i = c.index
+        let jobID = c.jobID
+        let output = c.output
+        let error = c.error
         if let job = c.job {
-            join(n)
-            let s = state.lines[n]!
+            join(i)
+            let s = state.lines[i]
             let status = job.string("status") ?? "unknown"
             if let output, error == nil {
                 completedThisRun += 1
                 let cost =
                     output.int("actual_cost_halala") ?? job.int("actual_cost_halala") ?? job.int("cost_halala")
                     ?? s.quoteHalala
-                try finish(n, status: "completed", jobID: jobID, output: output, error: nil, costHalala: cost)
+                try finish(i, status: "completed", jobID: jobID, output: output, error: nil, costHalala: cost)
                 return
             }
             // The job document's cost_halala is what was charged: 0 for a refunded failure.
@@ -660,7 +749,7 @@ private final class BatchRun {
             }
             let failedStatus = status == "completed" ? "error" : (status == "cancelled" ? "cancelled" : "failed")
             if failedStatus == "failed" && s.attempts < options.maxAttempts {
-                try record("job_ended", n) {
+                try record("job_ended", i) {
                     $0.set("attempt", s.attempts)
                     $0.set("job_id", jobID)
                     $0.set("status", status)
@@ -670,24 +759,24 @@ private final class BatchRun {
                 let extra = JSON.object()
                 extra.set("error", err)
                 extra.set("failed_job_id", jobID)
-                lineEvent(n, "retrying", extra: extra)
-                toSubmit.insert(n, at: 0)
+                lineEvent(i, "retrying", extra: extra)
+                toSubmit.pushFront(i)
                 return
             }
             err = err.deepCopy()
-            try finish(n, status: failedStatus, jobID: jobID, output: nil, error: err, costHalala: cost)
+            try finish(i, status: failedStatus, jobID: jobID, output: nil, error: err, costHalala: cost)
         } else if let error {
-            join(n)
+            join(i)
             switch error.code {
             case .interrupted:
                 userStopped = true  // the job keeps its id in the journal: the next run waits for it
             case .waitTimeout:
-                state.lines[n]!.lastError = error.document()  // still in flight; a re-run waits again
+                state.lines[i].lastError = error.document()  // still in flight; a re-run waits again
                 let extra = JSON.object()
                 extra.set("error", error.document())
-                lineEvent(n, "wait_timeout", extra: extra)
+                lineEvent(i, "wait_timeout", extra: extra)
             default:
-                try finish(n, status: "error", jobID: jobID, output: nil, error: error.document(), costHalala: 0)
+                try finish(i, status: "error", jobID: jobID, output: nil, error: error.document(), costHalala: 0)
             }
         }
     }
@@ -695,35 +784,41 @@ private final class BatchRun {
     // MARK: the run
 
     func run() throws(DC1Error) -> JSON {
+        // Nothing is read, written or sent before the paths are known not to clash and this
+        // run owns the journal.
+        try BatchPaths.check(input: inputPath, out: outPath, journal: journalPath, saveDir: options.saveDir)
+        lock = try BatchLock.acquire(journalPath: journalPath)
+        defer { lock?.release() }
         try loadInput()
         try loadJournal()
         if let dir = options.saveDir { mkdir(dir, 0o755) }
 
         // Lines the journal settles; lines invalid on their face; the one submit in doubt.
-        for l in inputs {
-            let s = state.lines[l.line]!
+        for i in 0..<inputs.count {
+            let s = state.lines[i]
             if s.isFinal { continue }
-            if let e = l.invalid, s.jobID == nil, s.openIntent == nil {
-                try finish(l.line, status: "invalid", jobID: nil, output: nil, error: e.document(), costHalala: 0)
+            if let e = invalid[i], s.jobID == nil, s.openIntent == nil {
+                try finish(i, status: "invalid", jobID: nil, output: nil, error: e.document(), costHalala: 0)
                 continue
             }
             if let intent = s.openIntent {
-                if try !settleIntent(l.line, attempt: intent.attempt, since: intent.t) {
-                    toSubmit.append(l.line)
-                } else if s.jobID != nil {
-                    toWait.append(l.line)
+                if try !settleIntent(i, attempt: intent.attempt, since: intent.t) {
+                    toSubmit.append(i)
+                } else if state.lines[i].jobID != nil {
+                    toWait.append(i)
                 }
                 continue
             }
-            if s.jobID != nil { toWait.append(l.line) } else { toSubmit.append(l.line) }
+            if s.jobID != nil { toWait.append(i) } else { toSubmit.append(i) }
         }
+        invalid = [:]
         progress()
         do throws(DC1Error) {
             try loop()
         } catch {
             // Never leave a thread behind: end the waits, then report.
             for (_, w) in workers { w.stop.trigger() }
-            for n in Array(workers.keys) { join(n) }
+            for i in Array(workers.keys) { join(i) }
             throw error
         }
         return try wrapUp()
@@ -732,33 +827,35 @@ private final class BatchRun {
     func loop() throws(DC1Error) {
         while true {
             for c in shared.take() { try process(c) }
-            if userStopped { break }
+            if !pump() || userStopped { break }
             while workers.count < options.concurrency, !toWait.isEmpty {
-                let n = toWait.removeFirst()
-                startWorker(n)
+                startWorker(toWait.removeFirst())
             }
-            if submitStop == nil, workers.count < options.concurrency, toWait.isEmpty, let n = toSubmit.first {
+            if submitStop == nil, workers.count < options.concurrency, toWait.isEmpty, let i = toSubmit.first {
                 let now = Clock.nowMs()
-                if nextSubmitMs > now {
-                    sleepSlice(Swift.min(nextSubmitMs - now, 25))
+                let notBefore = Swift.max(nextSubmitMs, session.pacing.notBeforeMs("POST", "/api/jobs/submit"))
+                if notBefore > now {
+                    sleepSlice(Swift.min(notBefore - now, 25))
                     continue
                 }
                 if let b = options.budgetSar {
                     let budget = Int((b * 100).rounded())
-                    let est = quoteEstimate(n)
-                    if committedHalala() + (est ?? 0) > budget || (est == nil && committedHalala() >= budget) {
+                    let est = quoteEstimate(i)
+                    let committed = state.totals.committedHalala
+                    if committed + (est ?? 0) > budget || (est == nil && committed >= budget) {
                         stopSubmitting(
                             "budget",
                             DC1Error(
                                 .insufficientBalance,
-                                "budget: submitting line \(n) (quote about \(Money.sarString(est ?? 0)) SAR) would pass the budget of "
-                                    + "\(Money.sarString(budget)) SAR (\(Money.sarString(committedHalala())) SAR committed)"
+                                "budget: submitting line \(inputs[i].line) (quote about \(Money.sarString(est ?? 0)) SAR) "
+                                    + "would pass the budget of \(Money.sarString(budget)) SAR "
+                                    + "(\(Money.sarString(committed)) SAR committed)"
                             ))
                         continue
                     }
                 }
-                toSubmit.removeFirst()
-                try submit(n)
+                _ = toSubmit.removeFirst()
+                try submit(i)
                 continue
             }
             if workers.isEmpty && toWait.isEmpty && (toSubmit.isEmpty || submitStop != nil) { break }
@@ -769,11 +866,15 @@ private final class BatchRun {
     func wrapUp() throws(DC1Error) -> JSON {
         // Stopped: end the waits (their jobs keep running; the journal has their ids).
         for (_, w) in workers { w.stop.trigger() }
-        for n in Array(workers.keys) { join(n) }
+        for i in Array(workers.keys) { join(i) }
         for c in shared.take() {
             if c.isFinished { try process(c) }
         }
-        if userStopped && submitStop == nil {
+        if timedOut && submitStop == nil {
+            stopSubmitting(
+                "timeout",
+                DC1Error(.waitTimeout, "the batch's timeout_ms (\(options.timeoutMs ?? 0)) passed"))
+        } else if userStopped && submitStop == nil {
             stopSubmitting("interrupted", DC1Error(.interrupted, "the batch was stopped"))
         }
         try writeOutput()
@@ -787,6 +888,11 @@ private final class BatchRun {
                     .interrupted,
                     "the batch was stopped before every line finished; run it again with the same "
                         + "journal to resume")
+            case "timeout":
+                e = DC1Error(
+                    .waitTimeout,
+                    "the batch's timeout_ms (\(options.timeoutMs ?? 0)) passed before every line finished; "
+                        + "its jobs keep running; run it again with the same journal to resume")
             case "quota":
                 e = DC1Error(
                     .quotaExceeded,
@@ -802,13 +908,22 @@ private final class BatchRun {
         return summary
     }
 
-    func resultFor(_ l: BatchInputLine) -> JSON {
-        let s = state.lines[l.line]!
-        if let r = s.result { return r }
+    /// The results-file line of line `i`: its result record from the journal, or where it
+    /// stands now.
+    func resultFor(_ i: Int) throws(DC1Error) -> JSON {
+        let s = state.lines[i]
+        if let at = s.resultRecord, let rec = try journal.read(offset: at.offset, length: at.length),
+            let r = rec["result"]
+        {
+            return r
+        }
         let r = JSON.object()
-        r.set("line", l.line)
+        r.set("line", s.line)
         if let id = s.id { r.set("id", id) }
-        if let job = s.jobID {
+        if let st = s.resultStatus {  // a result whose record could not be read back
+            r.set("status", st)
+            r.set("job_id", s.resultJobID)
+        } else if let job = s.jobID {
             r.set("status", "running")
             r.set("job_id", job)
         } else if s.openIntent != nil {
@@ -817,40 +932,69 @@ private final class BatchRun {
         } else {
             r.set("status", "not_submitted")
             r.set("job_id", nil as String?)
-            if let stop = submitStop { r.set("reason", stop.reason); r.set("message", stop.error.message) }
+            if let stop = submitStop {
+                r.set("reason", stop.reason)
+                r.set("message", stop.error.message)
+            }
         }
         r.set("attempts", s.attempts)
         if let e = s.lastError { r.set("error", e) }
-        let cost = s.failedCostHalala
+        let cost = s.failedCostHalala + (s.resultStatus != nil ? s.resultCostHalala : 0)
         r.set("cost_halala", cost)
         r.set("cost_sar", Money.sar(cost))
         return r
     }
 
+    /// The results file, streamed line by line from the journal into an atomic file.
     func writeOutput() throws(DC1Error) {
-        var bytes: [UInt8] = []
-        for l in inputs {
-            bytes.append(contentsOf: resultFor(l).dumpBytes())
-            bytes.append(10)
+        let f = try AtomicFile(outPath)
+        var buf: [UInt8] = []
+        buf.reserveCapacity(1 << 16)
+        do throws(DC1Error) {
+            for i in 0..<inputs.count {
+                var line = try resultFor(i).dumpBytes()
+                if let red = session.redactor.redactBytes(line) { line = red }
+                buf.append(contentsOf: line)
+                buf.append(10)
+                if buf.count >= 1 << 16 {
+                    try f.write(buf)
+                    buf.removeAll(keepingCapacity: true)
+                }
+            }
+            try f.write(buf)
+            try f.commit()
+        } catch {
+            f.abort()
+            throw error
         }
-        try BatchFiles.replace(outPath, bytes)
     }
 
     func makeSummary() -> JSON {
         let o = JSON.object()
         var statuses: [String: Int] = [:]
         var attempts = 0
-        for l in inputs {
-            let st = resultFor(l).string("status") ?? "?"
+        for s in state.lines {
+            let st: String
+            if let r = s.resultStatus {
+                st = r
+            } else if s.jobID != nil {
+                st = "running"
+            } else if s.openIntent != nil {
+                st = "submit_unknown"
+            } else {
+                st = "not_submitted"
+            }
             statuses[st, default: 0] += 1
-            attempts += state.lines[l.line]!.attempts
+            attempts += s.attempts
         }
+        let invalidCount = statuses["invalid"] ?? 0
         o.set("lines", inputs.count)
         o.set("completed", statuses["completed"] ?? 0)
         o.set(
             "failed",
             inputs.count - (statuses["completed"] ?? 0) - (statuses["not_submitted"] ?? 0)
-                - (statuses["running"] ?? 0) - (statuses["submit_unknown"] ?? 0))
+                - (statuses["running"] ?? 0) - (statuses["submit_unknown"] ?? 0) - invalidCount)
+        o.set("invalid", invalidCount)
         o.set("not_submitted", statuses["not_submitted"] ?? 0)
         o.set("running", statuses["running"] ?? 0)
         let st = JSON.object()
@@ -858,7 +1002,7 @@ private final class BatchRun {
         o.set("statuses", st)
         o.set("attempts", attempts)
         o.set("jobs_created", createdThisRun)
-        let spent = counts().int("spent_halala") ?? 0
+        let spent = state.totals.spentHalala
         o.set("spent_halala", spent)
         o.set("spent_sar", Money.sar(spent))
         o.set("all_completed", (statuses["completed"] ?? 0) == inputs.count)

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Three things end a blocking call early, all checked on every 25 ms poll slice of a
 /// transfer and of every sleep between retries and polls:
-/// - `CoreClient.interrupt()` (dc1_client_interrupt): every call running on that client;
+/// - `Session.interrupt()` (dc1_client_interrupt): every call running on that client;
 /// - a `CallStop` (dc1_stop) bound to the calling thread: the calls that thread makes;
 /// - a `TickHook` (the on_event callback of a watch, stream or chat): the call it belongs to.
 /// A call captures all three in its `InterruptToken` when it starts.
@@ -86,9 +86,6 @@ public final class TickHook {
 final class ThreadCallState {
     var stop: CallStop?
     var tick: TickHook?
-    /// Sees every HTTP response of the calls this thread makes (the batch runner's pacing
-    /// reads the RateLimit-* headers of its submits through it).
-    var onResponse: ((HTTPResponse) -> Void)?
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -112,12 +109,12 @@ final class ThreadCallState {
 
 /// Whether a call must end: taken when the call begins.
 public struct InterruptToken: @unchecked Sendable {
-    let client: CoreClient
+    let client: Session
     let generation: Int
     let stop: CallStop?
     let tick: TickHook?
 
-    init(client: CoreClient, generation: Int) {
+    init(client: Session, generation: Int) {
         self.client = client
         self.generation = generation
         let state = ThreadCallState.existing

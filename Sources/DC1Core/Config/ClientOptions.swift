@@ -17,13 +17,15 @@ public struct ClientOptions: Sendable {
     public var maxResponseBytes: Int = 64 << 20
     public var allowInsecureHTTP: Bool = false
     public var poolSize: Int = 8
+    /// The default level of the checks before a submit (Resources/SubmitCheck.swift).
+    public var submitCheck: SubmitCheckLevel = .off
 
     public init() {}
 
     static let knownKeys: Set<String> = [
         "api_key", "base_url", "timeout_ms", "connect_timeout_ms", "max_retries", "retry_base_ms",
         "max_retry_after_ms", "user_agent", "ca_path", "insecure_skip_verify", "proxy",
-        "max_response_bytes", "allow_insecure_http", "pool_size",
+        "max_response_bytes", "allow_insecure_http", "pool_size", "check",
     ]
 
     /// Reads the environment, then the options document on top of it, then validates.
@@ -88,6 +90,7 @@ public struct ClientOptions: Sendable {
             if let v = try int("max_response_bytes", min: 1024, max: 1 << 40) { o.maxResponseBytes = Int(v) }
             if let v = try bool("allow_insecure_http") { o.allowInsecureHTTP = v }
             if let v = try int("pool_size", min: 0, max: 256) { o.poolSize = Int(v) }
+            if let v = try SubmitCheckLevel.parse(json["check"], "option check") { o.submitCheck = v }
         }
         try o.validate()
         return o
@@ -97,9 +100,12 @@ public struct ClientOptions: Sendable {
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         let url = try BaseURL.parse(baseURL)
         if url.scheme == "http" && !url.isLoopback && !allowInsecureHTTP {
-            throw .invalid(
-                "base_url uses plain http:// to a non-loopback host; the API key would travel "
-                    + "unencrypted. Use https:// or set allow_insecure_http")
+            let text = "Use https:// or set allow_insecure_http"
+            var e = DC1Error(
+                .invalidArgument,
+                "base_url uses plain http:// to a non-loopback host; the API key would travel unencrypted. " + text)
+            e.setHint(option: "allow_insecure_http", text: text)
+            throw e
         }
         if let ua = userAgent, ua.utf8.contains(where: { $0 < 0x20 }) {
             throw .invalid("user_agent holds control characters")

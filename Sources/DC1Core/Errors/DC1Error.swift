@@ -9,7 +9,7 @@ public struct DC1Code: Sendable, Hashable, CustomStringConvertible {
         case insufficientBalance = -6, rateLimited = -7, quotaExceeded = -8, validation = -9
         case server = -10, protocolError = -11, jobFailed = -12, jobCancelled = -13, notReady = -14
         case interrupted = -15, submitUnknown = -16, http = -17, noMemory = -18, io = -19
-        case badSignature = -20, waitTimeout = -21, `internal` = -99
+        case badSignature = -20, waitTimeout = -21, busy = -22, `internal` = -99
     }
 
     private let base: Base
@@ -59,6 +59,8 @@ public struct DC1Code: Sendable, Hashable, CustomStringConvertible {
     public static let badSignature = DC1Code(.badSignature)
     /// A wait's own deadline passed (the job's last state is in the error's "job").
     public static let waitTimeout = DC1Code(.waitTimeout)
+    /// Something the call needs is held by another run (a batch journal in use).
+    public static let busy = DC1Code(.busy)
     public static let `internal` = DC1Code(.internal)
 
     /// Every code this version knows, in header order.
@@ -91,6 +93,7 @@ public struct DC1Code: Sendable, Hashable, CustomStringConvertible {
         case .io: return "DC1_E_IO"
         case .badSignature: return "DC1_E_BAD_SIGNATURE"
         case .waitTimeout: return "DC1_E_WAIT_TIMEOUT"
+        case .busy: return "DC1_E_BUSY"
         case .internal: return "DC1_E_INTERNAL"
         }
     }
@@ -116,6 +119,18 @@ public struct DC1Error: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code.name): \(message)" }
+
+    /// Advice that names a setting, structured so each front end can say it in its own terms:
+    /// {"option": the client option (C's name), "env"?: the environment variable, "text": the
+    /// C wording, which ends the message}. A binding that renders the hint replaces the
+    /// message's ending `text` with its own words (CLI --api-key, Python api_key=, Node apiKey).
+    public mutating func setHint(option: String, env: String? = nil, text: String) {
+        let h = JSON.object()
+        h.set("option", option)
+        if let env { h.set("env", env) }
+        h.set("text", text)
+        setDetail("hint", h)
+    }
 
     public func detail(_ key: String) -> JSON? { details.first { $0.0 == key }?.1 }
 

@@ -1,6 +1,6 @@
 /// The one place that keeps the API key out of what the library hands back about a failure.
 /// Every error document, dc1_last_error() text, log line and callback event passes through
-/// the client's Redactor on its way out (Bridge.fail / deliver in DC1CAPI, CoreClient.log),
+/// the client's Redactor on its way out (Bridge.fail / deliver in DC1CAPI, Session.log),
 /// so no route has to remember to check.
 ///
 /// It replaces the key with "[redacted]" in every spelling a server (or a decoder on the

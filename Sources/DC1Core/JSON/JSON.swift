@@ -20,6 +20,11 @@ public final class JSON: @unchecked Sendable {
 
     public static func object() -> JSON { JSON(owning: json_object()) }
     public static func array() -> JSON { JSON(owning: json_array()) }
+    public static func array(_ items: [JSON]) -> JSON {
+        let a = JSON.array()
+        for i in items { a.append(i) }
+        return a
+    }
     public static func null() -> JSON { JSON(owning: json_null()) }
     public static func bool(_ v: Bool) -> JSON { JSON(owning: dc1_json_boolean(v ? 1 : 0)) }
     public static func int(_ v: Int) -> JSON { JSON(owning: json_integer(json_int_t(v))) }

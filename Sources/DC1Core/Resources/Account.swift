@@ -1,12 +1,14 @@
 /// Account routes (§10).
-extension CoreClient {
+public struct Account: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
     /// GET /api/renters/balance (G8: header, then ?key). The server answers a bad key with
     /// 404 "Renter not found" and no key with 400 (§3.2, §16.14); both are auth failures.
     public func balance() throws(DC1Error) -> JSON {
-        try requireKey("balance")
+        try session.requireKey("balance")
         let req = HTTPRequest(method: "GET", path: "/api/renters/balance")
         let body: JSON
-        do { body = try sendJSON(req) } catch { throw renterAuthError(error) }
+        do { body = try session.sendJSON(req) } catch { throw session.renterAuthError(error) }
         guard body.isObject, body.has("balance_halala") else {
             throw DC1Error(.protocolError, "GET /api/renters/balance: no balance_halala in the response")
         }
@@ -23,22 +25,8 @@ extension CoreClient {
 
     /// GET /api/renters/me (G7: ?key first, then the header; we send the header only).
     public func me() throws(DC1Error) -> JSON {
-        try requireKey("me")
+        try session.requireKey("me")
         let req = HTTPRequest(method: "GET", path: "/api/renters/me")
-        do { return try sendJSON(req) } catch { throw renterAuthError(error) }
-    }
-
-    func requireKey(_ what: String) throws(DC1Error) {
-        if !hasAPIKey { throw DC1Error(.auth, "\(what) needs an API key: set DC1_API_KEY or the api_key option") }
-    }
-
-    /// §3.2 G7/G8: 404 "Renter not found" means an unknown key; 400 "API key required" a missing one.
-    func renterAuthError(_ e: DC1Error) -> DC1Error {
-        var e = e
-        if e.code == .notFound || (e.code == .validation && e.message.lowercased().contains("key")) {
-            e.code = .auth
-            e.message += " (the server reports an unknown or missing key this way)"
-        }
-        return e
+        do { return try session.sendJSON(req) } catch { throw session.renterAuthError(error) }
     }
 }

@@ -3,11 +3,13 @@
 /// are public except the spending ones (§3.2 "Public"); the key is sent anyway because it moves
 /// the client into the 1000/min bucket (§4).
 
-/// What this client has learnt of the catalogue. Today: the approved-image registry, once
-/// fetched, so submit can refuse an unapproved custom_container image without a request.
+/// What this client has learnt of the catalogue: the approved-image registry, once fetched, so
+/// submit can refuse an unapproved custom_container image without a request; and the model ids
+/// a submit check fetched (SubmitCheck.swift).
 public final class CatalogueCache: @unchecked Sendable {
     private let lock = Lock()
     private var approved: Set<String>? = nil
+    private var models: [String]? = nil
 
     public init() {}
 
@@ -16,6 +18,11 @@ public final class CatalogueCache: @unchecked Sendable {
     var approvedImages: Set<String>? { lock.withLock { approved } }
 
     func setApproved(_ refs: Set<String>) { lock.withLock { approved = refs } }
+
+    /// The catalogue's model ids, once a submit check fetched them (nil before).
+    var modelIDs: [String]? { lock.withLock { models } }
+
+    func setModelIDs(_ ids: [String]) { lock.withLock { models = ids } }
 
     static func key(_ ref: String) -> String { ref.trimmingSpaces.lowercased() }
 }
@@ -72,9 +79,33 @@ enum Quote {
 
     /// Lower-cased, spaces removed: "RTX 4090" and "rtx4090" compare equal, as on the server.
     static func gpuKey(_ s: String) -> String { String(s.lowercased().filter { $0 != " " }) }
+
+    /// The tier of /api/pricing/tiers whose GPU name the given one contains, and its rate
+    /// (the server's default rate when none matches).
+    static func gpuRate(_ tiers: JSON, _ gpu: String) -> (Double, JSON?) {
+        let want = gpuKey(gpu)
+        for t in tiers.elements {
+            guard let name = t.string("gpu_model"), !name.isEmpty, want.contains(gpuKey(name)),
+                let r = t["pricing"]?.double("rate_per_second_usd")
+            else { continue }
+            return (r, t)
+        }
+        return (defaultRatePerSecondUSD, nil)
+    }
+
+    /// The server's order of operations (JS doubles), so the ceiling lands where it does.
+    static func gpuCost(_ rate: Double, _ minutes: Double, _ mult: Double) -> Int {
+        Int((rate * minutes * 60 * sarPerUSD * 100 * mult).rounded(.up))
+    }
+
+    static func jobTypeCost(_ jobType: String, _ minutes: Double, _ mult: Double) -> Int {
+        Int((Double(ratePerMinuteHalala[jobType] ?? defaultRatePerMinuteHalala) * minutes * mult).rounded(.up))
+    }
 }
 
-extension CoreClient {
+public struct Catalogue: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
     // MARK: models
 
     /// GET /api/models (a bare array of models, each with `providers_online` and
@@ -91,7 +122,7 @@ extension CoreClient {
         let cachedOnly = try f.bool("cached_only") ?? false
         let withProviders = try f.bool("providers") ?? true || cachedOnly
         let path = "/api/models" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        let body = try sendJSON(HTTPRequest(method: "GET", path: path))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: path))
         // The list is a bare array; /api/models/catalog wraps the same in {"models": […]}.
         guard let list = body.isArray ? body : body["models"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/models: expected an array of models")
@@ -100,7 +131,7 @@ extension CoreClient {
         if withProviders {
             let live = JSON.object()
             live.set("live", true)
-            for p in try providers(filter: live)["providers"]?.elements ?? [] {
+            for p in try session.providers.list(filter: live)["providers"]?.elements ?? [] {
                 let entry = JSON.object()
                 for k in ["id", "name", "gpu_model", "vram_gb", "location"] { if let v = p[k] { entry.set(k, v) } }
                 for m in p["cached_models"]?.elements ?? [] {
@@ -131,7 +162,7 @@ extension CoreClient {
     /// GET /api/models/{model_id}: the full catalogue entry (availability, pricing, benchmark).
     public func model(_ id: String?) throws(DC1Error) -> JSON {
         let mid = try CatalogueIDs.model(id)
-        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/models/" + mid))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/models/" + mid))
         guard body.isObject, body.string("model_id") != nil else {
             throw DC1Error(.protocolError, "GET /api/models/{id}: the response has no model_id")
         }
@@ -161,7 +192,7 @@ extension CoreClient {
     /// GET /api/containers/registry: {images:[{id,image_ref,image_type,description,approved_at,
     /// source}], total}. Remembered by the client for submit's image check.
     public func images() throws(DC1Error) -> JSON {
-        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/containers/registry"))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/containers/registry"))
         guard let list = body["images"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/containers/registry: the response has no images array")
         }
@@ -175,7 +206,7 @@ extension CoreClient {
             refs.insert(CatalogueCache.key(ref))
             out.append(entry)
         }
-        catalogue.setApproved(refs)
+        session.catalogueCache.setApproved(refs)
         let result = JSON.object()
         result.set("images", out)
         result.set("total", out.count)
@@ -186,7 +217,7 @@ extension CoreClient {
     /// container_spec.image / image_override of any job), checked against the registry when
     /// this client has fetched it; otherwise nothing is checked and nothing is fetched.
     func checkApprovedImages(_ body: JSON) throws(DC1Error) {
-        guard let approved = catalogue.approvedImages else { return }
+        guard let approved = session.catalogueCache.approvedImages else { return }
         var named: [(String, String)] = []
         if body.string("job_type") == "custom_container", let s = body["params"]?.string("image_override") {
             named.append(("params.image_override", s))
@@ -212,7 +243,7 @@ extension CoreClient {
     public func templates(filter: JSON?) throws(DC1Error) -> JSON {
         let f = try Opts(filter, "filter", allowed: ["tag"])
         let path = "/api/templates" + ((try f.string("tag")).map { "?tag=" + Paths.queryValue($0) } ?? "")
-        let body = try sendJSON(HTTPRequest(method: "GET", path: path))
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: path))
         guard let list = body.isArray ? body : body["templates"], list.isArray else {
             throw DC1Error(.protocolError, "GET /api/templates: the response has no templates array")
         }
@@ -238,7 +269,7 @@ extension CoreClient {
         if let overrides, !overrides.isObject {
             throw .invalid("overrides_json must be a JSON object, got \(overrides.typeName)")
         }
-        let tpl = try sendJSON(HTTPRequest(method: "GET", path: "/api/templates/" + tid))
+        let tpl = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/templates/" + tid))
         guard tpl.isObject, tpl.string("id") != nil || tpl.string("job_type") != nil else {
             throw DC1Error(.protocolError, "GET /api/templates/{id}: the response is not a template")
         }
@@ -290,12 +321,14 @@ extension CoreClient {
     /// the rates of GET /api/pricing/tiers.
     public func quote(_ request: JSON?) throws(DC1Error) -> JSON {
         guard let request else { throw .invalid("request_json is NULL") }
-        let o = try Opts(request, "request", allowed: ["job_type", "duration_minutes", "pricing_class", "gpu_model"])
+        // The same request dc1_job_submit takes (its other keys do not change the price), plus
+        // "gpu_model" and "placement".
+        let o = try Opts(request, "request", allowed: SubmitSchema.keys.union(["gpu_model", "placement", "check"]))
         guard let jobType = try o.string("job_type") else { throw SubmitSchema.fail("job_type", "required") }
-        guard CoreClient.jobTypes.contains(jobType) else {
+        guard SubmitSchema.jobTypes.contains(jobType) else {
             throw SubmitSchema.fail(
                 "job_type",
-                "Invalid job_type \"\(jobType)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
+                "Invalid job_type \"\(jobType)\". Allowed: " + SubmitSchema.jobTypes.sorted().joined(separator: ", "))
         }
         guard let minutes = try o.double("duration_minutes") else {
             throw SubmitSchema.fail("duration_minutes", "required")
@@ -305,30 +338,22 @@ extension CoreClient {
         guard let mult = Quote.multipliers[pc] else {
             throw SubmitSchema.fail("pricing_class", "must be priority, standard or economy")
         }
+        let placement = try o.string("placement")
+        if let placement, placement != "auto", placement != "global_queue" {
+            throw SubmitSchema.fail("placement", "must be \"auto\" or \"global_queue\"")
+        }
         let out = JSON.object()
         out.set("job_type", jobType)
         out.set("duration_minutes", minutes == minutes.rounded() ? JSON.int(Int(minutes)) : JSON.double(minutes))
         out.set("pricing_class", pc)
         out.set("multiplier", mult)
+        let queueCost = Quote.jobTypeCost(jobType, minutes, mult)
         let cost: Int
         if let gpu = try o.string("gpu_model") {
-            let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/pricing/tiers"))
-            guard let tiers = body["tiers"], tiers.isArray else {
-                throw DC1Error(.protocolError, "GET /api/pricing/tiers: the response has no tiers array")
-            }
-            var rate = Quote.defaultRatePerSecondUSD
-            var matched: JSON? = nil
-            let want = Quote.gpuKey(gpu)
-            for t in tiers.elements {
-                guard let name = t.string("gpu_model"), !name.isEmpty, want.contains(Quote.gpuKey(name)),
-                    let r = t["pricing"]?.double("rate_per_second_usd")
-                else { continue }
-                rate = r
-                matched = t
-                break
-            }
-            // The server's order of operations (JS doubles), so the ceiling lands where it does.
-            cost = Int((rate * minutes * 60 * Quote.sarPerUSD * 100 * mult).rounded(.up))
+            // A provider with that GPU: exact.
+            let tiers = try pricingTiers()
+            let (rate, matched) = Quote.gpuRate(tiers, gpu)
+            cost = Quote.gpuCost(rate, minutes, mult)
             out.set("basis", "gpu")
             out.set("gpu_model", gpu)
             out.set("gpu_tier", matched?.string("gpu_model"))
@@ -337,20 +362,114 @@ extension CoreClient {
             if matched == nil {
                 out.set("note", "no tier of /api/pricing/tiers matches; the server's default GPU rate applies")
             }
-        } else {
-            let rate = Quote.ratePerMinuteHalala[jobType] ?? Quote.defaultRatePerMinuteHalala
-            cost = Int((Double(rate) * minutes * mult).rounded(.up))
+        } else if let pid = request["provider_id"], !pid.isNull {
+            // Pinned: the provider's GPU decides, exactly as submit's hold.
+            guard let id = pid.intValue ?? pid.stringValue.flatMap({ Int($0) }) else {
+                throw SubmitSchema.fail("provider_id", "expected an integer")
+            }
+            let providers = try session.providers.list(filter: nil)["providers"]?.elements ?? []
+            guard let p = providers.first(where: { $0.int("id") == id }) else {
+                throw DC1Error(.notFound, "quote: no provider \(id) (submit would answer 404 Provider not found)")
+            }
+            let gpu = p.string("gpu_model") ?? ""
+            let (rate, matched) = Quote.gpuRate(try pricingTiers(), gpu)
+            cost = Quote.gpuCost(rate, minutes, mult)
+            out.set("basis", "provider")
+            out.set("provider_id", id)
+            out.set("gpu_model", gpu)
+            out.set("gpu_tier", matched?.string("gpu_model"))
+            out.set("rate_per_second_usd", rate)
+        } else if placement == "global_queue" {
+            cost = queueCost
             out.set("basis", "job_type")
-            out.set("rate_halala_per_min", rate)
+            out.set("rate_halala_per_min", Quote.ratePerMinuteHalala[jobType] ?? Quote.defaultRatePerMinuteHalala)
             out.set(
                 "note",
-                "the job-type rate, charged when no GPU is known at submit (a job queued globally); "
-                    + "a job placed on a provider is quoted by its GPU (give gpu_model)")
+                "the job-type rate, held when no GPU is known at submit (a job queued globally); computed locally")
+        } else {
+            cost = try quoteAuto(request, jobType: jobType, minutes: minutes, mult: mult, queueCost: queueCost, out)
         }
         out.set("cost_halala", cost)
         out.set("cost_sar", Money.sar(cost))
         out.set("cost_usd", (Double(cost) / 375 * 1_000_000).rounded() / 1_000_000)
+        out.set(
+            "hold_note",
+            "cost_halala is what submit holds (prepaid) for this request"
+                + (out.string("basis") == "auto" ? " at most; the range is in min/max_cost_halala" : "")
+                + "; settlement may then charge less or more (actual_cost_halala on the finished job)")
         return out
+    }
+
+    /// Automatic routing (no provider_id, no gpu_model): the server places the job on one of
+    /// the live providers that can take it and holds that GPU's price, or queues it globally at
+    /// the job-type rate when none can. So: the range over those providers' GPUs, each labelled,
+    /// and the global-queue amount; "cost_halala" is the most submit can hold.
+    private func quoteAuto(
+        _ request: JSON, jobType: String, minutes: Double, mult: Double, queueCost: Int, _ out: JSON
+    ) throws(DC1Error) -> Int {
+        let req = request["gpu_requirements"]
+        let minVram = req?.double("min_vram_gb") ?? 0
+        let gpuType = req?.string("gpu_type").map { String($0.uppercased().filter { $0.isLetter || $0.isNumber }) }
+        let providers = try session.providers.list(filter: nil)["providers"]?.elements ?? []
+        var byGPU: [String: (cost: Int, count: Int, tier: String?)] = [:]
+        var tiers: JSON? = nil
+        for p in providers {
+            let live = p.bool("is_live") ?? (p.string("status") == "online")
+            guard live, (p.bool("is_paused") ?? false) == false else { continue }
+            let gb = p.double("vram_gb") ?? p.double("vram_mib").map { $0 / 1024 } ?? 0
+            if minVram > 0 && gb < minVram { continue }
+            let gpu = p.string("gpu_model") ?? ""
+            if let gpuType, !gpuType.isEmpty,
+                !String(gpu.uppercased().filter { $0.isLetter || $0.isNumber }).contains(gpuType)
+            {
+                continue
+            }
+            if let known = byGPU[gpu] {
+                byGPU[gpu] = (known.cost, known.count + 1, known.tier)
+                continue
+            }
+            if tiers == nil { tiers = try pricingTiers() }
+            let (rate, matched) = Quote.gpuRate(tiers!, gpu)
+            byGPU[gpu] = (Quote.gpuCost(rate, minutes, mult), 1, matched?.string("gpu_model"))
+        }
+        out.set("basis", "auto")
+        out.set("global_queue_cost_halala", queueCost)
+        guard !byGPU.isEmpty else {
+            out.set("min_cost_halala", queueCost)
+            out.set("max_cost_halala", queueCost)
+            out.set("options", JSON.array())
+            out.set("note", "no live provider can take this job now: submit queues it globally at the job-type rate")
+            return queueCost
+        }
+        let options = JSON.array()
+        for (gpu, v) in byGPU.sorted(by: {
+            $0.value.cost != $1.value.cost ? $0.value.cost < $1.value.cost : $0.key < $1.key
+        }) {
+            let e = JSON.object()
+            e.set("gpu_model", gpu)
+            e.set("gpu_tier", v.tier)
+            e.set("cost_halala", v.cost)
+            e.set("cost_sar", Money.sar(v.cost))
+            e.set("providers", v.count)
+            options.append(e)
+        }
+        let costs = byGPU.values.map(\.cost)
+        out.set("min_cost_halala", costs.min()!)
+        out.set("max_cost_halala", costs.max()!)
+        out.set("options", options)
+        out.set(
+            "note",
+            "automatic routing: submit places the job on one of these live GPUs and holds its price; "
+                + "if none is live by then, it queues the job globally at global_queue_cost_halala")
+        return costs.max()!
+    }
+
+    private func pricingTiers() throws(DC1Error) -> JSON {
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/pricing/tiers"))
+        guard let tiers = body["tiers"], tiers.isArray else {
+            throw DC1Error(.protocolError, "GET /api/pricing/tiers: the response has no tiers array")
+        }
+        return tiers
     }
 
     // MARK: usage
@@ -360,17 +479,17 @@ extension CoreClient {
     /// is not used: it reads the key only from the query string (§3.2 G9), and libdc1 never puts
     /// the key in a URL.
     public func usage() throws(DC1Error) -> JSON {
-        try requireKey("usage")
+        try session.requireKey("usage")
         let spending: JSON
-        do { spending = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me/spending")) } catch {
-            throw renterAuthError(error)
+        do { spending = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me/spending")) } catch {
+            throw session.renterAuthError(error)
         }
         guard spending.isObject, spending["all_time"]?.isObject ?? false else {
             throw DC1Error(.protocolError, "GET /api/renters/me/spending: the response has no all_time object")
         }
         let me: JSON
-        do { me = try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me")) } catch {
-            throw renterAuthError(error)
+        do { me = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/renters/me")) } catch {
+            throw session.renterAuthError(error)
         }
 
         func withSar(_ row: JSON) -> JSON {

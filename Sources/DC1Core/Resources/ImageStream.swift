@@ -42,8 +42,9 @@ final class ImageStreamSink: BodyFilter {
 
     let path: String
     let jobID: String
-    private(set) var tmpPath: String?
-    private var fd: Int32 = -1
+    /// The file being written, under its temporary name until commit().
+    private var file: AtomicFile?
+    var tmpPath: String? { file?.tmpPath }
     private let buf: UnsafeMutablePointer<UInt8>
     private var used = 0
     private(set) var failure: DC1Error?
@@ -104,8 +105,8 @@ final class ImageStreamSink: BodyFilter {
 
     /// Closes and removes the temporary file, unless it was renamed into place.
     func discard() {
-        if fd >= 0 { close(fd); fd = -1 }
-        if let t = tmpPath { unlink(t); tmpPath = nil }
+        file?.abort()
+        file = nil
     }
 
     func feed(_ chunk: UnsafeRawBufferPointer, status: Int, body: inout [UInt8]) -> Bool {
@@ -289,27 +290,22 @@ final class ImageStreamSink: BodyFilter {
     }
 
     private func openFile() -> Bool {
-        let tmp = path + ".dc1tmp-\(Random.hex(bytes: 4))"
-        let f = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard f >= 0 else {
-            fail(DC1Error(.io, "cannot create \(tmp): \(String(cString: strerror(errno)))"))
+        do throws(DC1Error) {
+            file = try AtomicFile(path)
+            return true
+        } catch {
+            fail(error)
             return false
         }
-        fd = f
-        tmpPath = tmp
-        return true
     }
 
     private func flush() -> Bool {
-        var off = 0
-        while off < used {
-            let w = write(fd, buf + off, used - off)
-            if w < 0 {
-                if errno == EINTR { continue }
-                fail(DC1Error(.io, "cannot write \(path): \(String(cString: strerror(errno)))"))
-                return false
-            }
-            off += w
+        guard let file else { return used == 0 }
+        do throws(DC1Error) {
+            try file.write(UnsafeRawBufferPointer(start: buf, count: used))
+        } catch {
+            fail(error)
+            return false
         }
         used = 0
         return true
@@ -329,22 +325,17 @@ final class ImageStreamSink: BodyFilter {
         }
         if let bad { fail(bad); throw bad }
         guard flush() else { throw failure! }
-        let rc = close(fd)
-        fd = -1
-        if rc != 0 {
-            fail(DC1Error(.io, "cannot write \(path): \(String(cString: strerror(errno)))"))
-            throw failure!
-        }
     }
 
-    /// Renames the finished file into place.
+    /// Makes the finished file durable and renames it into place.
     func commit() throws(DC1Error) {
-        guard let tmp = tmpPath else { throw DC1Error(.io, "no image file to rename") }
-        guard rename(tmp, path) == 0 else {
-            let m = String(cString: strerror(errno))
+        guard let file else { throw DC1Error(.io, "no image file to rename") }
+        do throws(DC1Error) {
+            try file.commit()
+        } catch {
             discard()
-            throw DC1Error(.io, "cannot rename the image into \(path): \(m)")
+            throw error
         }
-        tmpPath = nil
+        self.file = nil
     }
 }

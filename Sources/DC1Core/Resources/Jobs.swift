@@ -48,10 +48,12 @@ enum JobDocuments {
     }
 }
 
-extension CoreClient {
+public struct Jobs: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
     public func job(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON {
         let path = "/api/jobs/" + (try Paths.jobID(id))
-        let body = try sendJSON(HTTPRequest(method: "GET", path: path), timeoutMs: timeoutMs, token: token)
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: path), timeoutMs: timeoutMs, token: token)
         // §8.1 (and §17.10): {job:{…}}; tolerate the documented flat form too.
         let row = body["job"] ?? body
         guard row.isObject, row.has("status") else {
@@ -60,11 +62,37 @@ extension CoreClient {
         return JobDocuments.normaliseJob(row)
     }
 
+    /// The job and, once it completed, its output in one document (what the bindings' job
+    /// models show): {"job": <job document>, "output": <output document> | null,
+    /// "output_error": <error document> | null}. A completed job's output never changes, so it
+    /// is kept per client (the last 32) and read from the server once.
+    public func getWithOutput(_ id: String?) throws(DC1Error) -> JSON {
+        let job = try self.job(id)
+        let out = JSON.object()
+        out.set("job", job)
+        out.set("output", JSON.null())
+        out.set("output_error", JSON.null())
+        guard job.string("status") == "completed", let jobID = job.string("job_id") else { return out }
+        if let cached = session.outputCache.get(jobID) {
+            out.set("output", cached.deepCopy())
+            return out
+        }
+        do throws(DC1Error) {
+            let o = try session.output.output(jobID)
+            session.outputCache.put(jobID, o.deepCopy())
+            out.set("output", o)
+        } catch {
+            if error.code == .interrupted { throw error }
+            out.set("output_error", session.redacted(error).document())
+        }
+        return out
+    }
+
     /// GET /api/jobs/{id}/status, the light poll (§8.2).
     public func jobStatus(_ id: String?, token: InterruptToken? = nil, timeoutMs: Int64? = nil) throws(DC1Error) -> JSON
     {
         _ = try Paths.jobID(id)
-        let body = try sendJSON(
+        let body = try session.sendJSON(
             HTTPRequest(method: "GET", path: try Paths.job(id!, "/status")),
             timeoutMs: timeoutMs, token: token)
         guard body.isObject, body.string("status") != nil else {
@@ -78,11 +106,11 @@ extension CoreClient {
     /// once; a lost answer is settled by reading the job back.
     public func cancel(_ id: String?) throws(DC1Error) -> JSON {
         _ = try Paths.jobID(id)
-        try requireKey("cancel")
+        try session.requireKey("cancel")
         let req = HTTPRequest(method: "POST", path: try Paths.job(id!, "/cancel"), body: nil, idempotency: .unsafe)
         let body: JSON
         do {
-            body = try sendJSON(req)
+            body = try session.sendJSON(req)
         } catch let e where e.fateUnknown {
             let now = try job(id)
             if now.string("status") == "cancelled" {
@@ -108,7 +136,7 @@ extension CoreClient {
         let o = try Opts(options, "options", allowed: ["since", "limit"])
         let since = try o.int("since", 0...Int(Int32.max)) ?? 0
         let limit = try o.int("limit", 1...1000) ?? 200
-        let body = try sendJSON(
+        let body = try session.sendJSON(
             HTTPRequest(method: "GET", path: try Paths.job(id!, "/logs?since=\(since)&limit=\(limit)")))
         guard let lines = body["logs"], lines.isArray else {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/logs: the response has no logs array")
@@ -143,37 +171,13 @@ extension CoreClient {
     public func history(options: JSON?) throws(DC1Error) -> JSON {
         let o = try Opts(options, "options", allowed: ["limit"])
         let limit = try o.int("limit", 1...100) ?? 20
-        try requireKey("history")
-        let body = try sendJSON(HTTPRequest(method: "GET", path: "/api/jobs/history?limit=\(limit)"))
+        try session.requireKey("history")
+        let body = try session.sendJSON(HTTPRequest(method: "GET", path: "/api/jobs/history?limit=\(limit)"))
         guard let jobs = body["jobs"], jobs.isArray else {
             throw DC1Error(.protocolError, "GET /api/jobs/history: the response has no jobs array")
         }
         for row in jobs.elements where row.isObject { JobDocuments.normaliseCost(row) }
         if let b = body.int("balance_halala") { body.set("balance_sar", Money.sar(b)) }
         return body
-    }
-
-    /// Any route, with the client's auth, retries and error mapping.
-    public func request(method: String?, path: String?, body: JSON?) throws(DC1Error) -> JSON {
-        guard let method else { throw .invalid("method is NULL") }
-        let m = method.uppercased()
-        guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(m) else {
-            throw .invalid("method must be GET, POST, PUT, PATCH, DELETE or HEAD")
-        }
-        let p = try Paths.route(path)
-        var req = HTTPRequest(method: m, path: p, body: body?.dumpBytes())
-        if p.hasPrefix("/v1/") { req.auth = .bearer }
-        let resp = try send(req)
-        let out = JSON.object()
-        out.set("http_status", resp.status)
-        out.set("request_id", resp.requestID)
-        if resp.body.isEmpty {
-            out.set("body", JSON.null())
-        } else if let j = resp.json() {
-            out.set("body", j)
-        } else {
-            out.set("body", String(decoding: resp.body, as: UTF8.self))
-        }
-        return out
     }
 }

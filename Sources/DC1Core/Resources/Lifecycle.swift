@@ -1,6 +1,6 @@
 /// A job's lifecycle events (§8.8): GET /api/jobs/{id}/lifecycle and its SSE variant, which
 /// runs on the stream machinery of Streams.swift (reconnects, idle timeout, deadline).
-extension CoreClient {
+extension Jobs {
     /// GET /api/jobs/{id}/lifecycle. Adds "next_since_sequence" (the largest sequence_no seen,
     /// or the since given) so a caller can page with it.
     public func lifecycle(_ id: String?, options: JSON?) throws(DC1Error) -> JSON {
@@ -14,7 +14,7 @@ extension CoreClient {
         for k in ["event_type", "status", "error_category"] {
             if let v = try o.string(k) { q.append(k + "=" + Paths.queryValue(v)) }
         }
-        let body = try sendJSON(
+        let body = try session.sendJSON(
             HTTPRequest(
                 method: "GET",
                 path: try Paths.job(jobID, "/lifecycle" + (q.isEmpty ? "" : "?" + q.joined(separator: "&")))))
@@ -28,12 +28,14 @@ extension CoreClient {
         if !body.has("job_id") { body.set("job_id", jobID) }
         return body
     }
+}
 
+extension Streams {
     /// GET /api/jobs/{id}/lifecycle/stream: each event as its data object plus "event" (the SSE
     /// event name: job.submitted, job.status.changed, …, end), until `end`. Resumes with
-    /// ?since_sequence=<last sequence_no> after a drop; StreamOptions.since is the first one.
+    /// ?since_sequence=<last sequence_no> after a drop; Streams.Options.since is the first one.
     public func streamLifecycle(
-        _ id: String?, options o: StreamOptions,
+        _ id: String?, options o: Streams.Options,
         onEvent: (JSON) -> Bool
     ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)

@@ -1,7 +1,9 @@
 import Glibc
 
 /// GET /api/jobs/{id}/output (§8.3) in one documented shape for every job type.
-extension CoreClient {
+public struct Output: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
     public func output(_ id: String?) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
         let (req, resp) = try fetchOutput(jobID)
@@ -11,7 +13,7 @@ extension CoreClient {
     private func fetchOutput(_ jobID: String) throws(DC1Error) -> (HTTPRequest, HTTPResponse) {
         var req = HTTPRequest(method: "GET", path: "/api/jobs/" + jobID + "/output")
         req.accept = "application/json"  // §16.8: without it an image comes back as raw PNG
-        return (req, try send(req, accept: [202, 204, 206, 410]))
+        return (req, try session.send(req, accept: [202, 204, 206, 410]))
     }
 
     private func interpretOutput(_ jobID: String, _ req: HTTPRequest, _ resp: HTTPResponse) throws(DC1Error) -> JSON {
@@ -22,7 +24,7 @@ extension CoreClient {
         case 202:
             // §8.3: a serving vllm_serve job stays 202; its endpoint is on the job row.
             let progress = resp.json()
-            if let job = try? job(jobID), let url = job.string("endpoint_url"), !url.isEmpty,
+            if let job = try? session.jobs.job(jobID), let url = job.string("endpoint_url"), !url.isEmpty,
                 !JobStatus.isTerminal(job.string("status"))
             {
                 let out = base(jobID, kind: "endpoint")
@@ -50,7 +52,7 @@ extension CoreClient {
             ErrorMapping.decorate(&e, resp, body)
             throw e
         default:
-            let doc = try parseJSONBody(resp, req)
+            let doc = try session.parseJSONBody(resp, req)
             return try OutputShape.normalise(doc, jobID: jobID, truncated: resp.status == 206)
         }
     }
@@ -91,12 +93,12 @@ extension CoreClient {
         req.accept = "application/json"  // §16.8: without it an image comes back as raw PNG
         let sink = ImageStreamSink(path: path, jobID: jobID)
         defer { sink.discard() }
-        let resp = try send(req, accept: [202, 204, 206, 410], filter: sink)
+        let resp = try session.send(req, accept: [202, 204, 206, 410], filter: sink)
         if let failure = sink.failure { throw failure }
         if sink.streamed {
             // `resp.body` is the document with "image_base64":"": check its shape like
             // dc1_job_output does, then the image, then rename it into place.
-            let doc = try parseJSONBody(resp, req)
+            let doc = try session.parseJSONBody(resp, req)
             let out = try OutputShape.normalise(doc, jobID: jobID, truncated: false)
             try sink.finish()
             try sink.commit()
@@ -126,7 +128,7 @@ extension CoreClient {
         let failure: DC1Error? = bytes.withUnsafeBytes { b in
             do throws(DC1Error) {
                 try ImageMagic.check(UnsafeRawBufferPointer(rebasing: b.prefix(16)), jobID: jobID)
-                try writeFileAtomically(b, to: path)
+                try Files.writeAtomically(path, b)
                 return nil
             } catch { return error }
         }
@@ -139,37 +141,50 @@ extension CoreClient {
         return .image(r)
     }
 
+    /// The bytes of an image output document already fetched (dc1_job_output's shape),
+    /// decoded and checked to be a PNG, JPEG or WebP image: what a caller writes somewhere
+    /// other than a file (standard output, a notebook).
+    public static func imageBytes(_ out: JSON) throws(DC1Error) -> [UInt8] {
+        let jobID = out.string("job_id") ?? "?"
+        guard out.string("kind") == "image", let b64 = out.string("image_base64") else {
+            var e = DC1Error(.protocolError, "job \(jobID)'s output has no image data")
+            e.setDetail("output", out)
+            throw e
+        }
+        guard let bytes = Base64.decode(b64.utf8) else {
+            throw DC1Error(.protocolError, "job \(jobID) image_base64 is not valid base64")
+        }
+        if let e = bytes.withUnsafeBytes({ b in
+            Files.failure { () throws(DC1Error) in
+                try ImageMagic.check(UnsafeRawBufferPointer(rebasing: b.prefix(16)), jobID: jobID)
+            }
+        }) {
+            throw e
+        }
+        return bytes
+    }
+
+    /// Whether a file can be created at `path`: its folder exists and is writable. Checked
+    /// before paying for a job whose output is to be saved there.
+    public static func checkSavePath(_ path: String) throws(DC1Error) {
+        let dir = Files.directory(of: path)
+        var st = stat()
+        guard stat(dir, &st) == 0 else {
+            throw DC1Error(.invalidArgument, "cannot save to \(path): the folder \(dir) does not exist")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw DC1Error(.invalidArgument, "cannot save to \(path): \(dir) is not a folder")
+        }
+        guard access(dir, W_OK) == 0 else {
+            throw DC1Error(.invalidArgument, "cannot save to \(path): the folder \(dir) is not writable")
+        }
+    }
+
     /// The job and its cost, for callers that report what they saved (the CLI).
     private static func addSaveContext(_ r: JSON, _ out: JSON) {
         r.set("job_id", out["job_id"] ?? .null())
         r.set("kind", "image")
         for k in ["actual_cost_halala", "actual_cost_sar"] { if let v = out[k] { r.set(k, v) } }
-    }
-
-    /// Writes through a temporary file and a rename, so a failure never leaves a half-written
-    /// file under the final name.
-    private func writeFileAtomically(_ buf: UnsafeRawBufferPointer, to path: String) throws(DC1Error) {
-        let tmp = path + ".dc1tmp-\(Random.hex(bytes: 4))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw DC1Error(.io, "cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        var written = 0
-        var ok = true
-        while written < buf.count {
-            let n = write(fd, buf.baseAddress! + written, buf.count - written)
-            if n < 0 { if errno == EINTR { continue }; ok = false; break }
-            written += n
-        }
-        let err = errno
-        let closed = close(fd) == 0
-        guard ok, closed else {
-            unlink(tmp)
-            throw DC1Error(.io, "cannot write \(path): \(String(cString: strerror(ok ? errno : err)))")
-        }
-        guard rename(tmp, path) == 0 else {
-            let m = String(cString: strerror(errno))
-            unlink(tmp)
-            throw DC1Error(.io, "cannot rename the image into \(path): \(m)")
-        }
     }
 }
 

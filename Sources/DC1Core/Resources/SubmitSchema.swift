@@ -1,6 +1,14 @@
 /// The submit schema of §7.1 (zod `.strict()`), applied locally so a bad field is named before
 /// anything is sent, and the body is converted to the types the server insists on.
 enum SubmitSchema {
+    static let jobTypes: Set<String> = [
+        "llm_inference", "llm-inference", "image_generation", "vllm_serve", "custom_container",
+        "training", "rendering", "benchmark", "rag-pipeline",
+    ]
+    static let gpuTypes: Set<String> = [
+        "H200", "H100", "A100", "L40S", "L40", "RTX4090", "RTX4080", "RTX3090", "RTX3080",
+    ]
+
     static let keys: Set<String> = [
         "job_type", "duration_minutes", "provider_id", "params", "model", "priority", "pricing_class",
         "max_duration_seconds", "gpu_requirements", "container_spec", "task_spec", "template_id",
@@ -44,10 +52,10 @@ enum SubmitSchema {
             guard let s = v.stringValue, !s.isEmpty, s.count <= 64 else {
                 throw fail("job_type", "expected a non-empty string of at most 64 characters")
             }
-            guard CoreClient.jobTypes.contains(s) else {
+            guard SubmitSchema.jobTypes.contains(s) else {
                 throw fail(
                     "job_type",
-                    "Invalid job_type \"\(s)\". Allowed: " + CoreClient.jobTypes.sorted().joined(separator: ", "))
+                    "Invalid job_type \"\(s)\". Allowed: " + SubmitSchema.jobTypes.sorted().joined(separator: ", "))
             }
             out.set("job_type", s)
         } else if input["template_id"] == nil && input["bundle_id"] == nil {
@@ -148,10 +156,10 @@ enum SubmitSchema {
                     s.uppercased().unicodeScalars.filter {
                         ($0.value >= 48 && $0.value <= 57) || ($0.value >= 65 && $0.value <= 90)
                     })
-                guard CoreClient.gpuTypes.contains(norm) else {
+                guard SubmitSchema.gpuTypes.contains(norm) else {
                     throw fail(
                         "gpu_requirements.gpu_type",
-                        "must be one of " + CoreClient.gpuTypes.sorted().joined(separator: ", "))
+                        "must be one of " + SubmitSchema.gpuTypes.sorted().joined(separator: ", "))
                 }
             }
             out.set("gpu_requirements", v.deepCopy())

@@ -1,7 +1,7 @@
 /// dc1_job_watch / dc1_job_wait: the one place that waits for a job. It follows the status
 /// stream (§8.7) or polls with a growing interval, rides out transient failures and unknown or
 /// backward statuses (§5.1, §18), and tells the caller what it sees as events.
-extension CoreClient {
+extension Jobs {
     /// What a wait waits for.
     public enum WaitMode: String, Sendable {
         /// A terminal status (completed, failed, cancelled, …), whatever it is.
@@ -78,7 +78,7 @@ extension CoreClient {
         onEvent: ((JSON) -> Bool)?
     ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
-        var run = WaitRun(client: self, jobID: jobID, options: w, onEvent: onEvent)
+        var run = WaitRun(client: session, jobID: jobID, options: w, onEvent: onEvent)
         guard let onEvent else { return try run.run() }
         let hook = TickHook(intervalMs: w.tickMs) { [run] in onEvent(run.tickEvent()) }
         run.hook = hook
@@ -88,9 +88,9 @@ extension CoreClient {
 
 /// One wait in progress: what it has seen so far and how it reports it.
 private struct WaitRun {
-    let client: CoreClient
+    let client: Session
     let jobID: String
-    let options: CoreClient.WaitOptions
+    let options: Jobs.WaitOptions
     let onEvent: ((JSON) -> Bool)?
     var hook: TickHook? = nil
 
@@ -104,7 +104,7 @@ private struct WaitRun {
     }
     let progress: Progress
 
-    init(client: CoreClient, jobID: String, options: CoreClient.WaitOptions, onEvent: ((JSON) -> Bool)?) {
+    init(client: Session, jobID: String, options: Jobs.WaitOptions, onEvent: ((JSON) -> Bool)?) {
         self.client = client
         self.jobID = jobID
         self.options = options
@@ -168,7 +168,7 @@ private struct WaitRun {
     /// The budget of one request: the client's timeout, never past the wait's deadline.
     var requestBudgetMs: Int64 { Swift.min(client.options.timeoutMs, progress.deadline.remainingMs) }
 
-    func finish(_ doc: JSON, mode: CoreClient.WaitMode, polls: Int, streamConnections: Int?) -> JSON {
+    func finish(_ doc: JSON, mode: Jobs.WaitMode, polls: Int, streamConnections: Int?) -> JSON {
         doc.set("polls", polls)
         doc.set("mode", mode.rawValue)
         if let streamConnections { doc.set("stream_connections", streamConnections) }
@@ -176,7 +176,7 @@ private struct WaitRun {
     }
 
     /// Whether a document ends a wait in `mode`: the result, an error, or nil to go on.
-    func verdict(_ doc: JSON, mode: CoreClient.WaitMode) throws(DC1Error) -> Bool {
+    func verdict(_ doc: JSON, mode: Jobs.WaitMode) throws(DC1Error) -> Bool {
         let status = doc.string("status")
         let terminal = JobStatus.isTerminal(status)
         guard mode == .ready else { return terminal }
@@ -210,14 +210,14 @@ private struct WaitRun {
                 let full = mode != .terminal
                 let doc =
                     full
-                    ? try client.job(jobID, token: token, timeoutMs: budget)
-                    : try client.jobStatus(jobID, token: token, timeoutMs: budget)
+                    ? try client.jobs.job(jobID, token: token, timeoutMs: budget)
+                    : try client.jobs.jobStatus(jobID, token: token, timeoutMs: budget)
                 lastError = nil
                 last = doc
                 if mode == .auto { mode = doc.string("job_type") == "vllm_serve" ? .ready : .terminal }
                 try observe(doc, source: full ? "job" : "poll", token: token)
                 return doc
-            } catch let e where CoreClient.isTransient(e) {
+            } catch let e where Jobs.isTransient(e) {
                 lastError = e
                 try retryEvent(e, token: token)
                 if e.code == .rateLimited, let ra = e.retryAfterMs { interval = Swift.max(interval, Int64(ra)) }
@@ -230,7 +230,7 @@ private struct WaitRun {
             if isFull { return doc }
             polls += 1
             progress.attempts += 1
-            return try client.job(jobID, token: token, timeoutMs: Swift.max(requestBudgetMs, 1000))
+            return try client.jobs.job(jobID, token: token, timeoutMs: Swift.max(requestBudgetMs, 1000))
         }
 
         // "auto" learns the job type from the first poll (which may already end the wait).
@@ -245,14 +245,14 @@ private struct WaitRun {
         }
 
         if options.useStream && mode == .terminal {
-            var so = CoreClient.StreamOptions()
+            var so = Streams.Options()
             so.timeoutMs = Swift.max(progress.deadline.remainingMs, 1)
             so.idleTimeoutMs = 60_000
             so.maxReconnects = 5
             progress.attempts += 1
             var streamError: DC1Error? = nil
             do throws(DC1Error) {
-                let r = try client.streamStatus(jobID, options: so) { doc in
+                let r = try client.streams.streamStatus(jobID, options: so) { doc in
                     guard doc.has("status") else { return true }
                     last = doc
                     do throws(DC1Error) { try observe(doc, source: "stream", token: token) } catch {
@@ -265,7 +265,7 @@ private struct WaitRun {
                 if r.bool("terminal") == true {
                     polls += 1
                     progress.attempts += 1
-                    let full = try client.job(
+                    let full = try client.jobs.job(
                         jobID, token: token,
                         timeoutMs: Swift.max(Swift.min(client.options.timeoutMs, progress.deadline.remainingMs), 1000))
                     return finish(full, mode: mode, polls: polls, streamConnections: (r.int("reconnects") ?? 0) + 1)
@@ -300,19 +300,24 @@ private struct WaitRun {
         }
     }
 
-    func timeoutError(last: JSON?, lastError: DC1Error?, mode: CoreClient.WaitMode) -> DC1Error {
+    func timeoutError(last: JSON?, lastError: DC1Error?, mode: Jobs.WaitMode) -> DC1Error {
         var e = DC1Error(
             .waitTimeout,
             "job \(jobID) did not \(mode == .ready ? "become ready" : "finish") within \(options.timeoutMs) ms"
                 + " (last status: \(progress.lastStatus ?? "unknown")"
                 + (lastError.map { "; last error: \($0.message)" } ?? "") + ")")
+        if !options.cancelOnTimeout {
+            e.message +=
+                "; the job is still running on the server and is billed until it ends: wait for it again, "
+                + "or cancel it (dc1_job_cancel \(jobID))"
+        }
         if let last { e.setDetail("job", last) }
         e.setDetail("job_id", .string(jobID))
         e.setDetail("timeout_ms", .int(Int(options.timeoutMs)))
         e.attempts = progress.attempts
         if options.cancelOnTimeout {
             do {
-                let c = try client.cancel(jobID)
+                let c = try client.jobs.cancel(jobID)
                 e.message += "; the job was cancelled (cancel_on_timeout)"
                 if let j = c["job"] { e.setDetail("job", j) }
             } catch {

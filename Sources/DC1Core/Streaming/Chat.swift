@@ -1,6 +1,6 @@
 /// One OpenAI-compatible chat completion (§11.2), against /v1 (Bearer auth) or directly
 /// against a vllm_serve job's endpoint (no DCP auth; the key is never sent there).
-extension CoreClient {
+extension Streams {
     public func chat(_ request: JSON?, onToken: ((JSON) -> Bool)?) throws(DC1Error) -> JSON {
         guard let request, request.isObject else { throw .invalid("request_json must be a JSON object") }
         let body = request.deepCopy()
@@ -17,7 +17,7 @@ extension CoreClient {
             }
         }
         let endpoint = body.string("endpoint_url")
-        var timeout = options.timeoutMs
+        var timeout = session.options.timeoutMs
         if let t = body["timeout_ms"] {
             guard let v = t.intValue, v > 0 else { throw .invalid("chat: timeout_ms must be a positive integer") }
             timeout = Int64(v)
@@ -48,9 +48,9 @@ extension CoreClient {
             req.absoluteURL = base + "/chat/completions"
             req.auth = .none
         } else {
-            try requireKey("chat")
+            try session.requireKey("chat")
             req.auth = .bearer
-            for w in SubmitSchema.sanitiserWarnings(messages) { log(.warn, "chat: messages" + w) }
+            for w in SubmitSchema.sanitiserWarnings(messages) { session.log(.warn, "chat: messages" + w) }
             // §13: a non-streaming /v1 call replays under the same key, so a retry cannot bill twice.
             if !(streaming && onToken != nil) {
                 req.extraHeaders.append("Idempotency-Key: dc1-" + Random.hex(bytes: 16))
@@ -59,7 +59,7 @@ extension CoreClient {
         req.body = body.dumpBytes()
 
         if !(streaming && onToken != nil) {
-            let doc = try sendJSON(req, timeoutMs: timeout)
+            let doc = try session.sendJSON(req, timeoutMs: timeout)
             let choice = doc["choices"]?[0]
             doc.set("content", choice?["message"]?.string("content") ?? "")
             if let f = choice?.string("finish_reason") { doc.set("finish_reason", f) }
@@ -76,7 +76,7 @@ extension CoreClient {
             var usage: JSON? = nil
             var routedModel: String? = nil
             var sawDone = false
-            let token = interruptToken()
+            let token = session.interruptToken()
             let end: ConnectionEnd
             do throws(DC1Error) {
                 end = try sseConnection(req, deadline: Deadline(afterMs: timeout), idleMs: timeout, token: token) {

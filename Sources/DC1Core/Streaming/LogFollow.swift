@@ -1,7 +1,7 @@
 /// Following a job's log to its end (dc1_job_logs_stream): the SSE stream (§8.6) where the
 /// server offers it, otherwise the same events by polling GET /logs with `since` (§8.5), so no
 /// binding or command needs a polling loop of its own.
-extension CoreClient {
+extension Streams {
     /// Whether a failure of the stream's first connection means "no stream here" (so polling
     /// may do instead) rather than a problem polling would meet too.
     static func streamUnavailable(_ e: DC1Error) -> Bool {
@@ -13,7 +13,7 @@ extension CoreClient {
     }
 
     public func followLogs(
-        _ id: String?, options o: StreamOptions,
+        _ id: String?, options o: Streams.Options,
         onEvent: (JSON) -> Bool
     ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
@@ -25,8 +25,8 @@ extension CoreClient {
                 delivered += 1
                 return onEvent(ev)
             }
-        } catch  where o.pollFallback && CoreClient.streamUnavailable(error) {
-            log(.info, "job \(jobID): log stream unavailable (\(error.message)); polling instead")
+        } catch  where o.pollFallback && Streams.streamUnavailable(error) {
+            session.log(.info, "job \(jobID): log stream unavailable (\(error.message)); polling instead")
             var po = o
             po.since = lastSeen
             return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
@@ -38,10 +38,10 @@ extension CoreClient {
     /// The polling half: pages of /logs until the job is terminal and one more read found
     /// nothing new (lines written with the final status may land late).
     private func pollLogs(
-        _ jobID: String, options o: StreamOptions, alreadyDelivered: Int, hook: TickHook?,
+        _ jobID: String, options o: Streams.Options, alreadyDelivered: Int, hook: TickHook?,
         onEvent: (JSON) -> Bool
     ) throws(DC1Error) -> JSON {
-        let token = interruptToken()
+        let token = session.interruptToken()
         let deadline = Deadline(afterMs: o.timeoutMs)
         var since = o.since
         var lines = alreadyDelivered
@@ -71,9 +71,9 @@ extension CoreClient {
                 let q = JSON.object()
                 q.set("since", since)
                 q.set("limit", 1000)
-                page = try logs(jobID, options: q)
-            } catch  where CoreClient.isTransient(error) && !deadline.expired {
-                log(.info, "job \(jobID): logs poll failed (\(error.message)); retrying")
+                page = try session.jobs.logs(jobID, options: q)
+            } catch  where Jobs.isTransient(error) && !deadline.expired {
+                session.log(.info, "job \(jobID): logs poll failed (\(error.message)); retrying")
                 guard
                     Clock.sleep(
                         ms: Swift.min(o.pollIntervalMs, Swift.max(deadline.remainingMs, 0)),

@@ -1,7 +1,9 @@
 /// The server's streams (§8.6 logs, §8.7 status) with reconnects, an idle timeout that
 /// keep-alive comments do not reset, a deadline and interruption.
-extension CoreClient {
-    public struct StreamOptions: Sendable {
+public struct Streams: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
+    public struct Options: Sendable {
         public var timeoutMs: Int64 = 3_600_000
         public var idleTimeoutMs: Int64 = 60_000
         public var since: Int = 0
@@ -15,14 +17,14 @@ extension CoreClient {
         public var pollIntervalMs: Int64 = 1_000
         public init() {}
 
-        public static func from(_ json: JSON?) throws(DC1Error) -> StreamOptions {
+        public static func from(_ json: JSON?) throws(DC1Error) -> Options {
             let o = try Opts(
                 json, "options",
                 allowed: [
                     "timeout_ms", "idle_timeout_ms", "since", "max_reconnects", "tick_ms", "poll_fallback",
                     "poll_interval_ms",
                 ])
-            var s = StreamOptions()
+            var s = Options()
             if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { s.timeoutMs = Int64(v) }
             if let v = try o.int("idle_timeout_ms", 10...86_400_000) { s.idleTimeoutMs = Int64(v) }
             if let v = try o.int("since", 0...Int(Int32.max)) { s.since = v }
@@ -61,7 +63,7 @@ extension CoreClient {
         let outcome: Result<HTTPResponse, TransportFailure> = withoutActuallyEscaping(onEvent) { onEvent in
             do throws(TransportFailure) {
                 return .success(
-                    try transport.perform(
+                    try session.transport.perform(
                         req, requestID: Random.requestID(), deadline: deadline, fresh: false,
                         shouldAbort: {
                             if token.isInterrupted { return true }
@@ -134,10 +136,10 @@ extension CoreClient {
     /// `path` is asked anew before each connection (to carry a resume point).
     /// A stop asked by the consumer's tick (`hook`) ends the loop like a stop asked on an event.
     func streamLoop(
-        path: () throws(DC1Error) -> String, options o: StreamOptions, hook: TickHook? = nil,
+        path: () throws(DC1Error) -> String, options o: Streams.Options, hook: TickHook? = nil,
         onEvent: (SSEEvent) -> StreamControl
     ) throws(DC1Error) -> (stopped: Bool, reconnects: Int) {
-        let token = interruptToken()
+        let token = session.interruptToken()
         let deadline = Deadline(afterMs: o.timeoutMs)
         var reconnects = 0
         while true {
@@ -157,8 +159,8 @@ extension CoreClient {
                 guard reconnects <= o.maxReconnects else {
                     throw DC1Error(.network, "stream dropped \(reconnects) times; last: \(why)")
                 }
-                let wait = Swift.min(backoff(reconnects), Swift.max(deadline.remainingMs - 1, 0))
-                log(.info, "stream dropped (\(why)); reconnect \(reconnects) in \(wait) ms")
+                let wait = Swift.min(session.backoff(reconnects), Swift.max(deadline.remainingMs - 1, 0))
+                session.log(.info, "stream dropped (\(why)); reconnect \(reconnects) in \(wait) ms")
                 guard Clock.sleep(ms: wait, stop: { token.isInterrupted }) else {
                     if hook?.stopped == true { return (true, reconnects) }
                     throw token.error()
@@ -196,11 +198,11 @@ extension CoreClient {
     /// ?since=<last line_no> after a drop (the server ignores Last-Event-ID). The key goes in
     /// the x-renter-key header, which this route accepts after ?key.
     public func streamLogs(
-        _ id: String?, options o: StreamOptions,
+        _ id: String?, options o: Streams.Options,
         onEvent: (JSON) -> Bool
     ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)
-        try requireKey("logs stream")
+        try session.requireKey("logs stream")
         return try withTicks(o.tickMs, onEvent) { (hook) throws(DC1Error) -> JSON in
             var last = o.since
             var lines = 0
@@ -235,7 +237,7 @@ extension CoreClient {
     /// GET /api/jobs/{id}/stream (§8.7): status events until `end` or a terminal status.
     /// Each event is delivered as its data object with "event" (the SSE event name) added.
     public func streamStatus(
-        _ id: String?, options o: StreamOptions,
+        _ id: String?, options o: Streams.Options,
         onEvent: (JSON) -> Bool
     ) throws(DC1Error) -> JSON {
         let jobID = try Paths.jobID(id)

@@ -80,7 +80,7 @@ enum ZeroingAllocator {
 }
 
 /// Sees a response body as it arrives and decides what of it to keep in memory (the image
-/// download decodes its base64 straight to a file, CoreClient.saveImage). `begin` runs
+/// download decodes its base64 straight to a file, Output.saveImage). `begin` runs
 /// before each attempt; `feed` appends to `body` what the ordinary path should see and
 /// returns false to stop the transfer (the reason stays with the filter).
 public protocol BodyFilter: AnyObject {
@@ -245,7 +245,7 @@ final class HandlePool: @unchecked Sendable {
 /// longest an interrupt waits).
 let pollSliceMs: Int32 = 25
 
-/// One HTTP exchange over libcurl, with no retries (CoreClient.send retries).
+/// One HTTP exchange over libcurl, with no retries (Session.send retries).
 final class CurlTransport: @unchecked Sendable {
     let options: ClientOptions
     let pool: HandlePool
@@ -413,7 +413,11 @@ final class CurlTransport: @unchecked Sendable {
         _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPIDLE, 30)
         _ = dc1_curl_set_long(h, CURLOPT_TCP_KEEPINTVL, 15)
         _ = dc1_curl_set_long(h, CURLOPT_TCP_NODELAY, 1)
-        if let ca = options.caPath { _ = ca.withCString { dc1_curl_set_str(h, CURLOPT_CAINFO, $0) } }
+        if let ca = options.caPath {
+            _ = ca.withCString { dc1_curl_set_str(h, CURLOPT_CAINFO, $0) }
+        } else {
+            CATrust.resolved.apply(h)
+        }
         if options.insecureSkipVerify {
             _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYPEER, 0)
             _ = dc1_curl_set_long(h, CURLOPT_SSL_VERIFYHOST, 0)
@@ -447,6 +451,71 @@ final class CurlTransport: @unchecked Sendable {
         var code: Int = 0
         _ = dc1_curl_get_long(h, CURLINFO_RESPONSE_CODE, &code)
         return code
+    }
+}
+
+/// Where the CAs come from when the client sets no `ca_path` (which always wins). A libcurl
+/// carried inside a package keeps the CA location compiled into it (Debian's), which other
+/// distributions do not have, so: `SSL_CERT_FILE` and `SSL_CERT_DIR` are honoured as OpenSSL
+/// and Python honour them (each replaces its own default); with neither set and the compiled-in
+/// bundle absent, the well-known bundle files, then hashed directories, are probed. Resolved
+/// once per process; `nil` fields leave libcurl's own setting alone.
+struct CATrust {
+    var file: String?
+    var dir: String?
+    var clearDir = false
+
+    static let bundles = [
+        "/etc/ssl/certs/ca-certificates.crt",  // Debian, Ubuntu, Gentoo, Arch
+        "/etc/pki/tls/certs/ca-bundle.crt",  // Fedora, RHEL
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL, CentOS 7+
+        "/etc/ssl/ca-bundle.pem",  // openSUSE, SLES
+        "/etc/ssl/cert.pem",  // Alpine, macOS, the BSDs
+        "/etc/pki/tls/cacert.pem",  // OpenELEC
+        "/usr/local/share/certs/ca-root-nss.crt",  // FreeBSD
+    ]
+    static let directories = ["/etc/ssl/certs", "/etc/pki/tls/certs", "/system/etc/security/cacerts"]
+
+    static let resolved: CATrust = {
+        var t = CATrust()
+        let envFile = Environment.get("SSL_CERT_FILE")
+        let envDir = Environment.get("SSL_CERT_DIR")
+        if envFile != nil || envDir != nil {
+            t.file = envFile
+            t.dir = envDir
+            return t
+        }
+        let info = curl_version_info(CURLVERSION_SEVENTH)  // cainfo and capath came in the seventh
+        func text(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
+        let builtIn = info.flatMap { text($0.pointee.cainfo) }
+        let builtInDir = info.flatMap { text($0.pointee.capath) }
+        if let builtIn, isFile(builtIn) { return t }
+        if let found = bundles.first(where: isFile) {
+            t.file = found
+            t.clearDir = builtInDir.map { !isDirectory($0) } ?? false
+        } else if builtInDir.map(isDirectory) != true, let dir = directories.first(where: isDirectory) {
+            t.dir = dir
+        }
+        return t
+    }()
+
+    func apply(_ h: UnsafeMutableRawPointer) {
+        if let file { _ = file.withCString { dc1_curl_set_str(h, CURLOPT_CAINFO, $0) } }
+        if let dir {
+            _ = dir.withCString { dc1_curl_set_str(h, CURLOPT_CAPATH, $0) }
+        } else if clearDir {
+            _ = dc1_curl_set_str(h, CURLOPT_CAPATH, nil)
+        }
+    }
+
+    static func isFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 }
 

@@ -28,26 +28,28 @@ public enum WebhookEvents {
     }
 }
 
-extension CoreClient {
+public struct Webhooks: Sendable {
+    public let session: Session
+    public init(_ session: Session) { self.session = session }
     /// PATCH /api/renters/settings {"webhook_url"}: null or "" clears it.
     public func setWebhookURL(_ url: String?) throws(DC1Error) -> JSON {
-        try requireKey("webhook settings")
+        try session.requireKey("webhook settings")
         let b = JSON.object()
         if let url { b.set("webhook_url", url) } else { b.set("webhook_url", JSON.null()) }
         var req = HTTPRequest(method: "PATCH", path: "/api/renters/settings", body: b.dumpBytes())
         req.idempotency = .safe  // setting a value twice is harmless
-        do { return try sendJSON(req) } catch { throw renterAuthError(error) }
+        do { return try session.sendJSON(req) } catch { throw session.renterAuthError(error) }
     }
 
     private func renterID() throws(DC1Error) -> Int {
-        guard let id = try me()["renter"]?.int("id") else {
+        guard let id = try session.account.me()["renter"]?.int("id") else {
             throw DC1Error(.protocolError, "GET /api/renters/me: no renter.id")
         }
         return id
     }
 
     public func webhooks() throws(DC1Error) -> JSON {
-        try sendJSON(HTTPRequest(method: "GET", path: "/api/renters/\(try renterID())/webhooks"))
+        try session.sendJSON(HTTPRequest(method: "GET", path: "/api/renters/\(try renterID())/webhooks"))
     }
 
     public func registerWebhook(_ request: JSON?) throws(DC1Error) -> JSON {
@@ -58,13 +60,13 @@ extension CoreClient {
         let req = HTTPRequest(
             method: "POST", path: "/api/renters/\(try renterID())/webhooks",
             body: request.dumpBytes(), idempotency: .unsafe)
-        return try sendJSON(req)
+        return try session.sendJSON(req)
     }
 
     public func deleteWebhook(_ id: String?) throws(DC1Error) -> JSON {
         let wid = try Paths.jobID(id)  // the same safe-character rule as job ids
         var req = HTTPRequest(method: "DELETE", path: "/api/renters/\(try renterID())/webhooks/\(wid)")
         req.idempotency = .safe  // a soft delete: repeating it changes nothing
-        return try sendJSON(req)
+        return try session.sendJSON(req)
     }
 }

@@ -29,6 +29,7 @@
 //   ├── InvalidArgumentError          a bad argument; nothing was sent
 //   ├── FileWriteError                saveImage() could not write the file
 //   ├── BadSignatureError             a webhook signature did not match
+//   ├── BusyError                     another batch run holds the journal
 //   ├── ClientClosedError             the client was closed
 //   └── LibraryError                  the addon or libdc1 could not be loaded, or a libdc1 bug
 //
@@ -174,6 +175,8 @@ class FileWriteError extends DC1Error {}
 FileWriteError.defaultCode = 'DC1_E_IO';
 class BadSignatureError extends DC1Error {}
 BadSignatureError.defaultCode = 'DC1_E_BAD_SIGNATURE';
+class BusyError extends DC1Error {}
+BusyError.defaultCode = 'DC1_E_BUSY';
 class ClientClosedError extends DC1Error {}
 ClientClosedError.defaultCode = 'DC1_E_INVALID_ARGUMENT';
 class LibraryError extends DC1Error {}
@@ -200,6 +203,7 @@ const BY_CODE = {
   DC1_E_NO_MEMORY: LibraryError,
   DC1_E_IO: FileWriteError,
   DC1_E_BAD_SIGNATURE: BadSignatureError,
+  DC1_E_BUSY: BusyError,
   DC1_E_WAIT_TIMEOUT: JobTimeoutError,
   DC1_E_INTERNAL: LibraryError,
 };
@@ -211,7 +215,7 @@ const BY_RC = {
   '-11': 'DC1_E_PROTOCOL', '-12': 'DC1_E_JOB_FAILED', '-13': 'DC1_E_JOB_CANCELLED',
   '-14': 'DC1_E_NOT_READY', '-15': 'DC1_E_INTERRUPTED', '-16': 'DC1_E_SUBMIT_UNKNOWN',
   '-17': 'DC1_E_HTTP', '-18': 'DC1_E_NO_MEMORY', '-19': 'DC1_E_IO', '-20': 'DC1_E_BAD_SIGNATURE',
-  '-21': 'DC1_E_WAIT_TIMEOUT', '-99': 'DC1_E_INTERNAL',
+  '-21': 'DC1_E_WAIT_TIMEOUT', '-22': 'DC1_E_BUSY', '-99': 'DC1_E_INTERNAL',
 };
 
 /** The error for an error document of the C core. (waitForJob builds its JobTimeoutError
@@ -235,5 +239,5 @@ module.exports = {
   QuotaExceededError, ValidationError, ServerError, ProtocolError, HTTPError, NetworkError,
   RequestTimeoutError, JobFailedError, JobCancelledError, NotReadyError, SubmitUnknownError,
   JobTimeoutError, InterruptedCallError, AbortError, InvalidArgumentError, FileWriteError,
-  BadSignatureError, ClientClosedError, LibraryError, errorFromDocument, BY_CODE, BY_RC, codeForRc: (rc) => BY_RC[String(rc)] || 'DC1_E_UNKNOWN',
+  BadSignatureError, BusyError, ClientClosedError, LibraryError, errorFromDocument, BY_CODE, BY_RC, codeForRc: (rc) => BY_RC[String(rc)] || 'DC1_E_UNKNOWN',
 };

@@ -14,8 +14,8 @@ It runs code written for the official ``dc1`` SDK unchanged (same names:
 ``Wallet``, ``DC1Error``, ``AuthError``, ``APIError``, ``JobTimeoutError``).
 
 Importing this package does not load the C library: it is loaded on the first
-client creation (see ``dc1._lib`` for where it is looked for). That keeps
-``python -m dc1.emulator`` usable without libdc1.
+client creation (see ``dc1._lib`` for where it is looked for), so ``import dc1``
+works without libdc1 (type checkers, documentation tools).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from .errors import (
     APIError,
     AuthError,
     BadSignatureError,
+    BusyError,
     ClientClosedError,
     DC1Error,
     FileWriteError,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
     from .webhooks import parse_webhook, verify_webhook
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DC1Client",
@@ -89,6 +90,7 @@ __all__ = [
     "InvalidArgumentError",
     "FileWriteError",
     "BadSignatureError",
+    "BusyError",
     "ClientClosedError",
     "LibraryError",
     "verify_webhook",
@@ -101,7 +103,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # PEP 562: the client modules (and with them the ctypes layer) are imported
-    # on first use, so "import dc1" / "python -m dc1.emulator" never need libdc1.
+    # on first use, so "import dc1" never needs libdc1.
     if name == "DC1Client":
         from .client import DC1Client
 

@@ -104,12 +104,19 @@ class CatalogueResource:
     # -- money -----------------------------------------------------------------------
 
     def quote(self, job_type: str, minutes: float, *, pricing_class: Optional[str] = None,
-              gpu_model: Optional[str] = None) -> Dict[str, Any]:
-        """The prepaid quote for ``job_type`` over ``minutes`` (``dc1_quote``):
-        ``cost_halala``, ``cost_sar``, ``cost_usd``, ``basis`` ("job_type": computed
-        locally, no request; "gpu": with ``gpu_model``, from ``/api/pricing/tiers``)."""
+              gpu_model: Optional[str] = None, provider_id: Optional[int] = None,
+              gpu_requirements: Optional[Dict[str, Any]] = None,
+              placement: Optional[str] = None) -> Dict[str, Any]:
+        """What submit will hold (prepay) for this job (``dc1_quote``): ``cost_halala``,
+        ``cost_sar``, ``cost_usd`` and ``basis``: "provider" (``provider_id``: exact), "gpu"
+        (``gpu_model``: exact), "auto" (the default, as submit routes: ``min_cost_halala`` to
+        ``max_cost_halala`` over the live GPUs in ``options``, ``global_queue_cost_halala`` if
+        queued globally; ``cost_halala`` is the most it can hold) or "job_type"
+        (``placement="global_queue"``: computed locally, no request)."""
         return self._call("dc1_quote", _drop_none(job_type=job_type, duration_minutes=minutes,
-                                                  pricing_class=pricing_class, gpu_model=gpu_model))
+                                                  pricing_class=pricing_class, gpu_model=gpu_model,
+                                                  provider_id=provider_id, gpu_requirements=gpu_requirements,
+                                                  placement=placement))
 
     def usage(self) -> Usage:
         """The renter's spending (``dc1_usage``) as a :class:`dc1.Usage` (a dict):

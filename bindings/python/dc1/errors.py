@@ -28,6 +28,7 @@ official SDK keep working. Finer classes subclass them::
     ├── InvalidArgumentError          a bad argument; nothing was sent (also a ValueError)
     ├── FileWriteError                job.save_image() could not write the file (also an OSError)
     ├── BadSignatureError             a webhook signature did not match
+    ├── BusyError                     another batch run holds the journal (DC1_E_BUSY)
     ├── ClientClosedError             the client was closed
     └── LibraryError                  libdc1 could not be loaded, or a libdc1 bug
 
@@ -67,6 +68,7 @@ __all__ = [
     "InvalidArgumentError",
     "FileWriteError",
     "BadSignatureError",
+    "BusyError",
     "ClientClosedError",
     "LibraryError",
     "error_from_document",
@@ -353,6 +355,13 @@ class FileWriteError(DC1Error, OSError):
         DC1Error.__init__(self, message, document=document)
 
 
+class BusyError(DC1Error):
+    """Another batch run, in this or another process, holds the journal (``batch.run``).
+    Nothing was submitted; ``document["pid"]`` names the holder where known."""
+
+    default_code = "DC1_E_BUSY"
+
+
 class BadSignatureError(DC1Error):
     """A webhook signature did not match."""
 
@@ -396,6 +405,7 @@ _BY_CODE = {
     "DC1_E_NO_MEMORY": LibraryError,
     "DC1_E_IO": FileWriteError,
     "DC1_E_BAD_SIGNATURE": BadSignatureError,
+    "DC1_E_BUSY": BusyError,
     "DC1_E_WAIT_TIMEOUT": JobTimeoutError,
     "DC1_E_INTERNAL": LibraryError,
 }
@@ -408,7 +418,7 @@ _BY_RC = {
     -11: "DC1_E_PROTOCOL", -12: "DC1_E_JOB_FAILED", -13: "DC1_E_JOB_CANCELLED",
     -14: "DC1_E_NOT_READY", -15: "DC1_E_INTERRUPTED", -16: "DC1_E_SUBMIT_UNKNOWN",
     -17: "DC1_E_HTTP", -18: "DC1_E_NO_MEMORY", -19: "DC1_E_IO", -20: "DC1_E_BAD_SIGNATURE",
-    -21: "DC1_E_WAIT_TIMEOUT", -99: "DC1_E_INTERNAL",
+    -21: "DC1_E_WAIT_TIMEOUT", -22: "DC1_E_BUSY", -99: "DC1_E_INTERNAL",
 }
 
 

@@ -8,14 +8,23 @@ public enum LogLevel: Int, Sendable, Comparable {
 
 public typealias LogSink = @Sendable (LogLevel, String) -> Void
 
-/// The client core: configuration, the connection pool, retries, interruption and logging.
-/// The resource operations (account, providers, jobs, …) are extensions in Resources/.
-public final class CoreClient: @unchecked Sendable {
+/// One client's session: its options, the connection pool, the retry loop, the redactor, the
+/// logger, the interrupt generation and what it has learnt (pacing, the catalogue). Every call
+/// reaches the network through `send`, so none can skip the redactor or the stop rules.
+///
+/// The operations live in one type per resource, each built over a session:
+/// `session.account`, `.providers`, `.catalogue`, `.jobs`, `.output`, `.streams`, `.webhooks`,
+/// `.batch` (Resources/, Streaming/, Webhooks/, Batch/).
+public final class Session: @unchecked Sendable {
     public let options: ClientOptions
     let transport: CurlTransport
     let retryPolicy: RetryPolicy
     /// What the client has fetched of the catalogue (Resources/Catalogue.swift).
-    public let catalogue = CatalogueCache()
+    public let catalogueCache = CatalogueCache()
+    /// What the server said of its limits, from every response (RateLimit-*, 429 Retry-After).
+    public let pacing = Pacing()
+    /// Outputs of completed jobs (they never change), for Jobs.getWithOutput.
+    let outputCache = OutputCache(capacity: 32)
 
     private let stateLock = Lock()
     /// Bumped by interrupt(); read lock-free on every poll slice of every transfer.
@@ -57,21 +66,37 @@ public final class CoreClient: @unchecked Sendable {
 
     func generation() -> Int { interruptGeneration.load(ordering: .acquiring) }
 
-    /// Job ids any client in this process has already handed out from submit, so reconciling
-    /// a lost submit never claims one of them (the last 1024).
-    private static let knownLock = Lock()
-    nonisolated(unsafe) private static var knownJobIDs: [String] = []
+    // MARK: the key
 
-    func rememberJob(_ id: String) {
-        CoreClient.knownLock.withLock {
-            CoreClient.knownJobIDs.append(id)
-            if CoreClient.knownJobIDs.count > 1024 {
-                CoreClient.knownJobIDs.removeFirst(CoreClient.knownJobIDs.count - 1024)
-            }
+    func requireKey(_ what: String) throws(DC1Error) {
+        guard hasAPIKey else {
+            let text = "set DC1_API_KEY or the api_key option"
+            var e = DC1Error(.auth, "\(what) needs an API key: \(text)")
+            e.setHint(option: "api_key", env: "DC1_API_KEY", text: text)
+            throw e
         }
     }
 
-    func isKnownJob(_ id: String) -> Bool { CoreClient.knownLock.withLock { CoreClient.knownJobIDs.contains(id) } }
+    /// §3.2 G7/G8: 404 "Renter not found" means an unknown key; 400 "API key required" a missing one.
+    func renterAuthError(_ e: DC1Error) -> DC1Error {
+        var e = e
+        if e.code == .notFound || (e.code == .validation && e.message.lowercased().contains("key")) {
+            e.code = .auth
+            e.message += " (the server reports an unknown or missing key this way)"
+        }
+        return e
+    }
+
+    // MARK: resources
+
+    public var account: Account { Account(self) }
+    public var providers: Providers { Providers(self) }
+    public var catalogue: Catalogue { Catalogue(self) }
+    public var jobs: Jobs { Jobs(self) }
+    public var output: Output { Output(self) }
+    public var streams: Streams { Streams(self) }
+    public var webhooks: Webhooks { Webhooks(self) }
+    public var batch: Batch { Batch(self) }
 
     // MARK: logging
 
@@ -120,7 +145,7 @@ public final class CoreClient: @unchecked Sendable {
             switch outcome {
             case .success(var resp):
                 resp.attempts = attempt
-                ThreadCallState.existing?.onResponse?(resp)
+                pacing.observe(resp, method: req.method, path: req.path)
                 log(.debug, "\(route) → \(resp.status) in \(Clock.nowMs() - started) ms (request \(resp.requestID))")
                 if (200..<300).contains(resp.status) || accept.contains(resp.status) { return resp }
                 var err = ErrorMapping.error(for: resp, req)
@@ -182,5 +207,31 @@ public final class CoreClient: @unchecked Sendable {
             e.attempts = resp.attempts
             throw e
         }
+    }
+
+    // MARK: any route
+
+    /// Any route, with the client's auth, retries and error mapping.
+    public func request(method: String?, path: String?, body: JSON?) throws(DC1Error) -> JSON {
+        guard let method else { throw .invalid("method is NULL") }
+        let m = method.uppercased()
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(m) else {
+            throw .invalid("method must be GET, POST, PUT, PATCH, DELETE or HEAD")
+        }
+        let p = try Paths.route(path)
+        var req = HTTPRequest(method: m, path: p, body: body?.dumpBytes())
+        if p.hasPrefix("/v1/") { req.auth = .bearer }
+        let resp = try send(req)
+        let out = JSON.object()
+        out.set("http_status", resp.status)
+        out.set("request_id", resp.requestID)
+        if resp.body.isEmpty {
+            out.set("body", JSON.null())
+        } else if let j = resp.json() {
+            out.set("body", j)
+        } else {
+            out.set("body", String(decoding: resp.body, as: UTF8.self))
+        }
+        return out
     }
 }

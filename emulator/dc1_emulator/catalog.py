@@ -57,6 +57,8 @@ PRICING_CLASS_MULTIPLIERS = {"priority": 1.20, "standard": 1.00, "economy": 0.90
 MODEL_REGISTRY = [
     # model_id, display_name, family, vram_gb, quantization, context_window, use_cases,
     # min_gpu_vram_gb, default_price_halala_per_min
+    ("ALLaM-AI/ALLaM-7B-Instruct-preview", "ALLaM 7B Instruct", "allam", 16, "fp16", 4096,
+     ["chat", "instruct"], 16, 15),
     ("CompVis/stable-diffusion-v1-4", "Stable Diffusion v1.4", "stable-diffusion", 8, "fp16", 77,
      ["image"], 8, 10),
     ("google/gemma-2b", "Gemma 2B", "gemma", 6, "fp16", 8192, ["chat", "instruct"], 6, 4),
@@ -99,7 +101,8 @@ TEMPLATE_LIST = [
      "image": "dc1/llm-worker:latest",
      "env_vars": [{"key": "MODEL_ID", "label": "Model ID", "default": "TinyLlama/TinyLlama-1.1B-Chat-v1.0",
                    "required": True}],
-     "params": {"model": "TinyLlama/TinyLlama-1.1B-Chat-v1.0", "prompt": "Hello", "max_tokens": 256},
+     "params": {"model": "TinyLlama/TinyLlama-1.1B-Chat-v1.0", "prompt": "Hello", "max_tokens": 256,
+                "stop": ["</s>"]},
      "min_vram_gb": 8, "estimated_price_sar_per_hour": 5.4, "tags": ["llm", "inference"],
      "sort_order": 2, "icon": "💬", "difficulty": "easy"},
     {"id": "image-generation", "name": "Image Generation", "job_type": "image_generation",

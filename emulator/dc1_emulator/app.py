@@ -5,7 +5,7 @@ the control API together. Use it in-process as a context manager::
         requests.get(emu.base_url + "/api/renters/balance",
                      headers={"x-renter-key": emu.api_key})
 
-or run it as a process with ``python -m dc1.emulator``."""
+or run it as a process with ``python -m dc1_emulator``."""
 from __future__ import annotations
 
 import ipaddress
