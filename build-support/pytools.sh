@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prints the path of a Python interpreter that has the test and lint tools (pytest, ruff, mypy), after
-# installing them if needed. Progress goes to stderr; stdout is only the interpreter's path.
+# Prints the path of a Python interpreter that has the test and lint tools (pytest, ruff, mypy, and
+# tqdm for the progress-bar tests of the Python binding), after installing them if needed. Progress goes to stderr; stdout is only the interpreter's path.
 #   1. $PYTHON (default python3) when it already has them, at the pinned ruff version;
 #   2. otherwise build/venv when it exists and has them;
 #   3. otherwise `$PYTHON -m pip install` when that Python may be changed (a virtualenv, or an
@@ -14,12 +14,14 @@ py="${PYTHON:-python3}"
 venv="build/venv"
 RUFF_VERSION="0.17.5"          # the version ruff.toml was checked against
 MYPY_VERSION="2.4.1"           # the version Tests/python/test_typing.py was checked against
-reqs=("pytest>=7" "ruff==$RUFF_VERSION" "mypy==$MYPY_VERSION")
+# tqdm: the optional progress bar of `dc1[progress]`; the tests cover the path without it too.
+reqs=("pytest>=7" "ruff==$RUFF_VERSION" "mypy==$MYPY_VERSION" "tqdm>=4.60")
 
 has_tools() {
   "$1" - "$RUFF_VERSION" "$MYPY_VERSION" >/dev/null 2>&1 <<'EOF'
 import importlib.metadata as m, sys
 import pytest  # noqa: F401
+import tqdm  # noqa: F401
 sys.exit(0 if (m.version("ruff"), m.version("mypy")) == tuple(sys.argv[1:3]) else 1)
 EOF
 }
@@ -58,5 +60,5 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q "${reqs[@]}" >&2
 if has_tools "$venv/bin/python"; then echo "$PWD/$venv/bin/python"; exit 0; fi
-echo "pytools: pytest, ruff or mypy is still missing from $venv" >&2
+echo "pytools: pytest, ruff, mypy or tqdm is still missing from $venv" >&2
 exit 1

@@ -48,7 +48,7 @@ from .errors import (
     SubmitUnknownError,
     ValidationError,
 )
-from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Provider, Wallet
+from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Output, Provider, Usage, Wallet
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aio import AsyncDC1Client
@@ -65,6 +65,8 @@ __all__ = [
     "Balance",
     "Wallet",
     "Endpoint",
+    "Output",
+    "Usage",
     "TERMINAL_STATUSES",
     "DC1Error",
     "APIError",

@@ -15,6 +15,10 @@ crosses as UTF-8 JSON.
 ctypes releases the GIL around every foreign call of a ``CDLL``, so a blocking
 libdc1 call does not stop other Python threads.
 
+Every call runs with a ``dc1_stop`` bound to its thread, so every call can be
+ended: by Ctrl-C on the main thread, by the asyncio client when its task is
+cancelled (see "Per-call stop" below).
+
 Loading order (first hit wins):
   1. ``$DC1_LIBRARY`` — an absolute path; when set, nothing else is tried;
   2. the package directory (a ``libdc1.so`` copied next to this file);
@@ -30,6 +34,7 @@ import ctypes.util
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_size_t, c_void_p
@@ -382,8 +387,10 @@ def call(fn: Any, *args: Any) -> Dict[str, Any]:
     else:
         fn_name = getattr(fn, "__name__", "dc1 call")
     out = c_void_p()
-    rc = fn(*[_arg(a) for a in args], byref(out))
-    text = _take_string(out)
+    c_args = [_arg(a) for a in args]
+    with _stoppable():
+        rc = fn(*c_args, byref(out))
+        text = _take_string(out)
     if rc != DC1_OK:
         _raise_for(rc, text, fn_name)
     if text is None:
@@ -403,30 +410,28 @@ class _EventSink:
     dict; returning ``False`` stops the call (a stream then returns with
     "ended": "stopped", a watch fails DC1_E_INTERRUPTED). An exception in the
     handler stops the call too and is re-raised once the C call has returned (it
-    cannot cross into C).
-
-    Ctrl-C: on the main thread, a SIGINT that arrives during the call is only
-    noted (see :func:`_deferred_sigint`); the callback runs Python code at its
-    next event or tick (calls given ``tick_ms`` get one every 250 ms), sees the
-    note and ends the call; the original handler (KeyboardInterrupt) then runs
-    once the C call has returned — never inside the callback, where an exception
-    could not cross into C."""
+    cannot cross into C). A Ctrl-C noted during the call, or the stop bound to the
+    thread once triggered (see :func:`_stoppable`), also makes it answer "stop"."""
 
     def __init__(self, handler: Optional[Callable[[Dict[str, Any]], Any]], ticks: bool = False) -> None:
         self.handler = handler
         self.ticks = ticks  # whether the handler wants the "tick" events too
         self.error: Optional[BaseException] = None
-        self.signalled: Optional[Tuple[int, Any]] = None  # a SIGINT seen during the call
         self.cfunc = EVENT_FN(self._trampoline)  # kept alive by self for the call
 
     def _trampoline(self, _user_data: Any, event_json: Optional[bytes]) -> int:  # calling thread, GIL taken
         try:
-            if self.signalled is not None:
+            if getattr(_tls, "sigint", None):
                 return 1  # Ctrl-C arrived: end the call; it is re-raised afterwards
+            stop = getattr(_tls, "stop", None)
+            if stop is not None and stop.triggered:
+                # The bound stop fired: say "stop" here too. dc1_batch_run (libdc1 0.x) ends its
+                # waits only then; the other calls have already returned by the stop alone.
+                return 1
             text = event_json.decode("utf-8", "replace") if event_json else "{}"
             event = json.loads(text)
             if self.handler is None or (not self.ticks and event.get("type") == "tick"):
-                return 0  # a tick still ran Python code: a pending Ctrl-C was raised here
+                return 0  # a tick still ran Python code: a pending Ctrl-C was noted here
             if self.handler(event) is False:
                 return 1
             return 0
@@ -448,8 +453,7 @@ def call_streaming(fn_name: str, args: List[Any], handler: Optional[Callable[[Di
         sink = _EventSink(handler, ticks)
         callback = sink.cfunc
     try:
-        with _deferred_sigint(sink):
-            result = call(fn_name, *args, callback, None)
+        result = call(fn_name, *args, callback, None)
     except BaseException:
         if sink is not None and sink.error is not None:
             raise sink.error
@@ -457,34 +461,6 @@ def call_streaming(fn_name: str, args: List[Any], handler: Optional[Callable[[Di
     if sink is not None and sink.error is not None:
         raise sink.error
     return result
-
-
-@contextlib.contextmanager
-def _deferred_sigint(sink: Optional[_EventSink]) -> Iterator[None]:
-    """While a callback call runs on the main thread, SIGINT only marks ``sink``;
-    afterwards the previous handler runs with it (by default: KeyboardInterrupt),
-    whether the call ended because of it or not."""
-    previous: Any = None
-    if sink is not None and threading.current_thread() is threading.main_thread():
-        try:
-            previous = signal.getsignal(signal.SIGINT)
-        except (ValueError, OSError):  # pragma: no cover - no signal support here
-            previous = None
-    if sink is None or not callable(previous):
-        yield  # SIG_IGN / SIG_DFL / not Python's: nothing to defer
-        return
-    noted = sink
-
-    def note(signum: int, frame: Any) -> None:
-        noted.signalled = (signum, frame)
-
-    signal.signal(signal.SIGINT, note)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if noted.signalled is not None:
-            previous(*noted.signalled)
 
 
 def webhook_verify(secret: Any, signature_header: Any, body: bytes) -> int:
@@ -549,32 +525,54 @@ def client_set_logger(handle: c_void_p, callback: Any, min_level: int) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Per-call stop (dc1_stop_*)
+# Per-call stop (dc1_stop_*): every call can be ended
 # ---------------------------------------------------------------------------
+#
+# Every libdc1 call made through this module runs with a dc1_stop bound to its
+# thread (:func:`_stoppable`): the one an outer scope bound with :func:`bound`
+# (the asyncio client binds one per awaited call and triggers it when the task
+# is cancelled), or else one of its own for the duration of the call.
+#
+# Ctrl-C. A Python signal handler runs only on the main thread, between
+# bytecodes, so it cannot run while the main thread is inside a C call. During a
+# main-thread call, therefore, SIGINT is routed two ways: the C-level handler of
+# CPython writes the signal number to the wakeup fd (signal.set_wakeup_fd),
+# which a helper thread of this module reads to trigger the call's stop at once;
+# and the Python-level handler is a note-taker, so KeyboardInterrupt is raised
+# (by the handler that was installed before) once the C call has returned —
+# instead of the call's InterruptedCallError. The previous wakeup fd, if any
+# (an asyncio loop's), still receives every byte.
+
+_tls = threading.local()  # .stop: the Stop bound to this thread; .sigint: Ctrl-C noted in the call
 
 
 class Stop:
-    """A dc1_stop: :meth:`bound` binds it to the calling thread for a block, so
-    :meth:`trigger` (from any thread) ends the libdc1 calls made in that block."""
+    """A dc1_stop: while it is bound to a thread (:func:`bound`), :meth:`trigger`
+    — from any thread — ends the libdc1 call running on that thread within a
+    25 ms poll slice with DC1_E_INTERRUPTED, and any call it starts afterwards at
+    once. A stop cannot be reset: use a new one for new calls."""
 
     def __init__(self) -> None:
         handle = c_void_p()
         check(lib().dc1_stop_new(byref(handle)), "dc1_stop_new")
+        self._lock = threading.RLock()  # RLock: a signal handler may trigger it on the main thread
         self._handle: Optional[c_void_p] = handle
 
     def trigger(self) -> None:
-        if self._handle is not None:
-            lib().dc1_stop_trigger(self._handle)
+        """Ends the calls of the thread it is bound to (idempotent; never blocks)."""
+        with self._lock:
+            if self._handle is not None:
+                lib().dc1_stop_trigger(self._handle)
 
     @property
     def triggered(self) -> bool:
-        return bool(self._handle is not None and lib().dc1_stop_is_triggered(self._handle))
-
-    def bound(self) -> "_Binding":
-        return _Binding(self._handle)
+        with self._lock:
+            return bool(self._handle is not None and lib().dc1_stop_is_triggered(self._handle))
 
     def close(self) -> None:
-        handle, self._handle = self._handle, None
+        """Releases this reference (a thread it is still bound to keeps its own)."""
+        with self._lock:
+            handle, self._handle = self._handle, None
         if handle is not None:
             lib().dc1_stop_free(handle)
 
@@ -585,12 +583,137 @@ class Stop:
             pass
 
 
-class _Binding:
-    def __init__(self, handle: Any) -> None:
-        self._handle = handle
+def bound_stop() -> Optional[Stop]:
+    """The Stop bound to the calling thread by :func:`bound`, if any."""
+    return getattr(_tls, "stop", None)
 
-    def __enter__(self) -> None:
-        lib().dc1_stop_bind(self._handle)
 
-    def __exit__(self, *exc: Any) -> None:
-        lib().dc1_stop_bind(None)
+@contextlib.contextmanager
+def bound(stop: Stop) -> Iterator[Stop]:
+    """Binds ``stop`` to the calling thread for the block (``dc1_stop_bind``); the
+    libdc1 calls made in it use that stop instead of one of their own. What was
+    bound before is bound again afterwards."""
+    previous = bound_stop()
+    lib().dc1_stop_bind(stop._handle)
+    _tls.stop = stop
+    try:
+        yield stop
+    finally:
+        _tls.stop = previous
+        lib().dc1_stop_bind(previous._handle if previous is not None else None)
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """The scope of one foreign call: a stop bound to this thread and, on the main
+    thread, Ctrl-C routed to it (see the comment above :class:`Stop`)."""
+    if bound_stop() is not None:
+        yield  # an outer scope (an async call, or the call whose callback runs now) has one
+        return
+    stop = Stop()
+    try:
+        with bound(stop):
+            if threading.current_thread() is threading.main_thread():
+                with _sigint_to(stop):
+                    yield
+            else:
+                yield
+    finally:
+        stop.close()
+
+
+class _SigintWatch:
+    """The helper thread that reads the wakeup fd during main-thread calls."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.target: Optional[Stop] = None  # the stop of the main thread's current call
+        self.forward = -1                   # the wakeup fd set before ours
+        self.wsock: Optional[socket.socket] = None
+
+    def write_fd(self) -> int:
+        with self.lock:
+            if self.wsock is None:
+                rsock, wsock = socket.socketpair()
+                wsock.setblocking(False)  # set_wakeup_fd wants a non-blocking fd
+                threading.Thread(target=self._read, args=(rsock,), name="dc1-sigint",
+                                 daemon=True).start()
+                self.wsock = wsock
+            return self.wsock.fileno()
+
+    def _read(self, rsock: socket.socket) -> None:
+        while True:
+            try:
+                data = rsock.recv(512)
+            except OSError:  # pragma: no cover - closed
+                return
+            if not data:  # pragma: no cover - closed
+                return
+            with self.lock:
+                if self.target is not None and signal.SIGINT in data:
+                    self.target.trigger()
+                forward = self.forward
+            if forward >= 0:
+                try:
+                    os.write(forward, data)
+                except OSError:
+                    pass
+
+    def reset_after_fork(self) -> None:
+        self.lock = threading.Lock()
+        self.target = None
+        self.forward = -1
+        self.wsock = None  # the helper thread did not survive the fork
+
+
+_sigint_watch = _SigintWatch()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_sigint_watch.reset_after_fork)
+
+
+@contextlib.contextmanager
+def _sigint_to(stop: Stop) -> Iterator[None]:
+    """On the main thread, for one call: SIGINT triggers ``stop`` and is noted; the
+    handler installed before runs once the call is over (by default raising
+    KeyboardInterrupt, which then replaces the call's InterruptedCallError)."""
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+    except (ValueError, OSError):  # pragma: no cover - no signal support here
+        previous = None
+    if not callable(previous):
+        yield  # SIG_IGN / SIG_DFL / not installed by Python: nothing to route
+        return
+    noted: List[Tuple[int, Any]] = []
+
+    def note(signum: int, frame: Any) -> None:
+        noted.append((signum, frame))
+        stop.trigger()
+
+    watch = _sigint_watch
+    try:
+        signal.signal(signal.SIGINT, note)
+    except (ValueError, OSError):  # pragma: no cover - not the main interpreter
+        yield
+        return
+    old_fd: Optional[int] = None
+    try:
+        with watch.lock:
+            watch.target = stop
+        try:
+            old_fd = signal.set_wakeup_fd(watch.write_fd(), warn_on_full_buffer=False)
+        except (ValueError, OSError):  # pragma: no cover - ticks and the callback still work
+            old_fd = None
+        with watch.lock:
+            watch.forward = old_fd if old_fd is not None else -1
+        _tls.sigint = noted
+        yield
+    finally:
+        _tls.sigint = None
+        with watch.lock:
+            watch.target = None
+            watch.forward = -1
+        if old_fd is not None:
+            signal.set_wakeup_fd(old_fd)
+        signal.signal(signal.SIGINT, previous)
+        if noted:
+            previous(*noted[0])  # KeyboardInterrupt, by default

@@ -2,10 +2,10 @@
 
 Every blocking libdc1 call runs in a thread pool owned by the client (ctypes
 releases the GIL, so they run in parallel and the event loop never blocks).
-Waiting (``jobs.wait``, ``jobs.wait_ready``, ``jobs.watch``, ``jobs.iter_logs``)
-is the core's own watch or log follower on a worker thread; cancelling the
-awaiting task ends that C call at its next tick (a quarter of a second), so
-nothing keeps polling the server.
+Each awaited call binds a ``dc1_stop`` to its worker thread; cancelling the
+awaiting task triggers it, so the C call ends within a poll slice — a request,
+a wait, a stream, a chat or a batch alike — and nothing keeps polling the
+server.
 
     async with dc1.AsyncDC1Client() as client:
         job = await client.jobs.submit("llm_inference", {"prompt": "Hi"},
@@ -20,14 +20,14 @@ from async code use ``client.jobs.…`` instead.
 from __future__ import annotations
 
 import asyncio
-import functools
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, TypeVar
 
+from . import _lib
+from .batch import AsyncBatchResource
 from .catalogue import AsyncCatalogueResource
 from .client import DC1Client, JobsResource, _job_id, _LogFollow
-from .models import Balance, Endpoint, Job, Provider
+from .models import Balance, Endpoint, Job, Output, Provider
 
 __all__ = ["AsyncDC1Client"]
 
@@ -50,15 +50,31 @@ class AsyncDC1Client:
     ) -> None:
         self.sync = DC1Client(api_key, base_url, timeout, **options)
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dc1")
+        self._closed = False
         self.jobs = AsyncJobsResource(self)
         self.providers = AsyncProvidersResource(self)
         self.wallet = AsyncWalletResource(self)
         self.webhooks = AsyncWebhooksResource(self)
         self.catalogue = AsyncCatalogueResource(self)
+        self.batch = AsyncBatchResource(self)
 
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs a blocking call of the sync client on a worker thread, with a dc1_stop of
+        its own bound to that thread: cancelling the awaiting task triggers it, so the C
+        call (whatever it is: a request, a wait, a stream, a chat, a batch) returns within
+        a 25 ms poll slice and makes no further request."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        stop = _lib.Stop()
+
+        def work() -> T:
+            with _lib.bound(stop):
+                return fn(*args, **kwargs)
+
+        try:
+            return await loop.run_in_executor(self._executor, work)
+        except asyncio.CancelledError:
+            stop.trigger()
+            raise
 
     @property
     def base_url(self) -> str:
@@ -82,7 +98,10 @@ class AsyncDC1Client:
 
     async def close(self, *, interrupt: bool = False) -> None:
         """Closes the client: waits for (or interrupts) running calls, frees
-        the C client and shuts the thread pool down."""
+        the C client and shuts the thread pool down. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
         await self._run(self.sync.close, interrupt=interrupt)
         self._executor.shutdown(wait=False)
 
@@ -146,7 +165,7 @@ class AsyncJobsResource(_AsyncResource):
     async def status(self, job_id: Any) -> Dict[str, Any]:
         return await self._client._run(self._sync.status, job_id)
 
-    async def output(self, job_id: Any) -> Dict[str, Any]:
+    async def output(self, job_id: Any) -> Output:
         return await self._client._run(self._sync.output, job_id)
 
     async def list(self, limit: int = 20) -> List[Job]:
@@ -180,47 +199,31 @@ class AsyncJobsResource(_AsyncResource):
         worker thread."""
         return await self._client._run(self._sync.stream_status, job_id, on_event, **kwargs)
 
-    async def _stoppable(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Runs a libdc1 call that takes an event callback (``on_event``) on a worker
-        thread; cancelling the awaiting task ends that C call at its next tick (the
-        callback answers "stop"), so the server sees no more requests from it."""
-        stop = threading.Event()
-        user = kwargs.pop("on_event", None)
-
-        def on_event(ev: Dict[str, Any]) -> bool:
-            if stop.is_set():
-                return False
-            if user is not None:
-                return user(ev) is not False
-            return True
-
-        try:
-            return await self._client._run(fn, *args, on_event=on_event, **kwargs)
-        finally:
-            stop.set()  # cancelled (or done): a call still running ends within a tick
-
     async def watch(self, job_id: Any, on_event: Any = None, **kwargs: Any) -> Dict[str, Any]:
         """See :meth:`dc1.client.JobsResource.watch`; ``on_event`` runs on a worker
         thread. Cancelling the task ends the underlying call."""
-        return await self._stoppable(self._sync.watch, job_id, on_event=on_event, **kwargs)
+        return await self._client._run(self._sync.watch, job_id, on_event, **kwargs)
 
     async def wait(self, job_id: Any, timeout: float = 300, poll_interval: float = 5, *,
                    max_poll_interval: Optional[float] = None, cancel_on_timeout: bool = False,
-                   ready: Optional[bool] = None, on_event: Any = None) -> Job:
+                   ready: Optional[bool] = None, on_event: Any = None,
+                   progress: bool = False) -> Job:
         """See :meth:`dc1.client.JobsResource.wait` (the same core watch, on a worker
         thread). Cancelling the task ends the underlying call."""
-        return await self._stoppable(self._sync.wait, job_id, timeout, poll_interval,
-                                     max_poll_interval=max_poll_interval,
-                                     cancel_on_timeout=cancel_on_timeout, ready=ready,
-                                     on_event=on_event)
+        return await self._client._run(self._sync.wait, job_id, timeout, poll_interval,
+                                       max_poll_interval=max_poll_interval,
+                                       cancel_on_timeout=cancel_on_timeout, ready=ready,
+                                       on_event=on_event, progress=progress)
 
     async def wait_ready(self, job_id: Any, timeout: float = 600, poll_interval: float = 2, *,
                          max_poll_interval: Optional[float] = None,
-                         cancel_on_timeout: bool = False, on_event: Any = None) -> Endpoint:
+                         cancel_on_timeout: bool = False, on_event: Any = None,
+                         progress: bool = False) -> Endpoint:
         """See :meth:`dc1.client.JobsResource.wait_ready`."""
-        return await self._stoppable(self._sync.wait_ready, job_id, timeout, poll_interval,
-                                     max_poll_interval=max_poll_interval,
-                                     cancel_on_timeout=cancel_on_timeout, on_event=on_event)
+        return await self._client._run(self._sync.wait_ready, job_id, timeout, poll_interval,
+                                       max_poll_interval=max_poll_interval,
+                                       cancel_on_timeout=cancel_on_timeout, on_event=on_event,
+                                       progress=progress)
 
     async def run(self, job_type: str, params: Optional[Dict[str, Any]] = None, *,
                   duration_minutes: float, timeout: float = 300, poll_interval: float = 2,

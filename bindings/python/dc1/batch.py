@@ -11,6 +11,7 @@ import tempfile
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _lib
+from .progress import open_display, with_display
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -32,7 +33,7 @@ def read_results(path: PathLike) -> List[Dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-class BatchResult(list):
+class BatchResult(List[Dict[str, Any]]):
     """The results (one dict per input line) with the run's summary as ``.summary``."""
 
     def __init__(self, results: List[Dict[str, Any]], summary: Dict[str, Any]) -> None:
@@ -61,6 +62,7 @@ class BatchResource:
         wait: Optional[Dict[str, Any]] = None,
         tick_ms: Optional[int] = None,
         on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        progress: bool = False,
     ) -> BatchResult:
         """Runs (or, with the same ``journal``, resumes) a batch and returns its results.
 
@@ -73,7 +75,12 @@ class BatchResource:
 
         A quota stop raises :class:`QuotaExceededError` after what was in flight
         finished; its ``.document`` holds the summary. A budget stop returns normally
-        with ``summary["stopped"] == "budget"``."""
+        with ``summary["stopped"] == "budget"``.
+
+        ``progress=True`` draws the core's progress events on stderr — done/lines,
+        failed, running, queued, SAR spent, jobs per minute and ETA, as ``dc1 batch
+        run`` shows them: a ``tqdm`` bar when tqdm is installed (``dc1[progress]``),
+        else one rewritten line when stderr is a terminal, else nothing."""
         if isinstance(requests_or_path, (str, bytes, os.PathLike)):
             input_path = os.fspath(requests_or_path)
             if isinstance(input_path, bytes):
@@ -97,13 +104,40 @@ class BatchResource:
             opts["save_dir"] = os.fspath(save_dir)
         if wait is not None:
             opts["wait"] = wait
-        if tick_ms is not None:
-            opts["tick_ms"] = tick_ms
-        summary = self._client._call_events("dc1_batch_run", [input_path, opts], on_event,
-                                            allow_null=True, ticks=True)
+        # Ticks every 250 ms unless asked otherwise: a stopped batch (Ctrl-C, a cancelled task)
+        # ends at the next one, as its callback then answers "stop".
+        opts["tick_ms"] = tick_ms if tick_ms is not None else 250
+        display = open_display("batch") if progress else None
+        handler = with_display(display, on_event) if display is not None else on_event
+        try:
+            summary = self._client._call_events("dc1_batch_run", [input_path, opts], handler, ticks=True)
+        finally:
+            if display is not None:
+                display.close()
         return BatchResult(read_results(summary["out_path"]), summary)
 
     @staticmethod
     def status(journal: PathLike) -> Dict[str, Any]:
         """``dc1_batch_status``: where a batch stands, from its journal (no network)."""
         return _lib.call("dc1_batch_status", os.fspath(journal))
+
+
+class AsyncBatchResource:
+    """``AsyncDC1Client.batch``: :meth:`BatchResource.run` on a worker thread; cancelling
+    the awaiting task stops the batch (the journal keeps its place: run it again to
+    resume). ``on_event`` runs on that worker thread."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    async def run(self, requests_or_path: Union[PathLike, Iterable[Dict[str, Any]]],
+                  **kwargs: Any) -> BatchResult:
+        """See :meth:`BatchResource.run` (same keyword arguments, ``progress`` included)."""
+        result: BatchResult = await self._client._run(self._client.sync.batch.run, requests_or_path,
+                                                      **kwargs)
+        return result
+
+    async def status(self, journal: PathLike) -> Dict[str, Any]:
+        """See :meth:`BatchResource.status`."""
+        status: Dict[str, Any] = await self._client._run(BatchResource.status, journal)
+        return status

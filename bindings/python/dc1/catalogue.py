@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
-from . import _lib
+
+from .models import Usage
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aio import AsyncDC1Client
@@ -117,10 +118,11 @@ class CatalogueResource:
                                                   provider_id=provider_id, gpu_requirements=gpu_requirements,
                                                   placement=placement))
 
-    def usage(self) -> Dict[str, Any]:
-        """The renter's spending (``dc1_usage``): ``all_time``, ``monthly``,
-        ``last_30_days`` (completed jobs), ``v1`` token usage, balance."""
-        return self._call("dc1_usage")
+    def usage(self) -> Usage:
+        """The renter's spending (``dc1_usage``) as a :class:`dc1.Usage` (a dict):
+        ``all_time``, ``monthly``, ``last_30_days`` (completed jobs), ``v1`` token usage,
+        balance; ``.to_dataframe()`` turns a series into a pandas DataFrame."""
+        return Usage(self._call("dc1_usage"))
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -140,18 +142,11 @@ class CatalogueResource:
         """Follows ``/api/jobs/{id}/lifecycle/stream`` until its end event; each event
         reaches ``on_event`` (with ``event``: its type, or "end"); return False to stop.
         Returns ``{"job_id","events","last_sequence","reconnects","ended","status"}``."""
-        opts: Dict[str, Any] = {"since": since_sequence}
-        if timeout is not None:
-            opts["timeout_ms"] = int(timeout * 1000)
-        if idle_timeout is not None:
-            opts["idle_timeout_ms"] = int(idle_timeout * 1000)
-        if max_reconnects is not None:
-            opts["max_reconnects"] = max_reconnects
-        handle = self._client._acquire()
-        try:
-            return _lib.call_streaming("dc1_job_lifecycle_stream", [handle, str(job_id), opts], on_event)
-        finally:
-            self._client._release()
+        from .client import JobsResource  # noqa: PLC0415 - client.py imports this module
+
+        opts = JobsResource._stream_options(None, timeout, idle_timeout, max_reconnects)  # tick_ms too
+        opts["since"] = since_sequence
+        return self._client._call_events("dc1_job_lifecycle_stream", [str(job_id), opts], on_event)
 
 
 class AsyncCatalogueResource:
@@ -187,7 +182,7 @@ class AsyncCatalogueResource:
     async def quote(self, job_type: str, minutes: float, **kwargs: Any) -> Dict[str, Any]:
         return await self._client._run(self._sync.quote, job_type, minutes, **kwargs)
 
-    async def usage(self) -> Dict[str, Any]:
+    async def usage(self) -> Usage:
         return await self._client._run(self._sync.usage)
 
     async def lifecycle(self, job_id: Any, **kwargs: Any) -> Dict[str, Any]:

@@ -9,6 +9,10 @@ its own HTTP connection from the client's pool, and ctypes releases the GIL for
 the duration of every libdc1 call, so threads really run in parallel.
 ``close()`` waits for calls still running on other threads before it frees
 the C client.
+
+Every call can be ended: each runs with a ``dc1_stop`` bound to its thread, and
+on the main thread Ctrl-C triggers it (``KeyboardInterrupt`` follows once the C
+call has returned), requests, waits, streams, chats and batches alike.
 """
 from __future__ import annotations
 
@@ -34,7 +38,8 @@ from .errors import (
     NotReadyError,
     RequestTimeoutError,
 )
-from .models import Balance, Endpoint, Job, Provider, openai_base_url
+from .models import Balance, Endpoint, Job, Output, Provider, openai_base_url
+from .progress import open_display, with_display
 
 __all__ = ["DC1Client", "DEFAULT_BASE_URL"]
 
@@ -43,8 +48,9 @@ DEFAULT_BASE_URL = "https://api.dcp.sa"
 
 from . import __version__ as _BINDING_VERSION  # noqa: E402  (written once, tested equal to dc1.h)
 
-#: How often the core hands a waiting call back to Python (watch ticks), so a
-#: pending Ctrl-C or a stop request is acted on within this many milliseconds.
+#: How often the core hands a waiting call back to Python (watch and stream ticks): a
+#: progress display is redrawn, and a Ctrl-C noted meanwhile ends the call through its
+#: callback too (besides the dc1_stop every call has bound, see dc1._lib).
 _TICK_MS = 250
 
 # Python logging level -> libdc1 DC1_LOG_* and back.
@@ -574,19 +580,20 @@ class JobsResource(_Resource):
         "elapsed_seconds","estimated_cost_usd","provider_online"}``."""
         return self._call("dc1_job_status", _job_id(job_id))
 
-    def output(self, job_id: Any) -> Dict[str, Any]:
-        """The normalised output document (``dc1_job_output``): ``kind`` is
-        text, image, endpoint, json, raw or empty. Raises
+    def output(self, job_id: Any) -> Output:
+        """The normalised output document (``dc1_job_output``) as an :class:`Output`
+        (a dict): ``kind`` is text, image, endpoint, json, raw or empty; an image
+        shows itself in a notebook and has ``.bytes`` and ``.save(path)``. Raises
         :class:`NotReadyError` (202), :class:`JobFailedError` /
         :class:`JobCancelledError` (410)."""
         jid = _job_id(job_id)
         cached = self._cached_output(jid)
         if cached is not None:
-            return cached
+            return Output(cached)
         out = self._call("dc1_job_output", jid)
         if out.get("status", "completed") == "completed":
             self._store_output([jid], out)
-        return out
+        return Output(out)
 
     def list(self, limit: int = 20) -> List[Job]:
         """Recent jobs, newest first (``GET /api/jobs/history``; limit 1–100)."""
@@ -644,16 +651,21 @@ class JobsResource(_Resource):
         return self._watch(_job_id(job_id), opts, on_event, timeout)
 
     def _watch(self, jid: str, opts: Dict[str, Any], on_event: Optional[Callable[[Dict[str, Any]], Any]],
-               timeout: float) -> Dict[str, Any]:
-        """The one wait: the core's watch, on this thread. Its ticks hand control back
-        to Python, so Ctrl-C ends it within a tick even while the server hangs."""
+               timeout: float, progress: bool = False) -> Dict[str, Any]:
+        """The one wait: the core's watch, on this thread (``progress``: its events are
+        drawn as well, see :mod:`dc1.progress`)."""
+        display = open_display("wait", jid) if progress else None
+        handler = with_display(display, on_event) if display is not None else on_event
         try:
-            return self._client._call_events("dc1_job_watch", [jid, opts], on_event, ticks=True)
+            return self._client._call_events("dc1_job_watch", [jid, opts], handler, ticks=True)
         except JobTimeoutError as exc:
             if isinstance(exc.job, dict):
                 exc.job = Job.from_api(exc.job, client=self._client)
             exc.timeout = timeout  # as the caller gave it
             raise
+        finally:
+            if display is not None:
+                display.close()
 
     def wait(
         self,
@@ -665,6 +677,7 @@ class JobsResource(_Resource):
         cancel_on_timeout: bool = False,
         ready: Optional[bool] = None,
         on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        progress: bool = False,
     ) -> Job:
         """Blocks until the job ends and returns it, whatever its final status
         (completed, failed, cancelled, …): check ``job.status`` or call
@@ -675,19 +688,24 @@ class JobsResource(_Resource):
         to ``max_poll_interval``, default max(poll_interval, 10)) and rides out
         transient failures. Raises :class:`JobTimeoutError` after ``timeout``
         seconds (``cancel_on_timeout=True`` cancels the job then). Ctrl-C raises
-        ``KeyboardInterrupt`` within a quarter of a second.
+        ``KeyboardInterrupt`` at once, even while the server hangs (as it does for
+        every call).
 
         ``vllm_serve`` jobs keep running while they serve, so for them (when
         ``ready`` is None) the wait returns as soon as the endpoint is up, as
         code written for the official SDK expects — the core reads the job type
         itself; ``ready=False`` waits for the end instead, ``ready=True`` for the
         endpoint. See also :meth:`wait_ready`. ``on_event`` as in :meth:`watch`.
+
+        ``progress=True`` draws the wait (the job's status and the time waited) on
+        stderr: a ``tqdm`` bar when tqdm is installed, else one rewritten line when
+        stderr is a terminal, else nothing.
         """
         jid = _job_id(job_id)
         mode = "auto" if ready is None else ("ready" if ready else "terminal")
         opts = self._wait_options(timeout, poll_interval, max_poll_interval, mode, cancel_on_timeout)
         try:
-            return self._job(self._watch(jid, opts, on_event, timeout))
+            return self._job(self._watch(jid, opts, on_event, timeout, progress))
         except (JobFailedError, NotReadyError) as exc:
             # Ready mode: the job ended without serving (failed, cancelled, or completed,
             # which libdc1 reports as NOT_READY): hand back the final state it carries.
@@ -705,16 +723,19 @@ class JobsResource(_Resource):
         max_poll_interval: Optional[float] = None,
         cancel_on_timeout: bool = False,
         on_event: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        progress: bool = False,
     ) -> Endpoint:
         """Waits until a ``vllm_serve`` job is serving and returns its
         :class:`Endpoint` (``endpoint_url`` and the OpenAI-compatible
         ``base_url``). Raises :class:`JobFailedError` / :class:`JobCancelledError`
         if the job fails or is cancelled first, :class:`NotReadyError` if it
-        completed without ever serving, :class:`JobTimeoutError` after ``timeout``."""
+        completed without ever serving, :class:`JobTimeoutError` after ``timeout``.
+        ``progress`` as in :meth:`wait`."""
         jid = _job_id(job_id)
         opts = self._wait_options(timeout, poll_interval, max_poll_interval, "ready",
                                   cancel_on_timeout)
-        return _endpoint(self._job(self._watch(jid, opts, on_event, timeout), fetch_output=False))
+        return _endpoint(self._job(self._watch(jid, opts, on_event, timeout, progress),
+                                   fetch_output=False))
 
     # -- control -------------------------------------------------------------------
 
@@ -877,7 +898,7 @@ class WebhooksResource(_Resource):
 class _LogFollow:
     """Turns the core's pushed log events into a pulled iterator: the follower runs
     on a helper thread, lines cross through a queue, and closing the iterator (or
-    Ctrl-C while waiting for a line) stops the C call through the event callback.
+    Ctrl-C while waiting for a line) triggers the dc1_stop bound to that thread.
     Shared by the sync and async clients (the async one reads the same queue)."""
 
     _END = object()
@@ -894,6 +915,7 @@ class _LogFollow:
             self.opts["timeout_ms"] = max(1, _ms(timeout, "timeout") or 1)
         self.queue: "queue.Queue[Any]" = queue.Queue()
         self.stopped = threading.Event()
+        self.stop_handle = _lib.Stop()  # bound to the helper thread: stop() ends its C call at once
         self.thread: Optional[threading.Thread] = None
 
     def _on_event(self, ev: Dict[str, Any]) -> bool:
@@ -907,7 +929,9 @@ class _LogFollow:
 
     def _run(self) -> None:
         try:
-            self.jobs._client._call_events("dc1_job_logs_stream", [self.job_id, self.opts], self._on_event)
+            with _lib.bound(self.stop_handle):
+                self.jobs._client._call_events("dc1_job_logs_stream", [self.job_id, self.opts],
+                                               self._on_event)
             self.queue.put(self._END)
         except RequestTimeoutError as exc:
             self.queue.put(JobTimeoutError(self.job_id, self.timeout or 0, document=exc.document))
@@ -920,6 +944,7 @@ class _LogFollow:
 
     def stop(self) -> None:
         self.stopped.set()
+        self.stop_handle.trigger()
 
     def item(self, got: Any) -> Any:
         """A queue item as the reader sees it: a line, the end marker, or raised."""

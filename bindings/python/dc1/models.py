@@ -1,6 +1,7 @@
 """Typed models returned by the client: :class:`Provider`, :class:`Job`,
-:class:`Balance` (also exported as ``Wallet``, the official SDK's name) and
-:class:`Endpoint`.
+:class:`Balance` (also exported as ``Wallet``, the official SDK's name),
+:class:`Endpoint`, :class:`Output` (a job's output document, which shows an
+image inline in a notebook) and :class:`Usage` (spending, ``to_dataframe()``).
 
 Every model keeps the document it was built from in ``raw`` (and ``_raw``,
 the official SDK's name); attributes not modelled explicitly are read from it,
@@ -8,15 +9,23 @@ so ``provider.cuda_version`` or ``job.progress_phase`` work too.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import builtins
+import contextlib
 import datetime as _dt
+import importlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, List
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
 
-__all__ = ["Provider", "Job", "Balance", "Wallet", "Endpoint", "TERMINAL_STATUSES", "parse_time"]
+__all__ = ["Provider", "Job", "Balance", "Wallet", "Endpoint", "Output", "Usage", "TERMINAL_STATUSES",
+           "parse_time"]
 
 #: Statuses after which a job never changes on its own (the server's legacy three included).
 TERMINAL_STATUSES = frozenset(
@@ -290,10 +299,10 @@ class Job(_RawFallback):
     # -- result -------------------------------------------------------------
 
     def _set_output(self, output: Optional[Dict[str, Any]]) -> None:
-        self.output = output
+        self.output = Output(output) if output is not None else None
         if output is not None:
             kind = output.get("kind") or "raw"
-            result = dict(output)
+            result = Output(output)
             if "output" not in result:
                 for key in ("text", "response", "stdout"):
                     if isinstance(output.get(key), str):
@@ -308,11 +317,11 @@ class Job(_RawFallback):
                 self.actual_cost_halala = _num(output.get("actual_cost_halala"))
         elif self.endpoint_url and self.status in ("running", "pulling", "assigned"):
             # A vllm_serve job that is serving: /output stays 202, the URL is on the job.
-            self.result = {
+            self.result = Output({
                 "kind": "endpoint",
                 "endpoint_url": self.endpoint_url,
                 "base_url": openai_base_url(self.endpoint_url),
-            }
+            })
             self.result_type = "endpoint"
 
     # -- derived values -----------------------------------------------------
@@ -494,3 +503,162 @@ class Endpoint:
     def openai_kwargs(self) -> Dict[str, str]:
         """``{'base_url', 'api_key'}`` for ``openai.OpenAI(**ep.openai_kwargs())``."""
         return {"base_url": self.base_url, "api_key": self.api_key}
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+# Leading bytes of the image formats libdc1 accepts (PNG, JPEG, WebP).
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+def _sniff(data: builtins.bytes) -> Optional[str]:
+    if data.startswith(_PNG_MAGIC):
+        return "png"
+    if data.startswith(_JPEG_MAGIC):
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+class Output(Dict[str, Any]):
+    """A job's normalised output document (``jobs.output()``, ``job.result``,
+    ``job.output``; the shape of ``dc1_job_output``). It is a ``dict`` — read
+    ``out["kind"]``, ``out["text"]`` … as before — with helpers for images.
+
+    An image output (``kind == "image"``) shows itself in Jupyter/IPython:
+    ``_repr_png_`` / ``_repr_jpeg_`` by its format (``_repr_html_``, an ``<img>``
+    with a data URI, for WebP), ``.bytes`` is the decoded image and
+    ``.save(path)`` writes it. All of them use the base64 the document already
+    holds: none makes a request. (To fetch and write a large image without
+    holding it in memory, use ``client.jobs.save_image``.)"""
+
+    @property
+    def kind(self) -> str:
+        """text, image, endpoint, json, raw or empty."""
+        return str(self.get("kind") or "raw")
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "image" and (isinstance(self.get("image_base64"), str)
+                                         or isinstance(self.get("saved_path"), str))
+
+    @property
+    def bytes(self) -> builtins.bytes:
+        """The decoded image (from ``image_base64``, or the file ``saved_path`` of a
+        batch that saved it). ValueError for an output that holds no image."""
+        cached = self.__dict__.get("_image")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        encoded = self.get("image_base64")
+        if isinstance(encoded, str):
+            if encoded.startswith("data:") and "," in encoded:
+                encoded = encoded.split(",", 1)[1]  # a data URI: keep the base64 part
+            try:
+                data = base64.b64decode(encoded)
+            except (binascii.Error, ValueError) as exc:
+                raise ValueError(f"the output's image_base64 is not valid base64: {exc}") from None
+        elif isinstance(self.get("saved_path"), str):
+            with open(self["saved_path"], "rb") as fh:
+                data = fh.read()
+        else:
+            raise ValueError(f"this output is of kind {self.kind!r} and holds no image")
+        self.__dict__["_image"] = data
+        return data
+
+    @property
+    def image_format(self) -> Optional[str]:
+        """"png", "jpeg" or "webp" (read from the image's first bytes, else the document's
+        ``format``); None when the output holds no image."""
+        if not self.is_image:
+            return None
+        found = _sniff(self.bytes)
+        if found is not None:
+            return found
+        fmt = self.get("format")
+        return str(fmt).lower().replace("jpg", "jpeg") if fmt else None
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> str:
+        """Writes :attr:`bytes` to ``path`` (through a temporary file in the same
+        folder, renamed once complete) and returns the path written."""
+        data = self.bytes
+        target = os.fspath(path)
+        folder = os.path.dirname(os.path.abspath(target))
+        fd, tmp = tempfile.mkstemp(prefix=".dc1-image-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return target
+
+    def _image_as(self, fmt: str) -> Optional[builtins.bytes]:
+        try:
+            return self.bytes if self.image_format == fmt else None
+        except (OSError, ValueError):
+            return None
+
+    def _repr_png_(self) -> Optional[builtins.bytes]:
+        """IPython/Jupyter: the image, when it is a PNG."""
+        return self._image_as("png")
+
+    def _repr_jpeg_(self) -> Optional[builtins.bytes]:
+        """IPython/Jupyter: the image, when it is a JPEG."""
+        return self._image_as("jpeg")
+
+    def _repr_html_(self) -> Optional[str]:
+        """IPython/Jupyter: an ``<img>`` for the other formats (WebP); None otherwise."""
+        fmt = self.image_format if self.is_image else None
+        if fmt is None or fmt in ("png", "jpeg"):
+            return None
+        try:
+            data = base64.b64encode(self.bytes).decode("ascii")
+        except (OSError, ValueError):
+            return None
+        return f'<img src="data:image/{fmt};base64,{data}" alt="job {self.get("job_id", "")}"/>'
+
+    def __repr__(self) -> str:
+        if self.is_image:
+            size = self.get("image_bytes")
+            return (f"<Output image {self.get('format') or '?'} {self.get('width')}x{self.get('height')}"
+                    f"{f' {size} bytes' if size else ''} job={self.get('job_id')!r}>")
+        return f"Output({dict.__repr__(self)})"
+
+
+# ---------------------------------------------------------------------------
+# Usage
+# ---------------------------------------------------------------------------
+
+
+class Usage(Dict[str, Any]):
+    """The renter's spending (``catalogue.usage()``, the document of ``dc1_usage``): a
+    ``dict`` with ``all_time``, ``monthly``, ``last_30_days``, ``v1``, balances."""
+
+    def to_dataframe(self, period: str = "daily") -> Any:
+        """The spending series as a pandas DataFrame, oldest first, indexed by date:
+        ``period="daily"`` (the last 30 days, index ``date``) or ``"monthly"`` (up to 12
+        months, index ``month``); columns ``jobs``, ``total_halala``, ``total_sar``.
+        Needs pandas (``pip install pandas``, or ``"dc1[dataframe]"``)."""
+        if period in ("daily", "last_30_days"):
+            rows, key, fmt = self.get("last_30_days"), "date", "%Y-%m-%d"
+        elif period == "monthly":
+            rows, key, fmt = self.get("monthly"), "month", "%Y-%m"
+        else:
+            raise ValueError(f"period must be 'daily' or 'monthly', not {period!r}")
+        try:
+            pandas = importlib.import_module("pandas")  # optional: dc1[dataframe]
+        except ImportError:
+            raise ImportError(
+                "usage().to_dataframe() needs pandas, which is not installed: "
+                "pip install pandas (or pip install \"dc1[dataframe]\")") from None
+        columns = [key, "jobs", "total_halala", "total_sar"]
+        records = [{c: r.get(c) for c in columns} for r in rows or [] if isinstance(r, dict)]
+        frame = pandas.DataFrame(records, columns=columns)
+        frame[key] = pandas.to_datetime(frame[key], format=fmt)
+        return frame.sort_values(key).set_index(key)
