@@ -52,6 +52,8 @@ export interface DC1ClientConfig {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Job {
+  /** What the checks before paying found at submit (check 'warn'), when anything. */
+  checkWarnings?: Array<{ field: string; message: string }>;
   /** The job_id ("job-…"). */
   id: string;
   /** The integer row id. */
@@ -206,6 +208,8 @@ export interface SubmitJobOptions extends CallOptions {
   bundleId?: string;
   prewarmRequested?: boolean;
   envVars?: Record<string, string>;
+  /** The checks before paying: 'warn' (default), 'strict' or 'off'; null sends none. */
+  check?: 'off' | 'warn' | 'strict' | null;
 }
 
 /** A status event of dc1_job_watch. */

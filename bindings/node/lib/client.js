@@ -157,8 +157,12 @@ class DC1RenterClient {
   /** POST /api/jobs/submit. options: { providerId, jobType, params, durationMinutes,
    * priority (0–10, a number as in the official SDK; default 2), model, pricingClass,
    * maxDurationSeconds, gpuRequirements, containerSpec, taskSpec, templateId, bundleId,
-   * envVars, signal }. The body is checked by libdc1 first (ValidationError with `fields`,
-   * nothing sent); a submit is never sent twice. */
+   * envVars, check, signal }. The body is checked by libdc1 first (ValidationError with
+   * `fields`, nothing sent); a submit is never sent twice. `check`, the checks before paying
+   * (a model the catalogue does not list, a param of the wrong type): 'warn' (the default,
+   * so code written for the official SDK keeps running) sends the job and emits a process
+   * warning per finding (also `job.checkWarnings`); 'strict' rejects with ValidationError and
+   * sends nothing; 'off' checks nothing. */
   async submitJob(options, callOptions) {
     const o = opt(options);
     const body = compact({
@@ -169,8 +173,15 @@ class DC1RenterClient {
       priority: o.priority === undefined ? 2 : o.priority,
     });
     for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (o[k] !== undefined && o[k] !== null) body[v] = o[k];
+    if (o.check !== null) body.check = o.check === undefined ? 'warn' : o.check;
     const out = await this._call('job_submit', JSON.stringify(body), null, null, callOptions || o);
     const job = M.toJob(out.job || {});
+    if (Array.isArray(out.warnings) && out.warnings.length) {
+      job.checkWarnings = out.warnings;
+      for (const w of out.warnings) {
+        process.emitWarning(`dc1 submit: ${w.field}: ${w.message}`, { type: 'DC1SubmitCheckWarning', code: 'DC1_SUBMIT_CHECK' });
+      }
+    }
     job.queued = Boolean(out.queued);
     if (out.reconciled) job.reconciled = true;
     if (out.message) job.submitMessage = out.message;

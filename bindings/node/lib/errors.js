@@ -224,12 +224,28 @@ const BY_RC = {
 /** The error for an error document of the C core. (waitForJob builds its JobTimeoutError
  * itself: it knows the timeout.) Unknown codes are
  * treated like DC1_E_INTERNAL, except that one with an HTTP status is a plain APIError. */
+// How the core's hints (include/dc1.h, "hint") read in JavaScript: the option names a Node
+// user types, in place of the C option names that end the core's message.
+const HINT_WORDS = {
+  api_key: 'pass { apiKey } to the client or set DC1_API_KEY',
+  allow_insecure_http: 'use an https:// baseUrl, or pass { allowInsecureHttp: true }',
+};
+
+function inNodeTerms(message, hint) {
+  if (!hint || typeof hint !== 'object') return message;
+  const words = HINT_WORDS[hint.option];
+  if (words && typeof hint.text === 'string' && message.endsWith(hint.text)) {
+    return message.slice(0, message.length - hint.text.length) + words;
+  }
+  return message;
+}
+
 function errorFromDocument(doc) {
   if (!doc || typeof doc !== 'object') doc = { message: String(doc) };
   if (!doc.code && typeof doc.rc === 'number') doc.code = BY_RC[String(doc.rc)] || 'DC1_E_UNKNOWN';
   let Cls = BY_CODE[doc.code];
   if (!Cls) Cls = doc.http_status ? APIError : LibraryError;
-  const message = String(doc.message || doc.code || 'libdc1 error');
+  const message = inNodeTerms(String(doc.message || doc.code || 'libdc1 error'), doc.hint);
   if (Cls === JobTimeoutError) return new JobTimeoutError(String(doc.job_id || ''), 0, { document: doc });
   if (Cls.prototype instanceof APIError || Cls === APIError) {
     return new Cls(message, 0, undefined, { document: doc });

@@ -37,7 +37,7 @@ import signal
 import socket
 import sys
 import threading
-from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_size_t, c_void_p
+from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -111,6 +111,8 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_me", [ClientHandle, _OUT], c_int),
     # int dc1_providers_list(dc1_client *client, const char *filter_json, char **out_json);
     ("dc1_providers_list", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_provider_get(dc1_client *client, long long provider_id, char **out_json);
+    ("dc1_provider_get", [ClientHandle, c_longlong, _OUT], c_int),
     # int dc1_models_list(dc1_client *client, const char *filter_json, char **out_json);
     ("dc1_models_list", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_model_get(dc1_client *client, const char *model_id, char **out_json);
@@ -136,6 +138,8 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_job_submit", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
     ("dc1_job_get", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_job_get_with_output(dc1_client *client, const char *job_id, char **out_json);
+    ("dc1_job_get_with_output", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_status(dc1_client *client, const char *job_id, char **out_json);
     ("dc1_job_status", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_wait(dc1_client *client, const char *job_id, const char *options_json,
