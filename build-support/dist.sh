@@ -56,7 +56,7 @@ mkdir -p "$PY"
 [ -f "$PY/README.md" ] || { echo "dist: bindings/python/README.md is missing" >&2; exit 1; }
 cp LICENSE "$PY/LICENSE"
 mkdir -p "$PY/libdc1-src"
-git ls-files -z Sources Package.swift Makefile include build-support LICENSE Tests/DC1CoreTests Tests/DC1Tests | xargs -0 cp --parents -t "$PY/libdc1-src"
+git ls-files -z Sources Package.swift Makefile include build-support LICENSE Tests/DC1CoreTests Tests/DC1Tests Tests/EmulatorLauncher | xargs -0 cp --parents -t "$PY/libdc1-src"
 (cd "$PY" && python -m build --sdist --no-isolation --outdir "$OUT" . >"$W/sdist.log" 2>&1) \
   || { cat "$W/sdist.log"; exit 1; }
 say "sdist $(ls "$OUT"/dc1-*.tar.gz | xargs -n1 basename)"

@@ -3,13 +3,13 @@
 it against the emulator. Ends with one line 'N passed, N failed'; exits non-zero on a failure.
 
 * wheel: a fresh venv, `pip install dist/*.whl` (no index); the README's Python blocks, the
-  official SDK's documented usage (Tests/python/test_official_sdk_compat.py), the TLS trust cases
+  official SDK's documented usage (programs written here: OFFICIAL_USAGE), the TLS trust cases
   (Tests/dist/tls_trust.py) on the wheel's own libcurl, and /proc/<pid>/maps showing libcurl,
   libjansson, libssl and libcrypto mapped from the venv.
 * sdist: without Swift it stops with a message saying what to do; with Swift it builds
   (DC1_DIST_CHECK_SDIST_BUILD=0 skips the two-minute build).
 * npm: an empty project, `npm install --offline dist/*.tgz` (nothing compiled), the README's JS
-  blocks, Tests/node/official_snippets.test.js on the installed copy, /proc/<pid>/maps; the
+  blocks, Tests/node/official_compat.test.js on the installed copy, /proc/<pid>/maps; the
   install script's fallback when the prebuilt addon cannot load; the same prebuilt addon in
   Debian 12's Node 18 (this machine's node is 20).
 * deb: `dpkg -i`, a C program built with pkg-config against it, then `apt-get remove`.
@@ -27,7 +27,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 import urllib.request
@@ -266,14 +265,13 @@ def wheel_checks(check, bare, emu):
         return "%d blocks" % len(code)
     check("wheel: the README's Python blocks (from the installed METADATA)", readme)
 
-    import test_official_sdk_compat as official
-    expect = {"OFFICIAL_README_QUICKSTART": "Balance:", "OFFICIAL_LLM_EXAMPLE": "Remaining balance:",
-              "OFFICIAL_VLLM_WAIT": "endpoint http", "OFFICIAL_ERRORS": "auth error ok"}
-    for name, marker in expect.items():
-        def flow(code=getattr(official, name), marker=marker):
+    # The official SDK's documented calls, as programs written here (not its README's code):
+    # the same names, arguments, attributes and exception classes a program for it uses.
+    for name, (code, marker) in OFFICIAL_USAGE.items():
+        def flow(code=code, marker=marker):
             out = run([py, "-c", code], user(), cwd=d, timeout=300).stdout
             assert marker in out, out[-2000:]
-        check("wheel: the official SDK's documented usage, %s" % name.lower(), flow)
+        check("wheel: the official SDK's documented usage, %s" % name, flow)
 
     def maps():
         libs = json.loads(run([py, "-c", MAPS_PY], user(), cwd=d).stdout)
@@ -291,6 +289,52 @@ def wheel_checks(check, bare, emu):
         assert not bad, "\n".join(bad)
         return "6 cases, probe included"
     check("wheel: TLS trust (SSL_CERT_FILE, SSL_CERT_DIR, probe, ca_path wins) on the vendored libcurl", tls)
+
+
+# Programs in this project's own words that use the official dc1 SDK's documented surface:
+# (code, a line it must print). Run with the installed wheel, no compiler on PATH.
+OFFICIAL_USAGE = {
+    "browse, submit, wait, balance": ("""
+import os, dc1
+c = dc1.DC1Client(api_key=os.environ["DC1_API_KEY"], base_url=os.environ["DC1_BASE_URL"])
+gpus = c.providers.list()
+print("gpus", len(gpus), gpus[0].gpu_model, gpus[0].vram_gb, gpus[0].reliability_score)
+j = c.jobs.submit("llm_inference", {"prompt": "one line on GPUs", "model": "llama3"},
+                  provider_id=gpus[0].id, duration_minutes=2)
+done = c.jobs.wait(j.id)
+print("answer", done.result["output"][:40])
+print("funds %.2f SAR" % c.wallet.balance().balance_sar)
+""", "funds "),
+    "errors and a wait that runs out": ("""
+import os
+from dc1 import DC1Client, AuthError, APIError, JobTimeoutError
+try:
+    DC1Client(api_key="dc1-renter-nope").jobs.list()
+except AuthError:
+    print("refused key")
+c = DC1Client(api_key=os.environ["DC1_API_KEY"])
+try:
+    c.jobs.get("job-0-missing")
+except APIError as e:
+    print("missing", e.status_code)
+j = c.jobs.submit("llm_inference", {"prompt": "SLOW please"}, duration_minutes=1)
+try:
+    c.jobs.wait(j.id, timeout=1, poll_interval=1)
+except JobTimeoutError as e:
+    print("still running", e.job_id == j.id)
+c.jobs.cancel(j.id)
+""", "still running True"),
+    "a served model's endpoint": ("""
+import os, dc1
+c = dc1.DC1Client(api_key=os.environ["DC1_API_KEY"])
+big = [g for g in c.providers.list() if g.vram_gb >= 16]
+j = c.jobs.submit("vllm_serve", {"model": "mistralai/Mistral-7B-Instruct-v0.2"}, provider_id=big[0].id,
+                  duration_minutes=30, priority=1)
+up = c.jobs.wait(j.id, timeout=600, poll_interval=1)
+print("serving at", up.result.get("endpoint_url", ""))
+c.jobs.cancel(j.id)
+""", "serving at http"),
+}
 
 
 # --- sdist ------------------------------------------------------------------------------------
@@ -363,12 +407,12 @@ def npm_checks(check, bare, system_path, emu):
     check("npm: the README's JavaScript blocks (from the installed package)", readme)
 
     def official():
-        p = run(["node", "--test", os.path.join(ROOT, "Tests", "node", "official_snippets.test.js")],
+        p = run(["node", "--test", os.path.join(ROOT, "Tests", "node", "official_compat.test.js")],
                 dict(env, DC1_NODE_SDK=pkg, PYTHON=sys.executable), cwd=d, timeout=600, ok=False)
         m = re.search(r"^# pass (\d+)\n# fail (\d+)", p.stdout, re.M) or re.search(r"ℹ pass (\d+)\n.*?ℹ fail (\d+)", p.stdout, re.S)
         assert p.returncode == 0 and m and int(m.group(2)) == 0, p.stdout[-3000:] + p.stderr[-2000:]
         return "%s snippets" % m.group(1)
-    check("npm: the official SDK's documented usage (Tests/node/official_snippets.test.js on the installed copy)",
+    check("npm: the official SDK's documented usage (Tests/node/official_compat.test.js on the installed copy)",
           official)
 
     def maps():
