@@ -37,7 +37,7 @@ import signal
 import socket
 import sys
 import threading
-from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_size_t, c_void_p
+from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -111,6 +111,8 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_me", [ClientHandle, _OUT], c_int),
     # int dc1_providers_list(dc1_client *client, const char *filter_json, char **out_json);
     ("dc1_providers_list", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_provider_get(dc1_client *client, long long provider_id, char **out_json);
+    ("dc1_provider_get", [ClientHandle, c_longlong, _OUT], c_int),
     # int dc1_models_list(dc1_client *client, const char *filter_json, char **out_json);
     ("dc1_models_list", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_model_get(dc1_client *client, const char *model_id, char **out_json);
@@ -136,6 +138,8 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_job_submit", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
     ("dc1_job_get", [ClientHandle, c_char_p, _OUT], c_int),
+    # int dc1_job_get_with_output(dc1_client *client, const char *job_id, char **out_json);
+    ("dc1_job_get_with_output", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_status(dc1_client *client, const char *job_id, char **out_json);
     ("dc1_job_status", [ClientHandle, c_char_p, _OUT], c_int),
     # int dc1_job_wait(dc1_client *client, const char *job_id, const char *options_json,
@@ -410,8 +414,8 @@ class _EventSink:
     dict; returning ``False`` stops the call (a stream then returns with
     "ended": "stopped", a watch fails DC1_E_INTERRUPTED). An exception in the
     handler stops the call too and is re-raised once the C call has returned (it
-    cannot cross into C). A Ctrl-C noted during the call, or the stop bound to the
-    thread once triggered (see :func:`_stoppable`), also makes it answer "stop"."""
+    cannot cross into C). A Ctrl-C noted during the call (see :func:`_stoppable`)
+    also makes it answer "stop"."""
 
     def __init__(self, handler: Optional[Callable[[Dict[str, Any]], Any]], ticks: bool = False) -> None:
         self.handler = handler
@@ -423,11 +427,6 @@ class _EventSink:
         try:
             if getattr(_tls, "sigint", None):
                 return 1  # Ctrl-C arrived: end the call; it is re-raised afterwards
-            stop = getattr(_tls, "stop", None)
-            if stop is not None and stop.triggered:
-                # The bound stop fired: say "stop" here too. dc1_batch_run (libdc1 0.x) ends its
-                # waits only then; the other calls have already returned by the stop alone.
-                return 1
             text = event_json.decode("utf-8", "replace") if event_json else "{}"
             event = json.loads(text)
             if self.handler is None or (not self.ticks and event.get("type") == "tick"):
