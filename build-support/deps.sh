@@ -3,6 +3,8 @@
 # prints the exact command. Usage: deps.sh [extra-package …]
 set -eu
 pkgs="libcurl4-openssl-dev libjansson-dev libssl-dev pkg-config python3 python3-venv $*"
+# With Node.js present, the Node suite checks index.d.ts with Debian's TypeScript (tsc 4.8).
+if command -v node >/dev/null 2>&1; then pkgs="$pkgs node-typescript"; fi
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -146,7 +146,7 @@ test('connection refused → NetworkError (an APIError, as in the official SDK)'
   c.close();
 });
 
-test('official error-handling snippet: timeout, then cancel by e.jobId', async () => {
+test('the documented error handling of the official SDK: a timeout, then cancel by e.jobId', async () => {
   const job = await submit('SLOW for the snippet');
   let cancelled = false;
   try {

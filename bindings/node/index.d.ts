@@ -1,4 +1,6 @@
 // Type declarations of dc1-renter-sdk (the official SDK's surface, on libdc1).
+// Checked by `tsc --strict --noEmit` (Tests/node/types.test.js) with the DOM and ES2022
+// libraries only: nothing here needs @types/node (a Buffer is a Uint8Array).
 
 export declare const DEFAULT_BASE_URL: string;
 export declare const VERSION: string;
@@ -39,9 +41,19 @@ export interface DC1ClientConfig {
   maxResponseBytes?: number;
   allowInsecureHttp?: boolean;
   poolSize?: number;
+  /** The core's log (dc1_client_set_logger): retries ('info'), inputs the server's sanitiser
+   * will alter ('warn'), each HTTP exchange ('debug'). Never holds the key. Called on the main
+   * thread, shortly after the core wrote the message. */
+  logger?: (level: LogLevel, message: string) => void;
+  /** The least level passed to logger (default 'info'). */
+  logLevel?: LogLevel;
 }
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 export interface Job {
+  /** What the checks before paying found at submit (check 'warn'), when anything. */
+  checkWarnings?: Array<{ field: string; message: string }>;
   /** The job_id ("job-…"). */
   id: string;
   /** The integer row id. */
@@ -196,6 +208,8 @@ export interface SubmitJobOptions extends CallOptions {
   bundleId?: string;
   prewarmRequested?: boolean;
   envVars?: Record<string, string>;
+  /** The checks before paying: 'warn' (default), 'strict' or 'off'; null sends none. */
+  check?: 'off' | 'warn' | 'strict' | null;
 }
 
 /** A status event of dc1_job_watch. */
@@ -223,6 +237,9 @@ export interface WaitOptions extends CallOptions {
   onProgress?: (status: JobStatus, event: StatusEvent) => void;
   cancelOnTimeout?: boolean;
   useStream?: boolean;
+  /** Draw one self-overwriting stderr line (status, time waited) while waiting, when stderr is
+   * a terminal; nothing otherwise. Default false. */
+  progress?: boolean;
 }
 
 export interface Endpoint {
@@ -283,6 +300,238 @@ export interface ChatCompletion extends Record<string, unknown> {
   finish_reason: string | null;
 }
 
+// ─── Catalogue ────────────────────────────────────────────────────────────────
+
+export interface ModelFilters extends CallOptions {
+  arabic?: boolean;
+  /** Models that fit in this much VRAM. */
+  minVramGb?: number;
+  category?: 'llm' | 'embedding' | 'image' | 'training' | (string & {});
+  tier?: 'tier_a' | 'tier_b' | 'tier_c' | 'instant' | (string & {});
+  /** Join the live providers that cache each model (default true). */
+  providers?: boolean;
+  /** Only models some live provider caches. */
+  cachedOnly?: boolean;
+}
+
+export interface LiveProvider {
+  id: number;
+  name: string;
+  gpu_model: string;
+  vram_gb: number;
+  location: string | null;
+}
+
+export interface Model extends Record<string, unknown> {
+  model_id: string;
+  display_name: string;
+  status?: 'available' | 'no_providers' | (string & {});
+  price_sar_per_min: number;
+  price_halala_per_min: number;
+  price_sar_per_hour: number;
+  live_providers?: LiveProvider[];
+  live_provider_count?: number;
+}
+
+export interface ModelList {
+  models: Model[];
+  total: number;
+  providers_joined: boolean;
+}
+
+export interface ContainerImage {
+  id: number | null;
+  image_ref: string;
+  image_type: string;
+  description: string | null;
+  approved_at: string | null;
+  source: 'template' | 'allowed' | (string & {});
+}
+
+export interface Template extends Record<string, unknown> {
+  id: string;
+  name: string;
+  description: string;
+  job_type: JobType;
+  min_vram_gb: number;
+  estimated_price_sar_per_hour: number;
+  tags: string[];
+}
+
+/** submitJob's options without the signal, as templateRequest takes them (durationMinutes required). */
+export type TemplateOverrides = Partial<Omit<SubmitJobOptions, 'signal'>> & { durationMinutes: number };
+
+export interface TemplateRequest {
+  /** The REST submit body. */
+  request: Record<string, unknown> & { job_type: JobType; duration_minutes: number; params: Record<string, unknown> };
+  template: { id: string; name: string; job_type: JobType; image: string | null; min_vram_gb: number; estimated_price_sar_per_hour: number };
+  dropped_params: string[];
+  /** The same request as submitJob's options (not enumerable): `client.submitJob(t.options)`. */
+  readonly options: SubmitJobOptions;
+}
+
+/** What to quote: submitJob's options (the core quotes what that submit would hold), plus gpuModel. */
+export interface QuoteRequest extends CallOptions {
+  jobType: JobType;
+  durationMinutes: number;
+  providerId?: number;
+  pricingClass?: 'priority' | 'standard' | 'economy' | (string & {});
+  gpuRequirements?: Record<string, unknown>;
+  params?: Record<string, string | number | boolean | null>;
+  priority?: JobPriority;
+  model?: string;
+  /** The rate of a provider with this GPU. */
+  gpuModel?: string;
+}
+
+export interface Quote extends Record<string, unknown> {
+  job_type: JobType;
+  duration_minutes: number;
+  pricing_class: string;
+  multiplier: number;
+  /** What the amount is based on: a provider, a GPU model, automatic routing, the job type. */
+  basis: 'provider' | 'gpu' | 'auto' | 'job_type' | (string & {});
+  cost_halala: number;
+  cost_sar: number;
+  cost_usd: number;
+}
+
+export interface SpendingRow {
+  jobs: number;
+  total_halala: number;
+  total_sar: number;
+}
+
+export interface Usage {
+  all_time: { total_jobs: number; total_halala: number; total_sar: number };
+  monthly: Array<SpendingRow & { month: string }>;
+  last_30_days: Array<SpendingRow & { date: string }>;
+  v1: { total_requests: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; total_cost_halala: number; total_cost_sar: number } | null;
+  balance_halala: number;
+  balance_sar: number;
+  total_spent_halala: number;
+  total_spent_sar: number;
+  total_jobs: number;
+}
+
+// ─── Lifecycle ────────────────────────────────────────────────────────────────
+
+export interface LifecycleOptions extends CallOptions {
+  /** Events after this sequence number. */
+  sinceSequence?: number;
+  /** 1–1000 (server default 200). */
+  limit?: number;
+  eventType?: string;
+  status?: string;
+  errorCategory?: 'timeout' | 'oom' | 'image_pull' | 'provider_disconnect' | 'execution' | (string & {});
+}
+
+export interface LifecycleEvent extends Record<string, unknown> {
+  job_id: string;
+  sequence_no: number;
+  event_type: string;
+  status: JobStatus | null;
+  occurred_at: string;
+}
+
+export interface LifecyclePage {
+  job_id: string;
+  status: JobStatus;
+  events: LifecycleEvent[];
+  total_events: number;
+  has_more: boolean;
+  next_since_sequence: number;
+}
+
+export interface LifecycleStreamResult {
+  job_id: string;
+  events: number;
+  last_sequence: number;
+  reconnects: number;
+  ended: 'end' | 'stopped';
+  status: JobStatus;
+}
+
+export interface LifecycleStreamOptions extends StreamOptions {
+  /** The first since_sequence. */
+  since?: number;
+}
+
+// ─── Batch ────────────────────────────────────────────────────────────────────
+
+/** A batch event (dc1_batch_run's on_event): a line changed, the counts, a pause, a stop. */
+export type BatchEvent =
+  | { type: 'line'; line: number; id?: unknown; status: string; job_id?: string; attempts: number; error?: ErrorDocument; cost_halala?: number }
+  | { type: 'progress' | 'tick'; lines: number; done: number; failed: number; running: number; queued: number; pending: number; spent_halala: number; spent_sar: number; elapsed_ms: number; jobs_per_min: number; budget_sar?: number }
+  | { type: 'pause'; reason: string; wait_ms: number }
+  | { type: 'stop'; reason: string; message: string };
+
+export interface BatchRunOptions extends CallOptions {
+  /** Results, one JSON object per input line (default "<input>.results.jsonl"). */
+  outPath?: string;
+  /** The journal (default "<input>.journal"); the same journal resumes. */
+  journalPath?: string;
+  /** Jobs in flight at most, 1–64 (default 4). */
+  concurrency?: number;
+  /** Jobs per line at most, failed ones resubmitted (default 1). */
+  maxAttempts?: number;
+  /** Stop submitting before the quoted cost would pass this. */
+  budgetSar?: number;
+  /** Write each image output to "<saveDir>/<id or line-N>.png". */
+  saveDir?: string;
+  /** dc1_job_watch options for each job (snake_case, e.g. { timeout_ms }). */
+  wait?: Record<string, unknown>;
+  /** How often a "tick" event comes (default 500). */
+  tickMs?: number;
+  /** Every event of the run, ticks included. */
+  onEvent?: (event: BatchEvent) => void;
+  /** One self-overwriting stderr line (done/failed/running/queued, SAR spent, jobs/min, ETA)
+   * when stderr is a terminal; nothing otherwise. Default false. */
+  progress?: boolean;
+}
+
+export interface BatchSummary extends Record<string, unknown> {
+  lines: number;
+  completed: number;
+  failed: number;
+  not_submitted: number;
+  running: number;
+  statuses: Record<string, number>;
+  attempts: number;
+  jobs_created: number;
+  spent_halala: number;
+  spent_sar: number;
+  all_completed: boolean;
+  stopped: string | null;
+  out_path: string;
+  journal_path: string;
+  elapsed_ms: number;
+}
+
+export interface BatchStatus extends Record<string, unknown> {
+  journal_path: string;
+  input_path: string;
+  lines: number;
+  results: Record<string, number>;
+  completed: number;
+  failed: number;
+  in_flight: Array<{ line: number; job_id: string; attempts: number }>;
+  submit_unknown: number[];
+  not_submitted: number;
+  attempts: number;
+  spent_halala: number;
+  spent_sar: number;
+  finished: boolean;
+  all_completed: boolean;
+}
+
+export declare class BatchResource {
+  /** Runs a JSON Lines file of submit requests (dc1_batch_run). */
+  run(inputPath: string, options?: BatchRunOptions): Promise<BatchSummary>;
+  /** Where a batch stands, from its journal (no network I/O). */
+  status(journalPath: string, options?: CallOptions): Promise<BatchStatus>;
+}
+
 export interface WebhookEvent {
   event: string;
   job_id: string;
@@ -297,8 +546,12 @@ export declare class DC1RenterClient {
   readonly baseUrl: string;
   /** The libdc1 in use. */
   readonly library: { path: string; version: string };
+  /** client.batch.run(path, options), client.batch.status(journalPath). */
+  readonly batch: BatchResource;
   /** Frees the C client; calls in flight finish first, later calls reject with ClientClosedError. */
   close(): void;
+  /** Ends every call in flight on this client (InterruptedCallError); later calls are not affected. */
+  interrupt(): void;
 
   me(options?: CallOptions): Promise<Wallet>;
   register(name: string, email: string, organization?: string, options?: CallOptions): Promise<RegisterResult>;
@@ -312,11 +565,20 @@ export declare class DC1RenterClient {
   getJobLogs(jobId: string | number | Job, since?: number, options?: CallOptions & { limit?: number }): Promise<JobLog[]>;
   streamLogs(jobId: string | number | Job, options?: LogStreamOptions): EventStream<JobLog, LogStreamResult>;
   streamStatus(jobId: string | number | Job, options?: StreamOptions): EventStream<Record<string, unknown> & { event: string }, Record<string, unknown>>;
+  getJobLifecycle(jobId: string | number | Job, options?: LifecycleOptions): Promise<LifecyclePage>;
+  streamLifecycle(jobId: string | number | Job, options?: LifecycleStreamOptions): EventStream<LifecycleEvent & { event: string }, LifecycleStreamResult>;
   cancelJob(jobId: string | number | Job, options?: CallOptions): Promise<{ success: boolean; jobId: string; status: string; job: Record<string, unknown> }>;
-  saveImage(jobId: string | number | Job, path: string, options?: CallOptions): Promise<{ path: string; bytes: number; width: number; height: number; format: string; truncated: boolean }>;
+  saveImage(jobId: string | number | Job, path: string, options?: CallOptions): Promise<SavedImage>;
   listJobs(limit?: number, options?: CallOptions): Promise<Job[]>;
   getBalance(options?: CallOptions): Promise<Balance>;
   getPaymentHistory(limit?: number, options?: CallOptions): Promise<PaymentHistory>;
+  listModels(filters?: ModelFilters, options?: CallOptions): Promise<ModelList>;
+  getModel(modelId: string, options?: CallOptions): Promise<Model>;
+  listImages(options?: CallOptions): Promise<{ images: ContainerImage[]; total: number }>;
+  listTemplates(filters?: { tag?: string } & CallOptions, options?: CallOptions): Promise<{ templates: Template[]; total: number }>;
+  templateRequest(templateId: string, overrides: TemplateOverrides, options?: CallOptions): Promise<TemplateRequest>;
+  quote(request: QuoteRequest, options?: CallOptions): Promise<Quote>;
+  getUsage(options?: CallOptions): Promise<Usage>;
   chat(messages: ChatMessage[], options?: ChatOptions): Promise<ChatCompletion>;
   streamChat(messages: ChatMessage[], options?: ChatOptions): EventStream<string, Record<string, unknown> & { content: string }>;
   setWebhookUrl(url: string | null, options?: CallOptions): Promise<{ success: boolean; settings: { webhook_url: string | null } }>;
@@ -324,6 +586,17 @@ export declare class DC1RenterClient {
   registerWebhook(spec: { url: string; secret: string; events?: string[] }, options?: CallOptions): Promise<{ id: number | string; url: string; events: string[]; active: boolean; created_at: string }>;
   deleteWebhook(webhookId: number | string, options?: CallOptions): Promise<{ success: boolean; id: number | string; active: false }>;
   request(method: string, path: string, body?: unknown, options?: CallOptions): Promise<{ http_status: number; request_id: string; body: unknown }>;
+}
+
+export interface SavedImage {
+  path: string;
+  bytes: number;
+  width: number;
+  height: number;
+  format: string;
+  truncated: boolean;
+  job_id: string;
+  kind: 'image';
 }
 
 export declare class JobsResource {
@@ -337,7 +610,10 @@ export declare class JobsResource {
   streamLogs(jobId: string | number | Job, options?: LogStreamOptions): EventStream<JobLog, LogStreamResult>;
   status(jobId: string | number | Job, options?: CallOptions): Promise<Record<string, unknown>>;
   output(jobId: string | number | Job, options?: CallOptions): Promise<Record<string, unknown>>;
-  saveImage(jobId: string | number | Job, path: string, options?: CallOptions): Promise<Record<string, unknown>>;
+  saveImage(jobId: string | number | Job, path: string, options?: CallOptions): Promise<SavedImage>;
+  lifecycle(jobId: string | number | Job, options?: LifecycleOptions): Promise<LifecyclePage>;
+  streamLifecycle(jobId: string | number | Job, options?: LifecycleStreamOptions): EventStream<LifecycleEvent & { event: string }, LifecycleStreamResult>;
+  streamStatus(jobId: string | number | Job, options?: StreamOptions): EventStream<Record<string, unknown> & { event: string }, Record<string, unknown>>;
 }
 
 export declare class ProvidersResource {
@@ -359,9 +635,9 @@ export declare class DC1Client extends DC1RenterClient {
 }
 
 /** true when the X-DCP-Signature header matches the raw body under `secret` (constant time). */
-export declare function verifyWebhook(secret: string, signatureHeader: string, body: Buffer | Uint8Array | ArrayBuffer | string): boolean;
+export declare function verifyWebhook(secret: string, signatureHeader: string, body: Uint8Array | ArrayBuffer | string): boolean;
 /** A delivery body (any of the server's shapes) → one shape; dedupe on dedupe_key. */
-export declare function parseWebhook(body: Buffer | Uint8Array | ArrayBuffer | string): WebhookEvent;
+export declare function parseWebhook(body: Uint8Array | ArrayBuffer | string): WebhookEvent;
 /** The libdc1 in use (loads it). */
 export declare function libraryInfo(): { path: string; version: string };
 
@@ -452,8 +728,42 @@ export declare class BusyError extends DC1Error {}
 export declare class ClientClosedError extends DC1Error {}
 export declare class LibraryError extends DC1Error {}
 
+/** The default export (ESM `import sdk from 'dc1-renter-sdk'`, CommonJS `require(…).default`):
+ * every named export. */
 declare const sdk: {
   DC1RenterClient: typeof DC1RenterClient;
   DC1Client: typeof DC1Client;
+  DEFAULT_BASE_URL: typeof DEFAULT_BASE_URL;
+  VERSION: typeof VERSION;
+  TERMINAL_STATUSES: typeof TERMINAL_STATUSES;
+  verifyWebhook: typeof verifyWebhook;
+  parseWebhook: typeof parseWebhook;
+  libraryInfo: typeof libraryInfo;
+  DC1Error: typeof DC1Error;
+  APIError: typeof APIError;
+  AuthError: typeof AuthError;
+  NotFoundError: typeof NotFoundError;
+  InsufficientBalanceError: typeof InsufficientBalanceError;
+  RateLimitError: typeof RateLimitError;
+  QuotaExceededError: typeof QuotaExceededError;
+  ValidationError: typeof ValidationError;
+  ServerError: typeof ServerError;
+  ProtocolError: typeof ProtocolError;
+  HTTPError: typeof HTTPError;
+  NetworkError: typeof NetworkError;
+  RequestTimeoutError: typeof RequestTimeoutError;
+  JobFailedError: typeof JobFailedError;
+  JobCancelledError: typeof JobCancelledError;
+  NotReadyError: typeof NotReadyError;
+  SubmitUnknownError: typeof SubmitUnknownError;
+  JobTimeoutError: typeof JobTimeoutError;
+  InterruptedCallError: typeof InterruptedCallError;
+  AbortError: typeof AbortError;
+  InvalidArgumentError: typeof InvalidArgumentError;
+  FileWriteError: typeof FileWriteError;
+  BadSignatureError: typeof BadSignatureError;
+  BusyError: typeof BusyError;
+  ClientClosedError: typeof ClientClosedError;
+  LibraryError: typeof LibraryError;
 };
 export default sdk;

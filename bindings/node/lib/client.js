@@ -6,10 +6,10 @@ const os = require('os');
 const { Core, checkSignal } = require('./core');
 const E = require('./errors');
 const M = require('./models');
+const { ProgressLine, waitText, batchText } = require('./progress');
 
 const DEFAULT_BASE_URL = 'https://api.dcp.sa';
 const VERSION = require('../package.json').version; // = DC1_VERSION_STRING (tested)
-const OUTPUT_CACHE_SIZE = 32;
 
 function opt(o) {
   return o && typeof o === 'object' ? o : {};
@@ -50,13 +50,28 @@ const SUBMIT_EXTRA = {
   envVars: 'env_vars',
 };
 
+/** A REST submit body (snake_case, e.g. a template's request) as submitJob's options. */
+function submitOptions(req) {
+  const o = compact({
+    jobType: req.job_type, durationMinutes: req.duration_minutes, params: req.params, providerId: req.provider_id,
+    priority: req.priority === undefined || req.priority === null ? undefined : Number(req.priority),
+  });
+  for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (req[v] !== undefined && req[v] !== null) o[k] = req[v];
+  return o;
+}
+
+// dc1_client_set_logger's levels (DC1_LOG_DEBUG … DC1_LOG_ERROR), by name.
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+
 class DC1RenterClient {
   /**
    * new DC1RenterClient({ apiKey, baseUrl, timeoutMs, … }). apiKey and baseUrl default to
    * $DC1_API_KEY and $DC1_BASE_URL (then https://api.dcp.sa). Further options map to
    * libdc1's client options: connectTimeoutMs, maxRetries, retryBaseMs, maxRetryAfterMs,
    * userAgent, caPath, insecureSkipVerify, proxy, maxResponseBytes, allowInsecureHttp,
-   * poolSize.
+   * poolSize. logger(level, message) receives the core's log (retries at 'info', inputs the
+   * server will alter at 'warn', each HTTP exchange at 'debug'; never the key) from logLevel
+   * up (default 'info'), on the main thread, shortly after the core wrote it.
    */
   constructor(config = {}) {
     config = opt(config);
@@ -80,9 +95,17 @@ class DC1RenterClient {
       pool_size: config.poolSize,
     });
     Object.defineProperty(this, '_core', { value: new Core(options) });
+    if (config.logger !== undefined && config.logger !== null) {
+      if (typeof config.logger !== 'function') throw new E.InvalidArgumentError('logger must be a function (level, message)');
+      const min = LOG_LEVELS.indexOf(config.logLevel ?? 'info');
+      if (min < 0) throw new E.InvalidArgumentError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+      const logger = config.logger;
+      this._core.setLogger((level, message) => logger(LOG_LEVELS[level] || 'error', message), min);
+    }
     Object.defineProperty(this, '_apiKey', { value: apiKey || '' });
-    Object.defineProperty(this, '_outputs', { value: new Map() });
     this.baseUrl = baseUrl;
+    /** client.batch.run(path, options) and client.batch.status(journalPath). */
+    Object.defineProperty(this, 'batch', { value: new BatchResource(this), enumerable: true });
   }
 
   /** The libdc1 in use: { path, version }. */
@@ -134,8 +157,12 @@ class DC1RenterClient {
   /** POST /api/jobs/submit. options: { providerId, jobType, params, durationMinutes,
    * priority (0–10, a number as in the official SDK; default 2), model, pricingClass,
    * maxDurationSeconds, gpuRequirements, containerSpec, taskSpec, templateId, bundleId,
-   * envVars, signal }. The body is checked by libdc1 first (ValidationError with `fields`,
-   * nothing sent); a submit is never sent twice. */
+   * envVars, check, signal }. The body is checked by libdc1 first (ValidationError with
+   * `fields`, nothing sent); a submit is never sent twice. `check`, the checks before paying
+   * (a model the catalogue does not list, a param of the wrong type): 'warn' (the default,
+   * so code written for the official SDK keeps running) sends the job and emits a process
+   * warning per finding (also `job.checkWarnings`); 'strict' rejects with ValidationError and
+   * sends nothing; 'off' checks nothing. */
   async submitJob(options, callOptions) {
     const o = opt(options);
     const body = compact({
@@ -146,44 +173,34 @@ class DC1RenterClient {
       priority: o.priority === undefined ? 2 : o.priority,
     });
     for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (o[k] !== undefined && o[k] !== null) body[v] = o[k];
+    if (o.check !== null) body.check = o.check === undefined ? 'warn' : o.check;
     const out = await this._call('job_submit', JSON.stringify(body), null, null, callOptions || o);
     const job = M.toJob(out.job || {});
+    if (Array.isArray(out.warnings) && out.warnings.length) {
+      job.checkWarnings = out.warnings;
+      for (const w of out.warnings) {
+        process.emitWarning(`dc1 submit: ${w.field}: ${w.message}`, { type: 'DC1SubmitCheckWarning', code: 'DC1_SUBMIT_CHECK' });
+      }
+    }
     job.queued = Boolean(out.queued);
     if (out.reconciled) job.reconciled = true;
     if (out.message) job.submitMessage = out.message;
     return job;
   }
 
-  /** GET /api/jobs/{id}. For a completed job `result` holds the output (fetched once with
-   * dc1_job_output, then cached: a completed job's output never changes). */
+  /** GET /api/jobs/{id}. For a completed job `result` holds the output: one core call,
+   * dc1_job_get_with_output, which reads a completed job's output once and keeps it. */
   async getJob(id, options) {
-    const jid = jobId(id);
-    return this._job(await this._call('job_get', jid, null, null, options), options);
+    const both = await this._call('job_get_with_output', jobId(id), null, null, options);
+    return M.toJob(both.job || {}, both.output || null);
   }
 
+  /** A job document the core handed back (a wait's end): for a completed job, the job with its
+   * output from the same core call as getJob. */
   async _job(doc, options) {
-    let output = null;
-    if (doc.status === 'completed') {
-      const key = String(doc.job_id ?? doc.id);
-      output = this._outputs.get(key) || null;
-      if (!output) {
-        try {
-          output = await this._call('job_output', key, null, null, options);
-        } catch (e) {
-          if (!(e instanceof E.NotReadyError || e instanceof E.JobFailedError)) throw e;
-          output = null; // the status moved on between the two calls
-        }
-        if (output) this._remember(key, doc.id, output);
-      }
-    }
-    return M.toJob(doc, output);
-  }
-
-  _remember(key, rowId, output) {
-    const cache = this._outputs;
-    cache.set(key, output);
-    if (rowId !== undefined && rowId !== null) cache.set(String(rowId), output);
-    while (cache.size > OUTPUT_CACHE_SIZE) cache.delete(cache.keys().next().value);
+    if (doc.status !== 'completed') return M.toJob(doc, null);
+    const both = await this._call('job_get_with_output', String(doc.job_id ?? doc.id), null, null, options);
+    return M.toJob(both.job || doc, both.output || null);
   }
 
   /** GET /api/jobs/{id}/status: { job_id, status, terminal, tokens_generated, … }. */
@@ -215,17 +232,30 @@ class DC1RenterClient {
     };
   }
 
-  /** The one wait: dc1_job_watch, its status events feeding onProgress. Resolves with the
-   * core's final job document. */
+  /** The one wait: dc1_job_watch, its status events feeding onProgress and, with
+   * { progress: true } and stderr a terminal, a self-overwriting stderr line (status and
+   * elapsed time, moved by the core's tick events). Resolves with the core's final job document. */
   async _watch(jid, o, mode) {
     const core = this._core;
     const { timeoutMs, opts } = this._waitOptions(o, mode);
     const onProgress = typeof o.onProgress === 'function' ? o.onProgress : null;
+    const line = o.progress ? ProgressLine.open(process.stderr) : null;
     opts.tick_ms = 250; // how soon the core's callback sees an abort while nothing happens
-    const onEvent = onProgress ? (ev) => { if (ev.type === 'status') onProgress(ev.status, ev); } : undefined;
+    let lastStatus = null;
+    let onEvent;
+    if (onProgress || line) {
+      onEvent = (ev) => {
+        if (ev.type === 'status') lastStatus = ev.status;
+        if (line && (ev.type === 'status' || ev.type === 'tick')) line.draw(waitText(jid, ev));
+        if (onProgress && ev.type === 'status') onProgress(ev.status, ev);
+      };
+    }
     try {
-      return await core.start(core.kind.watch, jid, JSON.stringify(opts), sig(o), onEvent);
+      const doc = await core.start(core.kind.watch, jid, JSON.stringify(opts), sig(o), onEvent, undefined, Boolean(line));
+      if (line) line.close(line.last && doc.status && doc.status !== lastStatus ? `${jid}: ${doc.status}` : null);
+      return doc;
     } catch (e) {
+      if (line) line.close();
       if (e.code === 'DC1_E_WAIT_TIMEOUT') {
         const last = e.job && typeof e.job === 'object' ? M.toJob(e.job) : null;
         throw new E.JobTimeoutError(jid, timeoutMs, { job: last, document: e.document });
@@ -238,7 +268,8 @@ class DC1RenterClient {
    * the job (and, when completed, its output in `result`). A vllm_serve job resolves once it
    * serves (result.endpoint_url), as code written for the official SDK expects.
    * options: { timeout (ms, default 300000), pollInterval (ms, default 3000), onProgress(status),
-   * maxPollInterval, cancelOnTimeout, useStream, signal }. Rejects with JobTimeoutError. */
+   * progress (a stderr line when stderr is a terminal), maxPollInterval, cancelOnTimeout,
+   * useStream, signal }. Rejects with JobTimeoutError. */
   async waitForJob(id, options = {}) {
     const jid = jobId(id);
     const o = opt(options);
@@ -325,6 +356,30 @@ class DC1RenterClient {
     return q;
   }
 
+  /** GET /api/jobs/{id}/lifecycle: the job's recorded lifecycle events → { job_id, status,
+   * events, total_events, has_more, next_since_sequence, … }. options: { sinceSequence, limit,
+   * eventType, status, errorCategory, signal }. */
+  async getJobLifecycle(id, options) {
+    const o = opt(options);
+    const q = compact({
+      since_sequence: o.sinceSequence, limit: o.limit, event_type: o.eventType, status: o.status,
+      error_category: o.errorCategory,
+    });
+    return this._call('job_lifecycle', jobId(id), Object.keys(q).length ? JSON.stringify(q) : null, null, o);
+  }
+
+  /** Follows the job's lifecycle events as they are recorded, until its end event:
+   *   for await (const ev of client.streamLifecycle(id)) console.log(ev.event_type);
+   * Each item is the event object (plus `event`, the SSE name); `.result` resolves with
+   * { job_id, events, last_sequence, reconnects, ended, status }. options: { since (the first
+   * since_sequence), timeout, idleTimeout, maxReconnects, signal }. */
+  streamLifecycle(id, options = {}) {
+    const o = opt(options);
+    const core = this._core;
+    return core.stream(core.kind.lifecycle_stream, jobId(id), JSON.stringify(this._streamOptions(o, true)), sig(o),
+      (ev) => ev);
+  }
+
   /** POST /api/jobs/{id}/cancel → { success, jobId, status, job }. The server refunds the
    * prepaid cost. A job already completed or cancelled rejects with ValidationError. */
   async cancelJob(id, options) {
@@ -359,6 +414,83 @@ class DC1RenterClient {
   async getPaymentHistory(limit = 20, options) {
     if (limit && typeof limit === 'object') { options = limit; limit = options.limit ?? 20; }
     return M.toHistory(await this._call('jobs_history', JSON.stringify({ limit }), null, null, options));
+  }
+
+  // ─── Catalogue ───────────────────────────────────────────────────────────
+
+  /** GET /api/models joined with the live providers that cache each model →
+   * { models: [...], total, providers_joined }. filters: { arabic, minVramGb, category, tier,
+   * providers (default true), cachedOnly, signal }. */
+  async listModels(filters, options) {
+    const f = opt(filters);
+    const q = compact({
+      arabic: f.arabic, min_vram_gb: f.minVramGb, category: f.category, tier: f.tier,
+      providers: f.providers, cached_only: f.cachedOnly,
+    });
+    return this._call('models_list', Object.keys(q).length ? JSON.stringify(q) : null, null, null, options || f);
+  }
+
+  /** GET /api/models/{modelId}: one model's catalogue entry (the document's `model`). */
+  async getModel(modelId, options) {
+    if (typeof modelId !== 'string' || !modelId) throw new E.InvalidArgumentError('getModel(modelId): a model id string');
+    return (await this._call('model_get', modelId, null, null, options)).model;
+  }
+
+  /** GET /api/containers/registry → { images: [...], total }. From then on submitJob refuses,
+   * locally, a container image the registry does not list (ValidationError, error_code
+   * IMAGE_NOT_APPROVED). */
+  async listImages(options) {
+    return this._call('images_list', null, null, null, options);
+  }
+
+  /** GET /api/templates → { templates: [...], total }. filters: { tag, signal }. */
+  async listTemplates(filters, options) {
+    const f = opt(filters);
+    const q = compact({ tag: f.tag });
+    return this._call('templates_list', Object.keys(q).length ? JSON.stringify(q) : null, null, null, options || f);
+  }
+
+  /** A submit request built from a template; nothing is submitted. overrides: submitJob's
+   * options (durationMinutes is required) → { request (the REST body), template,
+   * dropped_params, options (the same request as submitJob options: submitJob(t.options)) }. */
+  async templateRequest(templateId, overrides, options) {
+    if (typeof templateId !== 'string' || !templateId) {
+      throw new E.InvalidArgumentError('templateRequest(templateId, overrides): a template id string');
+    }
+    const o = opt(overrides);
+    const body = compact({
+      job_type: o.jobType, duration_minutes: o.durationMinutes, params: o.params, provider_id: o.providerId,
+      priority: o.priority,
+    });
+    for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (o[k] !== undefined && o[k] !== null) body[v] = o[k];
+    const out = await this._call('template_request', templateId, JSON.stringify(body), null, options || o);
+    M.hidden(out, 'options', submitOptions(out.request || {}));
+    return out;
+  }
+
+  /** What submit would hold for a job → { cost_halala, cost_sar, basis, … } (dc1_quote: the
+   * core decides the basis from the request — a provider, a GPU model, or where automatic
+   * routing may place it). request: submitJob's options ({ jobType, durationMinutes,
+   * providerId?, pricingClass?, gpuRequirements?, … }) plus gpuModel?. */
+  async quote(request, options) {
+    const r = opt(request);
+    const body = compact({
+      job_type: r.jobType, duration_minutes: r.durationMinutes, params: r.params, provider_id: r.providerId,
+      priority: r.priority, gpu_model: r.gpuModel,
+    });
+    for (const [k, v] of Object.entries(SUBMIT_EXTRA)) if (r[k] !== undefined && r[k] !== null) body[v] = r[k];
+    return this._call('quote', JSON.stringify(body), null, null, options || r);
+  }
+
+  /** The renter's spending: { all_time, monthly, last_30_days, v1, balance_halala, … }. */
+  async getUsage(options) {
+    return this._call('usage', null, null, null, options);
+  }
+
+  /** Ends every call in flight on this client (each rejects with InterruptedCallError); later
+   * calls are not affected. To end one call, pass it an AbortSignal instead. */
+  interrupt() {
+    this._core.interrupt();
   }
 
   // ─── Chat (OpenAI-compatible) ────────────────────────────────────────────
@@ -429,6 +561,59 @@ class DC1RenterClient {
   }
 }
 
+// ─── Batch ─────────────────────────────────────────────────────────────────
+
+// batch.run's options, camelCase → dc1_batch_run's.
+const BATCH_OPTIONS = {
+  outPath: 'out_path', journalPath: 'journal_path', concurrency: 'concurrency', maxAttempts: 'max_attempts',
+  budgetSar: 'budget_sar', saveDir: 'save_dir', tickMs: 'tick_ms',
+};
+
+class BatchResource {
+  constructor(c) { Object.defineProperty(this, '_c', { value: c }); }
+
+  /** Runs a JSON Lines file of submit requests (dc1_batch_run: the server's limits, resumable,
+   * never paying twice) → the summary { lines, completed, failed, statuses, spent_sar,
+   * all_completed, stopped, out_path, journal_path, … }. options: { outPath, journalPath,
+   * concurrency, maxAttempts, budgetSar, saveDir, wait (dc1_job_watch options), tickMs,
+   * onEvent(event) (line, progress, tick, pause and stop events), progress (a stderr line when
+   * stderr is a terminal), signal }. Aborting stops submitting and rejects with AbortError; run
+   * again with the same journal to resume. */
+  async run(inputPath, options = {}) {
+    if (typeof inputPath !== 'string' || !inputPath) throw new E.InvalidArgumentError('batch.run(path): a file path');
+    const o = opt(options);
+    const opts = {};
+    for (const [k, v] of Object.entries(BATCH_OPTIONS)) if (o[k] !== undefined && o[k] !== null) opts[v] = o[k];
+    if (o.wait && typeof o.wait === 'object') opts.wait = o.wait;
+    const onUser = typeof o.onEvent === 'function' ? o.onEvent : null;
+    const line = o.progress ? ProgressLine.open(process.stderr) : null;
+    let last = null;
+    const onEvent = onUser || line ? (ev) => {
+      if (ev.type === 'progress' || ev.type === 'tick') {
+        last = ev;
+        if (line) line.draw(batchText(ev));
+      }
+      if (onUser) onUser(ev);
+    } : undefined;
+    const core = this._c._core;
+    try {
+      const out = await core.start(core.kind.batch, inputPath, JSON.stringify(opts), sig(o), onEvent, undefined, true);
+      if (line) line.close(last ? batchText({ ...last, running: out.running, queued: 0 }) : null);
+      return out;
+    } catch (e) {
+      if (line) line.close();
+      throw e;
+    }
+  }
+
+  /** Where a batch stands, from its journal alone (no network I/O) → { lines, results,
+   * completed, failed, in_flight, finished, all_completed, … }. */
+  async status(journalPath, options) {
+    if (typeof journalPath !== 'string' || !journalPath) throw new E.InvalidArgumentError('batch.status(journalPath): a file path');
+    return this._c._call('batch_status', journalPath, null, null, options);
+  }
+}
+
 // ─── The official resource client ──────────────────────────────────────────
 
 class JobsResource {
@@ -444,20 +629,18 @@ class JobsResource {
   status(id, options) { return this._c.getJobStatus(id, options); }
   output(id, options) { return this._c.getJobOutput(id, options); }
   async saveImage(id, path, options) { return this._c.saveImage(id, path, options); }
+  lifecycle(id, options) { return this._c.getJobLifecycle(id, options); }
+  streamLifecycle(id, options) { return this._c.streamLifecycle(id, options); }
+  streamStatus(id, options) { return this._c.streamStatus(id, options); }
 }
 
 class ProvidersResource {
   constructor(c) { Object.defineProperty(this, '_c', { value: c }); }
   list(filters, options) { return this._c.listProviders(filters, options); }
+  /** One provider by id (dc1_provider_get); NotFoundError when it is not listed. */
   async get(providerId, options) {
-    const all = await this._c.listProviders(undefined, options);
-    const match = all.find((p) => String(p.id) === String(providerId));
-    if (!match) {
-      const message = `Provider ${providerId} not found in available providers`;
-      throw new E.NotFoundError(message, 404, { provider_id: providerId },
-        { document: { code: 'DC1_E_NOT_FOUND', message, http_status: 404 } });
-    }
-    return match;
+    const out = await this._c._call('provider_get', String(providerId), null, null, options);
+    return M.toProvider(out.provider || {});
   }
 }
 

@@ -58,6 +58,18 @@ class Core {
     }
   }
 
+  /** dc1_client_set_logger: fn(level, message) on the main thread for each message at or
+   * above minLevel (0 debug … 3 error); null removes it. */
+  setLogger(fn, minLevel) {
+    const rc = this.addon.clientSetLogger(this.handle, fn || null, minLevel);
+    if (rc !== 0) throw E.errorFromDocument({ rc, message: 'dc1_client_set_logger failed' });
+  }
+
+  /** dc1_client_interrupt: every call in flight on this client ends (InterruptedCallError). */
+  interrupt() {
+    if (this.handle !== null) this.addon.clientInterrupt(this.handle);
+  }
+
   _closed() {
     return Promise.reject(new E.ClientClosedError('the client is closed'));
   }
@@ -72,8 +84,9 @@ class Core {
     return this._bind(p, signal, stop);
   }
 
-  /** One long call on its own thread; onEvent(object) for each event it reports. */
-  start(kind, a, b, signal, onEvent, stop) {
+  /** One long call on its own thread; onEvent(object) for each event it reports (the core's
+   * "tick" events too when `ticks` is true: a progress display draws from them). */
+  start(kind, a, b, signal, onEvent, stop, ticks = false) {
     if (this.handle === null) return this._closed();
     if (signal && signal.aborted) return Promise.reject(abortError(signal));
     if (!stop && (signal || onEvent)) stop = this.addon.stopNew();
@@ -87,7 +100,7 @@ class Core {
         this.addon.stopTrigger(stop);
       }
     } : undefined;
-    let p = this.addon.start(this.handle, kind, a, b, stop || null, cb);
+    let p = this.addon.start(this.handle, kind, a, b, stop || null, cb, Boolean(ticks && cb));
     p = p.then((text) => {
       if (handlerError) throw handlerError;
       return parse(text);

@@ -70,7 +70,9 @@ DC1Error.defaultCode = 'DC1_E_INTERNAL';
 class APIError extends DC1Error {
   constructor(message = '', statusCode = 0, response, options = {}) {
     super(message, options);
-    this.statusCode = statusCode || this.httpStatus || 0;
+    // The official SDK's statusCode: the server's, else the status the class stands for (a
+    // NotFoundError the core raised without an HTTP answer, e.g. providers.get, reads 404).
+    this.statusCode = statusCode || this.httpStatus || this.constructor.impliedStatus || 0;
     if (response === undefined || response === null) {
       const body = this.body;
       if (body && typeof body === 'object' && !Array.isArray(body)) response = body;
@@ -90,6 +92,7 @@ AuthError.defaultCode = 'DC1_E_AUTH';
 
 class NotFoundError extends APIError {}
 NotFoundError.defaultCode = 'DC1_E_NOT_FOUND';
+NotFoundError.impliedStatus = 404;
 
 class InsufficientBalanceError extends APIError {
   get balanceHalala() { return this.response.balance_halala ?? null; }
@@ -221,12 +224,28 @@ const BY_RC = {
 /** The error for an error document of the C core. (waitForJob builds its JobTimeoutError
  * itself: it knows the timeout.) Unknown codes are
  * treated like DC1_E_INTERNAL, except that one with an HTTP status is a plain APIError. */
+// How the core's hints (include/dc1.h, "hint") read in JavaScript: the option names a Node
+// user types, in place of the C option names that end the core's message.
+const HINT_WORDS = {
+  api_key: 'pass { apiKey } to the client or set DC1_API_KEY',
+  allow_insecure_http: 'use an https:// baseUrl, or pass { allowInsecureHttp: true }',
+};
+
+function inNodeTerms(message, hint) {
+  if (!hint || typeof hint !== 'object') return message;
+  const words = HINT_WORDS[hint.option];
+  if (words && typeof hint.text === 'string' && message.endsWith(hint.text)) {
+    return message.slice(0, message.length - hint.text.length) + words;
+  }
+  return message;
+}
+
 function errorFromDocument(doc) {
   if (!doc || typeof doc !== 'object') doc = { message: String(doc) };
   if (!doc.code && typeof doc.rc === 'number') doc.code = BY_RC[String(doc.rc)] || 'DC1_E_UNKNOWN';
   let Cls = BY_CODE[doc.code];
   if (!Cls) Cls = doc.http_status ? APIError : LibraryError;
-  const message = String(doc.message || doc.code || 'libdc1 error');
+  const message = inNodeTerms(String(doc.message || doc.code || 'libdc1 error'), doc.hint);
   if (Cls === JobTimeoutError) return new JobTimeoutError(String(doc.job_id || ''), 0, { document: doc });
   if (Cls.prototype instanceof APIError || Cls === APIError) {
     return new Cls(message, 0, undefined, { document: doc });

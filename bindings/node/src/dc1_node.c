@@ -53,6 +53,7 @@ static struct {
     __typeof__(dc1_client_new) *client_new;
     __typeof__(dc1_client_free) *client_free;
     __typeof__(dc1_client_interrupt) *client_interrupt;
+    __typeof__(dc1_client_set_logger) *client_set_logger;
     __typeof__(dc1_balance) *balance;
     __typeof__(dc1_me) *me;
     __typeof__(dc1_providers_list) *providers_list;
@@ -80,6 +81,20 @@ static struct {
     __typeof__(dc1_stop_trigger) *stop_trigger;
     __typeof__(dc1_stop_free) *stop_free;
     __typeof__(dc1_stop_bind) *stop_bind;
+    __typeof__(dc1_stop_is_triggered) *stop_is_triggered;
+    __typeof__(dc1_models_list) *models_list;
+    __typeof__(dc1_model_get) *model_get;
+    __typeof__(dc1_images_list) *images_list;
+    __typeof__(dc1_templates_list) *templates_list;
+    __typeof__(dc1_template_request) *template_request;
+    __typeof__(dc1_quote) *quote;
+    __typeof__(dc1_usage) *usage;
+    __typeof__(dc1_job_lifecycle) *job_lifecycle;
+    __typeof__(dc1_job_lifecycle_stream) *job_lifecycle_stream;
+    __typeof__(dc1_batch_run) *batch_run;
+    __typeof__(dc1_batch_status) *batch_status;
+    __typeof__(dc1_job_get_with_output) *job_get_with_output;
+    __typeof__(dc1_provider_get) *provider_get;
 } L;
 
 /* ---------------------------------------------------------------------------------------
@@ -193,6 +208,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(client_new, "dc1_client_new", 1);
     SYM(client_free, "dc1_client_free", 1);
     SYM(client_interrupt, "dc1_client_interrupt", 1);
+    SYM(client_set_logger, "dc1_client_set_logger", 1);
     SYM(balance, "dc1_balance", 1);
     SYM(me, "dc1_me", 1);
     SYM(providers_list, "dc1_providers_list", 1);
@@ -220,6 +236,20 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(stop_trigger, "dc1_stop_trigger", 1);
     SYM(stop_free, "dc1_stop_free", 1);
     SYM(stop_bind, "dc1_stop_bind", 1);
+    SYM(stop_is_triggered, "dc1_stop_is_triggered", 1);
+    SYM(models_list, "dc1_models_list", 1);
+    SYM(model_get, "dc1_model_get", 1);
+    SYM(images_list, "dc1_images_list", 1);
+    SYM(templates_list, "dc1_templates_list", 1);
+    SYM(template_request, "dc1_template_request", 1);
+    SYM(quote, "dc1_quote", 1);
+    SYM(usage, "dc1_usage", 1);
+    SYM(job_lifecycle, "dc1_job_lifecycle", 1);
+    SYM(job_lifecycle_stream, "dc1_job_lifecycle_stream", 1);
+    SYM(batch_run, "dc1_batch_run", 1);
+    SYM(batch_status, "dc1_batch_status", 1);
+    SYM(job_get_with_output, "dc1_job_get_with_output", 1);
+    SYM(provider_get, "dc1_provider_get", 1);
     {
         const char *v = L.version();
         if (!v || atoi(v) != DC1_VERSION_MAJOR || v[0] < '0' || v[0] > '9') {
@@ -255,15 +285,85 @@ static napi_value js_strerror(napi_env env, napi_callback_info info) {
 }
 
 /* ---------------------------------------------------------------------------------------
+ * Channels: a threadsafe function that threads of the addon post to, safe to post to after
+ * the Node environment (a Worker's, say) is gone. The function is finalized with its
+ * environment; the channel outlives it (reference counted: the environment, and each holder on
+ * another thread) and drops what is posted after that.
+ * ------------------------------------------------------------------------------------- */
+typedef struct {
+    pthread_mutex_t mu;
+    napi_threadsafe_function tsfn; /* NULL once finalized */
+    int refs;
+} channel;
+
+static void channel_unref(channel *c) {
+    pthread_mutex_lock(&c->mu);
+    int left = --c->refs;
+    pthread_mutex_unlock(&c->mu);
+    if (left == 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+    }
+}
+
+static void channel_ref(channel *c) {
+    pthread_mutex_lock(&c->mu);
+    c->refs++;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void channel_finalize(napi_env env, void *data, void *hint) {
+    (void)env; (void)hint;
+    channel *c = data;
+    pthread_mutex_lock(&c->mu);
+    c->tsfn = NULL;
+    pthread_mutex_unlock(&c->mu);
+    channel_unref(c);
+}
+
+/* true when the item was queued for the main thread (it then owns it). */
+static bool channel_post(channel *c, void *item) {
+    pthread_mutex_lock(&c->mu);
+    bool ok = c->tsfn && napi_call_threadsafe_function(c->tsfn, item, napi_tsfn_nonblocking) == napi_ok;
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+static channel *channel_new(napi_env env, const char *name, napi_threadsafe_function_call_js call_js) {
+    napi_value n;
+    channel *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    pthread_mutex_init(&c->mu, NULL);
+    c->refs = 1; /* the environment's, given back by channel_finalize */
+    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &n);
+    if (napi_create_threadsafe_function(env, NULL, NULL, n, 0, 1, c, channel_finalize, NULL, call_js, &c->tsfn) !=
+        napi_ok) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        return NULL;
+    }
+    napi_unref_threadsafe_function(env, c->tsfn); /* referenced only while calls are in flight */
+    return c;
+}
+
+/* ---------------------------------------------------------------------------------------
  * Clients. The box lives until the JavaScript external is finalized and no call is in
  * flight; the C client is freed once the box is closed (clientClose, or the finalizer) and
  * no call is in flight. All of this happens on the main thread.
  * ------------------------------------------------------------------------------------- */
+struct env_state;
+
 typedef struct {
     dc1_client *client;
     int calls;      /* calls in flight */
     bool closed;    /* clientClose() or finalized: no new calls */
     bool finalized; /* the external is gone */
+    /* The log sink (clientSetLogger): the JavaScript function, and the messages posted to the
+     * main thread and not yet delivered (they hold the box). */
+    napi_env env;
+    napi_ref logger;
+    channel *log; /* held while a logger is set */
+    atomic_int pending_logs;
 } client_box;
 
 static void client_settle(client_box *b) {
@@ -272,7 +372,11 @@ static void client_settle(client_box *b) {
         L.client_free(b->client);
         b->client = NULL;
     }
-    if (b->finalized) free(b);
+    if (b->finalized && atomic_load(&b->pending_logs) == 0) {
+        if (b->logger) napi_delete_reference(b->env, b->logger);
+        if (b->log) channel_unref(b->log);
+        free(b);
+    }
 }
 
 static void client_unref(client_box *b) {
@@ -316,6 +420,8 @@ static napi_value js_client_new(napi_env env, napi_callback_info info) {
     client_box *b = calloc(1, sizeof *b);
     if (!b) { L.client_free(c); napi_throw_error(env, NULL, "out of memory"); return NULL; }
     b->client = c;
+    b->env = env;
+    atomic_init(&b->pending_logs, 0);
     if (napi_create_external(env, b, client_finalize, NULL, &ext) != napi_ok) {
         L.client_free(c);
         free(b);
@@ -349,6 +455,19 @@ static napi_value js_client_close(napi_env env, napi_callback_info info) {
         b->closed = true;
         client_settle(b);
     }
+    return undefined(env);
+}
+
+/* clientInterrupt(client): ends every call in flight on the client (dc1_client_interrupt). */
+static napi_value js_client_interrupt(napi_env env, napi_callback_info info) {
+    size_t argc = 1;
+    napi_value argv[1];
+    client_box *b = NULL;
+    if (!need_loaded(env)) return NULL;
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+    if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&b) != napi_ok || !b)
+        return undefined(env);
+    if (!b->closed && b->client) L.client_interrupt(b->client);
     return undefined(env);
 }
 
@@ -466,17 +585,21 @@ static void capture(call_result *r) {
 enum {
     F_BALANCE = 0, F_ME, F_PROVIDERS_LIST, F_JOB_SUBMIT, F_JOB_GET, F_JOB_STATUS, F_JOB_OUTPUT,
     F_JOB_SAVE_IMAGE, F_JOB_CANCEL, F_JOB_LOGS, F_JOBS_HISTORY, F_REQUEST, F_WEBHOOK_SET_URL,
-    F_WEBHOOKS_LIST, F_WEBHOOK_REGISTER, F_WEBHOOK_DELETE, F_COUNT
+    F_WEBHOOKS_LIST, F_WEBHOOK_REGISTER, F_WEBHOOK_DELETE, F_MODELS_LIST, F_MODEL_GET,
+    F_IMAGES_LIST, F_TEMPLATES_LIST, F_TEMPLATE_REQUEST, F_QUOTE, F_USAGE, F_JOB_LIFECYCLE,
+    F_BATCH_STATUS, F_JOB_GET_WITH_OUTPUT, F_PROVIDER_GET, F_COUNT
 };
 
 typedef struct env_state {
-    napi_threadsafe_function done; /* completes short calls on the main thread */
-    int inflight;                  /* main thread only */
+    channel *done; /* completes short calls on the main thread */
+    channel *log;  /* carries log messages to the clients' loggers */
+    int inflight;  /* main thread only */
 } env_state;
 
 typedef struct short_call {
     struct short_call *next;
-    env_state *es;
+    env_state *es;    /* main thread only */
+    channel *done;    /* the worker thread posts the result here (a reference of its own) */
     napi_deferred deferred;
     client_box *client;
     stop_box *stop;
@@ -513,6 +636,19 @@ static void short_execute(short_call *k) {
     case F_WEBHOOKS_LIST: k->r.rc = L.webhooks_list(c, out); break;
     case F_WEBHOOK_REGISTER: k->r.rc = L.webhook_register(c, k->a, out); break;
     case F_WEBHOOK_DELETE: k->r.rc = L.webhook_delete(c, k->a, out); break;
+    case F_MODELS_LIST: k->r.rc = L.models_list(c, k->a, out); break;
+    case F_MODEL_GET: k->r.rc = L.model_get(c, k->a, out); break;
+    case F_IMAGES_LIST: k->r.rc = L.images_list(c, out); break;
+    case F_TEMPLATES_LIST: k->r.rc = L.templates_list(c, k->a, out); break;
+    case F_TEMPLATE_REQUEST: k->r.rc = L.template_request(c, k->a, k->b, out); break;
+    case F_QUOTE: k->r.rc = L.quote(c, k->a, out); break;
+    case F_USAGE: k->r.rc = L.usage(c, out); break;
+    case F_JOB_LIFECYCLE: k->r.rc = L.job_lifecycle(c, k->a, k->b, out); break;
+    /* no network I/O and no client needed; on the pool all the same (it reads a file) */
+    case F_BATCH_STATUS: k->r.rc = L.batch_status(k->a, out); break;
+    case F_JOB_GET_WITH_OUTPUT: k->r.rc = L.job_get_with_output(c, k->a, out); break;
+    /* The id travels as a decimal string, like every other argument; the core checks its range. */
+    case F_PROVIDER_GET: k->r.rc = L.provider_get(c, k->a ? strtoll(k->a, NULL, 10) : 0, out); break;
     default: k->r.rc = DC1_E_INVALID_ARGUMENT; break;
     }
     capture(&k->r);
@@ -542,7 +678,10 @@ static void *pool_worker(void *unused) {
         P.queued--;
         pthread_mutex_unlock(&P.mu);
         short_execute(k);
-        if (napi_call_threadsafe_function(k->es->done, k, napi_tsfn_nonblocking) != napi_ok) {
+        channel *done = k->done; /* k belongs to the main thread once posted */
+        bool posted = channel_post(done, k);
+        channel_unref(done);
+        if (!posted) {
             /* the environment is going away: nobody to answer; the client box goes with it */
             if (k->r.out) L.free_(k->r.out);
             free(k->r.last_error);
@@ -590,7 +729,7 @@ static void short_free(napi_env env, short_call *k) {
     stop_unref(k->stop);
     free(k->a); free(k->b); free(k->c);
     free(k);
-    if (--es->inflight == 0) napi_unref_threadsafe_function(env, es->done);
+    if (--es->inflight == 0) napi_unref_threadsafe_function(env, es->done->tsfn);
 }
 
 static void short_done_js(napi_env env, napi_value js_cb, void *context, void *data) {
@@ -610,13 +749,96 @@ static void short_done_js(napi_env env, napi_value js_cb, void *context, void *d
 
 static void env_state_free(napi_env env, void *data, void *hint) {
     (void)env; (void)hint;
-    free(data); /* the threadsafe function is finalized with the environment */
+    free(data); /* the channels' functions are finalized with the environment (channel_finalize) */
 }
 
 static env_state *get_env_state(napi_env env) {
     env_state *es = NULL;
     napi_get_instance_data(env, (void **)&es);
     return es;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Log sinks. libdc1 calls on_log on the thread making the call; the message is copied and
+ * posted to the main thread, where the client's JavaScript logger(level, message) gets it. A
+ * logger that throws is ignored (logging never breaks a call).
+ *   clientSetLogger(client, fn | null, minLevel)
+ * ------------------------------------------------------------------------------------- */
+typedef struct {
+    client_box *box;
+    int level;
+    char *message;
+} log_item;
+
+static void on_log(void *user, int level, const char *message) {
+    client_box *b = user;
+    log_item *it = malloc(sizeof *it);
+    if (!it) return;
+    it->box = b;
+    it->level = level;
+    it->message = strdup(message ? message : "");
+    atomic_fetch_add(&b->pending_logs, 1);
+    if (!it->message || !channel_post(b->log, it)) {
+        atomic_fetch_sub(&b->pending_logs, 1);
+        free(it->message);
+        free(it);
+    }
+}
+
+static void log_js(napi_env env, napi_value js_cb, void *context, void *data) {
+    (void)js_cb; (void)context;
+    log_item *it = data;
+    if (!it) return;
+    if (env) { /* at teardown (env NULL) the box may be gone: only the item is freed */
+        client_box *b = it->box;
+        napi_value fn = NULL, global, argv[2], ignored;
+        if (b->logger && napi_get_reference_value(env, b->logger, &fn) == napi_ok && fn) {
+            napi_get_global(env, &global);
+            argv[0] = make_int(env, it->level);
+            argv[1] = make_str(env, it->message);
+            if (napi_call_function(env, global, fn, 2, argv, NULL) != napi_ok) {
+                bool pending = false;
+                napi_is_exception_pending(env, &pending);
+                if (pending) napi_get_and_clear_last_exception(env, &ignored);
+            }
+        }
+        atomic_fetch_sub(&b->pending_logs, 1);
+        client_settle(b);
+    }
+    free(it->message);
+    free(it);
+}
+
+static napi_value js_client_set_logger(napi_env env, napi_callback_info info) {
+    size_t argc = 3;
+    napi_value argv[3];
+    int32_t min_level = DC1_LOG_INFO;
+    napi_valuetype t = napi_undefined;
+    if (!need_loaded(env)) return NULL;
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+    if (argc < 2) { napi_throw_type_error(env, NULL, "clientSetLogger(client, fn, minLevel)"); return NULL; }
+    client_box *b = get_client(env, argv[0]);
+    if (!b) return NULL;
+    env_state *es = get_env_state(env);
+    if (!es) { napi_throw_error(env, NULL, "dc1 addon: not initialised"); return NULL; }
+    napi_typeof(env, argv[1], &t);
+    if (argc > 2) napi_get_value_int32(env, argv[2], &min_level);
+    if (b->logger) {
+        napi_delete_reference(env, b->logger);
+        b->logger = NULL;
+    }
+    int rc;
+    if (t == napi_function) {
+        NAPI_OK(napi_create_reference(env, argv[1], 1, &b->logger));
+        if (!b->log) {
+            b->log = es->log;
+            channel_ref(b->log);
+        }
+        rc = L.client_set_logger(b->client, on_log, b, min_level);
+    } else {
+        rc = L.client_set_logger(b->client, NULL, NULL, min_level);
+    }
+    return make_int(env, rc);
 }
 
 static napi_value js_call(napi_env env, napi_callback_info info) {
@@ -649,11 +871,14 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
     k->client = cb;
     cb->calls++;
     if (k->stop) k->stop->refs++;
-    if (es->inflight++ == 0) napi_ref_threadsafe_function(env, es->done);
+    if (es->inflight++ == 0) napi_ref_threadsafe_function(env, es->done->tsfn);
+    k->done = es->done;
+    channel_ref(k->done);
     if (!pool_submit(k)) {
         k->r.rc = DC1_E_NO_MEMORY;
         k->r.last_error = strdup("could not start a thread for the call");
         finish_call(env, k->deferred, &k->r);
+        channel_unref(k->done); /* no worker thread will post it */
         short_free(env, k);
     }
     return promise;
@@ -661,9 +886,9 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
 
 /* ---------------------------------------------------------------------------------------
  * Long calls: a thread per call, events and the end through a threadsafe function.
- *   start(client, kind, a, b, stop, onEvent) → Promise<string>
+ *   start(client, kind, a, b, stop, onEvent, ticks) → Promise<string>
  * ------------------------------------------------------------------------------------- */
-enum { K_WATCH = 0, K_LOGS_STREAM, K_STATUS_STREAM, K_CHAT, K_COUNT };
+enum { K_WATCH = 0, K_LOGS_STREAM, K_STATUS_STREAM, K_CHAT, K_LIFECYCLE_STREAM, K_BATCH, K_COUNT };
 
 typedef struct {
     napi_threadsafe_function tsfn;
@@ -672,6 +897,7 @@ typedef struct {
     stop_box *stop;
     int kind;
     bool forward; /* deliver events to JavaScript */
+    bool ticks;   /* …the "tick" events too (progress displays draw from them) */
     char *a, *b;
     call_result r;
     pthread_t thread;
@@ -686,9 +912,11 @@ typedef struct {
 static int on_event(void *user, const char *event_json) {
     long_call *k = user;
     if (atomic_load(&k->stop->stopped)) return 1;
+    if (k->stop->stop && L.stop_is_triggered(k->stop->stop)) return 1;
     if (!k->forward || !event_json) return 0;
-    /* Ticks only exist so that this callback runs while nothing happens: not forwarded. */
-    if (strstr(event_json, "\"type\":\"tick\"")) return 0;
+    /* Ticks exist so that this callback runs while nothing happens; they reach JavaScript
+     * only when it draws progress from them. */
+    if (!k->ticks && strstr(event_json, "\"type\":\"tick\"")) return 0;
     long_item *it = malloc(sizeof *it);
     if (!it) return 0;
     it->done = 0;
@@ -712,6 +940,8 @@ static void *long_thread(void *data) {
     case K_LOGS_STREAM: k->r.rc = L.job_logs_stream(c, k->a, k->b, on_event, k, out); break;
     case K_STATUS_STREAM: k->r.rc = L.job_status_stream(c, k->a, k->b, on_event, k, out); break;
     case K_CHAT: k->r.rc = L.chat(c, k->a, k->forward ? on_event : NULL, k, out); break;
+    case K_LIFECYCLE_STREAM: k->r.rc = L.job_lifecycle_stream(c, k->a, k->b, on_event, k, out); break;
+    case K_BATCH: k->r.rc = L.batch_run(c, k->a, k->b, on_event, k, out); break;
     default: k->r.rc = DC1_E_INVALID_ARGUMENT;
     }
     capture(&k->r);
@@ -759,9 +989,10 @@ static void long_finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value js_start(napi_env env, napi_callback_info info) {
-    size_t argc = 6;
-    napi_value argv[6], promise, name, cbv = NULL;
+    size_t argc = 7;
+    napi_value argv[7], promise, name, cbv = NULL;
     int32_t kind = -1;
+    bool ticks = false;
     bool ok = true;
     NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
     if (argc < 5) { napi_throw_type_error(env, NULL, "start(client, kind, a, b, stop, onEvent)"); return NULL; }
@@ -774,10 +1005,12 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
         napi_typeof(env, argv[5], &t);
         if (t == napi_function) cbv = argv[5];
     }
+    if (argc > 6) napi_get_value_bool(env, argv[6], &ticks);
     long_call *k = calloc(1, sizeof *k);
     if (!k) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
     k->kind = kind;
     k->forward = cbv != NULL;
+    k->ticks = ticks;
     k->a = get_str(env, argv[2], &ok);
     if (ok) k->b = get_str(env, argv[3], &ok);
     if (!ok) { free(k->a); free(k->b); free(k); return NULL; }
@@ -883,22 +1116,27 @@ static napi_value js_webhook_parse(napi_env env, napi_callback_info info) {
  * Module
  * ------------------------------------------------------------------------------------- */
 static napi_value init(napi_env env, napi_value exports) {
-    env_state *es = calloc(1, sizeof *es);
-    napi_value name;
-    if (!es) return NULL;
-    napi_create_string_utf8(env, "dc1-call", NAPI_AUTO_LENGTH, &name);
-    if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, short_done_js,
-                                        &es->done) != napi_ok) {
-        free(es);
-        return NULL;
+    /* Never unmapped: Node dlcloses an addon when the last environment that loaded it (a
+     * Worker's) goes away, but the addon's threads (the worker pool, a call still running in
+     * libdc1) may be inside its code then. RTLD_NOLOAD|RTLD_NODELETE pins the loaded copy. */
+    static int pinned;
+    if (!pinned) {
+        Dl_info self;
+        if (dladdr((void *)init, &self) && self.dli_fname) pinned = dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != NULL;
     }
-    napi_unref_threadsafe_function(env, es->done);
+    env_state *es = calloc(1, sizeof *es);
+    if (!es) return NULL;
+    es->done = channel_new(env, "dc1-call", short_done_js);
+    es->log = channel_new(env, "dc1-log", log_js);
+    if (!es->done || !es->log) return NULL; /* out of memory at load: nothing to clean up for */
     napi_set_instance_data(env, es, env_state_free, NULL);
     napi_property_descriptor props[] = {
         {"load", NULL, js_load, NULL, NULL, NULL, napi_default, NULL},
         {"strerror", NULL, js_strerror, NULL, NULL, NULL, napi_default, NULL},
         {"clientNew", NULL, js_client_new, NULL, NULL, NULL, napi_default, NULL},
         {"clientClose", NULL, js_client_close, NULL, NULL, NULL, napi_default, NULL},
+        {"clientInterrupt", NULL, js_client_interrupt, NULL, NULL, NULL, napi_default, NULL},
+        {"clientSetLogger", NULL, js_client_set_logger, NULL, NULL, NULL, napi_default, NULL},
         {"stopNew", NULL, js_stop_new, NULL, NULL, NULL, napi_default, NULL},
         {"stopTrigger", NULL, js_stop_trigger, NULL, NULL, NULL, napi_default, NULL},
         {"call", NULL, js_call, NULL, NULL, NULL, napi_default, NULL},
@@ -912,12 +1150,15 @@ static napi_value init(napi_env env, napi_value exports) {
     static const char *const fnames[F_COUNT] = {
         "balance", "me", "providers_list", "job_submit", "job_get", "job_status", "job_output",
         "job_save_image", "job_cancel", "job_logs", "jobs_history", "request", "webhook_set_url",
-        "webhooks_list", "webhook_register", "webhook_delete"};
+        "webhooks_list", "webhook_register", "webhook_delete", "models_list", "model_get",
+        "images_list", "templates_list", "template_request", "quote", "usage", "job_lifecycle",
+        "batch_status", "job_get_with_output", "provider_get"};
     for (int i = 0; i < F_COUNT; i++) napi_set_named_property(env, fns, fnames[i], make_int(env, i));
     napi_set_named_property(env, exports, "fn", fns);
     napi_value kinds;
     napi_create_object(env, &kinds);
-    static const char *const knames[K_COUNT] = {"watch", "logs_stream", "status_stream", "chat"};
+    static const char *const knames[K_COUNT] = {"watch",          "logs_stream", "status_stream",
+                                                "chat",           "lifecycle_stream", "batch"};
     for (int i = 0; i < K_COUNT; i++) napi_set_named_property(env, kinds, knames[i], make_int(env, i));
     napi_set_named_property(env, exports, "kind", kinds);
     return exports;

@@ -23,7 +23,7 @@ import os
 import queue
 import sys
 import threading
-from collections import OrderedDict
+import warnings
 from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 from .catalogue import CatalogueResource
@@ -34,9 +34,9 @@ from .errors import (
     InvalidArgumentError,
     JobFailedError,
     JobTimeoutError,
-    NotFoundError,
     NotReadyError,
     RequestTimeoutError,
+    SubmitCheckWarning,
 )
 from .models import Balance, Endpoint, Job, Output, Provider, openai_base_url
 from .progress import open_display, with_display
@@ -425,14 +425,15 @@ class ProvidersResource(_Resource):
         return [Provider.from_api(p) for p in out.get("providers") or []]
 
     def get(self, provider_id: int) -> Provider:
-        """One provider by id; :class:`NotFoundError` (status_code 404) when it
-        is not among the available providers."""
-        for provider in self.list():
-            if str(provider.id) == str(provider_id):
-                return provider
-        doc = {"code": "DC1_E_NOT_FOUND", "message":
-               f"Provider {provider_id} not found in available providers"}
-        raise NotFoundError(doc["message"], 404, {"provider_id": provider_id}, document=doc)
+        """One provider by id (``dc1_provider_get``); :class:`NotFoundError` when
+        it is not among the available providers."""
+        if isinstance(provider_id, bool) or not isinstance(provider_id, (int, str)):
+            raise InvalidArgumentError(f"provider_id must be an int, not {type(provider_id).__name__}")
+        try:
+            pid = int(provider_id)
+        except ValueError:
+            raise InvalidArgumentError(f"provider_id must be an int, got {provider_id!r}") from None
+        return Provider.from_api(self._call("dc1_provider_get", pid).get("provider") or {})
 
 
 class WalletResource(_Resource):
@@ -457,47 +458,14 @@ class WalletResource(_Resource):
 class JobsResource(_Resource):
     """``client.jobs``."""
 
-    _OUTPUT_CACHE_SIZE = 32
-
-    def __init__(self, client: DC1Client) -> None:
-        super().__init__(client)
-        self._lock = threading.Lock()
-        self._outputs: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
-
-    # -- caches -----------------------------------------------------------------
-
-    def _cached_output(self, job_id: str) -> Optional[Dict[str, Any]]:
-        with self._lock:
-            out = self._outputs.get(job_id)
-            if out is not None:
-                self._outputs.move_to_end(job_id)
-            return out
-
-    def _store_output(self, keys: List[str], output: Dict[str, Any]) -> None:
-        with self._lock:
-            for key in keys:
-                self._outputs[key] = output
-                self._outputs.move_to_end(key)
-            while len(self._outputs) > self._OUTPUT_CACHE_SIZE:
-                self._outputs.popitem(last=False)
-
     def _job(self, doc: Dict[str, Any], fetch_output: bool = True) -> Job:
-        """Job from a job document; for a completed job, its output is fetched
-        once (dc1_job_output) and cached — a completed job's output never changes."""
-        output = None
-        status = doc.get("status")
-        if fetch_output and status == "completed":
-            key = str(doc.get("job_id") or doc.get("id"))
-            output = self._cached_output(key)
-            if output is None:
-                try:
-                    output = self._call("dc1_job_output", key)
-                except (NotReadyError, JobFailedError):
-                    output = None  # the status moved on between the two calls
-                else:
-                    keys = [key] + ([str(doc["id"])] if doc.get("id") is not None else [])
-                    self._store_output(keys, output)
-        return Job.from_api(doc, output=output, client=self._client)
+        """Job from a job document. For a completed job (with ``fetch_output``), the job
+        and its output from one core call, ``dc1_job_get_with_output``, which reads a
+        completed job's output once and keeps it."""
+        if fetch_output and doc.get("status") == "completed":
+            both = self._call("dc1_job_get_with_output", str(doc.get("job_id") or doc.get("id")))
+            return Job.from_api(both.get("job") or doc, output=both.get("output"), client=self._client)
+        return Job.from_api(doc, client=self._client)
 
     # -- submit ---------------------------------------------------------------
 
@@ -509,6 +477,7 @@ class JobsResource(_Resource):
         provider_id: Optional[int] = None,
         duration_minutes: float,
         priority: Union[int, str, None] = 2,
+        check: Optional[str] = "warn",
         **extra: Any,
     ) -> Job:
         """Submits a job (``POST /api/jobs/submit``) and returns it.
@@ -520,6 +489,13 @@ class JobsResource(_Resource):
         ``container_spec``, ``task_spec``, ``template_id``, ``bundle_id``,
         ``env_vars``. The body is checked locally first (ValidationError with
         ``fields``, nothing sent).
+
+        ``check`` — the checks before paying (a model the catalogue does not list,
+        a param of the wrong type): ``"warn"`` (the default, as code written for the
+        official SDK keeps running) sends the job and issues a
+        :class:`SubmitCheckWarning` per finding (also in ``job.check_warnings``);
+        ``"strict"`` raises ValidationError and sends nothing; ``"off"`` or None
+        checks nothing.
 
         A submit is never sent twice. When its answer is lost, libdc1 looks
         for the job in the history: one match is returned (``job.reconciled``
@@ -541,8 +517,14 @@ class JobsResource(_Resource):
         for key, value in extra.items():
             if value is not None:
                 body[key] = value
+        if check is not None:
+            body["check"] = check
         out = self._call("dc1_job_submit", body)
+        for w in out.get("warnings") or []:
+            warnings.warn(f"dc1 submit: {w.get('field')}: {w.get('message')}", SubmitCheckWarning, stacklevel=2)
         doc = dict(out.get("job") or {})
+        if out.get("warnings"):
+            doc["check_warnings"] = out["warnings"]
         for key in ("queued", "message", "reconciled"):
             if key in out:
                 doc.setdefault("submit_" + key if key == "message" else key, out[key])
@@ -572,8 +554,8 @@ class JobsResource(_Resource):
         completed, also ``GET /api/jobs/{id}/output`` the first time (the output
         of a completed job never changes, so it is cached per client: later
         calls make the first request only). ``result`` then holds the output."""
-        jid = _job_id(job_id)
-        return self._job(self._call("dc1_job_get", jid))
+        both = self._call("dc1_job_get_with_output", _job_id(job_id))
+        return Job.from_api(both.get("job") or {}, output=both.get("output"), client=self._client)
 
     def status(self, job_id: Any) -> Dict[str, Any]:
         """The light poll: ``{"job_id","status","terminal","tokens_generated",

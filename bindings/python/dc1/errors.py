@@ -69,6 +69,7 @@ __all__ = [
     "FileWriteError",
     "BadSignatureError",
     "BusyError",
+    "SubmitCheckWarning",
     "ClientClosedError",
     "LibraryError",
     "error_from_document",
@@ -84,7 +85,8 @@ class DC1Error(Exception):
     def __init__(self, message: str = "", *, document: Optional[Dict[str, Any]] = None) -> None:
         doc: Dict[str, Any] = dict(document or {})
         if not message:
-            message = str(doc.get("message") or doc.get("code") or self.default_code)
+            message = _in_python_terms(str(doc.get("message") or doc.get("code") or self.default_code),
+                                       doc.get("hint"))
         super().__init__(message)
         self.message: str = message
         #: The whole error document of the C core (a dict; empty for local errors).
@@ -410,6 +412,29 @@ _BY_CODE = {
     "DC1_E_INTERNAL": LibraryError,
 }
 
+# How the core's hints (include/dc1.h, "hint") read in Python: the option names a Python
+# user types, in place of the C option names that end the core's message.
+_HINT_WORDS = {
+    "api_key": "pass api_key=… to DC1Client or set DC1_API_KEY",
+    "allow_insecure_http": "use an https:// base_url, or pass allow_insecure_http=True",
+}
+
+
+def _in_python_terms(message: str, hint: Any) -> str:
+    if not isinstance(hint, dict):
+        return message
+    text, words = hint.get("text"), _HINT_WORDS.get(str(hint.get("option")))
+    if isinstance(text, str) and words and message.endswith(text):
+        return message[: -len(text)] + words
+    return message
+
+
+class SubmitCheckWarning(UserWarning):
+    """A submit was sent although the checks before paying found something (a model the
+    catalogue does not list, a param of the wrong type): the server may run something else
+    than asked and charge for it. ``jobs.submit(check="strict")`` refuses instead."""
+
+
 # The C return codes, for documents that lack "code" (they should not).
 _BY_RC = {
     -1: "DC1_E_INVALID_ARGUMENT", -2: "DC1_E_NETWORK", -3: "DC1_E_TIMEOUT", -4: "DC1_E_AUTH",
@@ -442,7 +467,7 @@ def error_from_document(doc: Dict[str, Any]) -> DC1Error:
     cls = _BY_CODE.get(str(code))
     if cls is None:
         cls = APIError if doc.get("http_status") else LibraryError
-    message = str(doc.get("message") or code or "libdc1 error")
+    message = _in_python_terms(str(doc.get("message") or code or "libdc1 error"), doc.get("hint"))
     if cls is JobTimeoutError:
         timeout_ms = doc.get("timeout_ms")
         return JobTimeoutError(str(doc.get("job_id") or ""),

@@ -296,6 +296,12 @@ class Job(_RawFallback):
         job._set_output(output)
         return job
 
+    @property
+    def check_warnings(self) -> List[Dict[str, Any]]:
+        """What the checks before paying found when this job was submitted with
+        ``check="warn"``: ``[{"field", "message"}]`` (empty otherwise)."""
+        return list(self.raw.get("check_warnings") or [])
+
     # -- result -------------------------------------------------------------
 
     def _set_output(self, output: Optional[Dict[str, Any]]) -> None:
