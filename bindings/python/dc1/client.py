@@ -568,14 +568,7 @@ class JobsResource(_Resource):
         shows itself in a notebook and has ``.bytes`` and ``.save(path)``. Raises
         :class:`NotReadyError` (202), :class:`JobFailedError` /
         :class:`JobCancelledError` (410)."""
-        jid = _job_id(job_id)
-        cached = self._cached_output(jid)
-        if cached is not None:
-            return Output(cached)
-        out = self._call("dc1_job_output", jid)
-        if out.get("status", "completed") == "completed":
-            self._store_output([jid], out)
-        return Output(out)
+        return Output(self._call("dc1_job_output", _job_id(job_id)))
 
     def list(self, limit: int = 20) -> List[Job]:
         """Recent jobs, newest first (``GET /api/jobs/history``; limit 1–100)."""
