@@ -27,15 +27,25 @@ public struct CatalogueModel: Sendable {
 
 /// The prepaid quote of dc1_quote.
 public struct Quote: Sendable {
+    /// What submit holds: exact for "provider" and "gpu", the most it can hold for "auto".
     public var costHalala: Int
     public var costSAR: Double { Double(costHalala) / 100 }
-    /// "job_type" (computed locally) or "gpu".
+    /// "provider" (a pinned provider), "gpu" (a GPU named), "auto" (automatic routing: the
+    /// range below) or "job_type" (queued globally, computed locally).
     public var basis: String
+    /// For "auto": the cheapest and dearest live GPU that can take the job.
+    public var minCostHalala: Int?
+    public var maxCostHalala: Int?
+    /// For "auto": what submit holds if no such GPU is live when it is sent.
+    public var globalQueueCostHalala: Int?
     public var raw: JSON
 
     init(_ j: JSON) {
         costHalala = j.int("cost_halala") ?? 0
         basis = j.string("basis") ?? "job_type"
+        minCostHalala = j.int("min_cost_halala")
+        maxCostHalala = j.int("max_cost_halala")
+        globalQueueCostHalala = j.int("global_queue_cost_halala")
         raw = j
     }
 }
@@ -81,14 +91,21 @@ extension DC1Client {
     /// The prepaid cost of `jobType` for `minutes` (locally, unless `gpuModel` is given).
     public func quote(
         _ jobType: String, minutes: Double, pricingClass: String? = nil,
-        gpuModel: String? = nil
+        gpuModel: String? = nil, providerID: Int? = nil, globalQueue: Bool = false
     ) throws(DC1Error) -> Quote {
         let r = JSON.object()
         r.set("job_type", jobType)
         r.set("duration_minutes", minutes)
         if let pricingClass { r.set("pricing_class", pricingClass) }
         if let gpuModel { r.set("gpu_model", gpuModel) }
+        if let providerID { r.set("provider_id", providerID) }
+        if globalQueue { r.set("placement", "global_queue") }
         return Quote(try core.catalogue.quote(r))
+    }
+
+    /// What submit will hold for exactly this request (`dc1_quote` of the request itself).
+    public func quote(_ request: JobRequest) throws(DC1Error) -> Quote {
+        Quote(try core.catalogue.quote(request.json))
     }
 
     /// The renter's spending (all time, monthly, last 30 days) and /v1 usage.

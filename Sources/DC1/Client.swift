@@ -62,6 +62,20 @@ public final class DC1Client: Sendable {
     /// A client over an existing core client.
     public init(core: Session) { self.core = core }
 
+    /// The core's hint (a setting to change) said with the Swift API's own names.
+    static func inSwiftTerms(_ e: DC1Error) -> DC1Error {
+        guard let h = e.detail("hint"), let text = h.string("text"), e.message.hasSuffix(text) else { return e }
+        let words: String
+        switch h.string("option") {
+        case "api_key": words = "pass apiKey: to DC1Client or set DC1_API_KEY"
+        case "allow_insecure_http": words = "use an https:// baseURL"
+        default: return e
+        }
+        var out = e
+        out.message = String(e.message.dropLast(text.count)) + words
+        return out
+    }
+
     /// Runs one blocking core call on a library thread, stopped by Task cancellation.
     private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Session) throws(DC1Error) -> T)
         async throws(DC1Error) -> T
@@ -70,7 +84,7 @@ public final class DC1Client: Sendable {
         // Every error leaves through the core's redactor, as at the C boundary: the key never
         // comes back in a message or a body, whatever the server echoed.
         return try await OwnThread.call(what) { () throws(DC1Error) -> T in
-            do throws(DC1Error) { return try body(core) } catch { throw core.redacted(error) }
+            do throws(DC1Error) { return try body(core) } catch { throw DC1Client.inSwiftTerms(core.redacted(error)) }
         }
     }
 

@@ -134,6 +134,22 @@ extension DC1APITests {
             #expect(r.job.status == .completed && r.output != nil && r.outputError == nil)
         }
 
+        // A quote says what submit holds; advice names the Swift API's own parameters.
+        @Test func quoteAndAdvice() async throws {
+            let q = try client.quote("llm_inference", minutes: 3)
+            #expect(q.basis == "auto" && q.minCostHalala != nil && q.globalQueueCostHalala == 27)
+            let g = try client.quote("llm_inference", minutes: 3, globalQueue: true)
+            #expect(g.basis == "job_type" && g.costHalala == 27)
+            let noKey = try DC1Client(apiKey: "", baseURL: emu.baseURL)
+            do {
+                _ = try await noKey.balance()
+                Issue.record("expected an auth error")
+            } catch {
+                #expect(error.code == .auth)
+                #expect(error.message.contains("apiKey:") && !error.message.contains("api_key option"))
+            }
+        }
+
         // Checks before paying: off by default; "warn" sends and reports; "strict" refuses.
         @Test func submitChecks() async throws {
             var r = JobRequest(

@@ -58,6 +58,9 @@ struct ModelsCommand: DC1Subcommand {
         if joined { header.append("CACHED ON (LIVE)") }
         ctx.console.table(header, rows, right: [1, 2])
         ctx.console.out("\(list.count) model\(list.count == 1 ? "" : "s")")
+        // Say which basis the price column is, so it is not read as what submit holds.
+        ctx.console.out(
+            "PRICE/MIN: the server's average provider price; what a submit holds: dc1 quote JOB_TYPE --minutes N")
         return ExitCode.ok
     }
 }
@@ -119,6 +122,8 @@ struct TemplatesCommand: DC1Subcommand {
             }
             ctx.console.table(["ID", "NAME", "JOB TYPE", "MIN VRAM", "EST. PRICE"], rows, right: [3, 4])
             ctx.console.out("\(rows.count) template\(rows.count == 1 ? "" : "s")")
+            ctx.console.out(
+                "EST. PRICE: the template's own hourly estimate; what a submit holds: dc1 templates ID (its quote)")
             return ExitCode.ok
         }
         let overrides = JSON.object()

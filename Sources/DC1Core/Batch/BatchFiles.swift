@@ -105,7 +105,7 @@ final class BatchLock {
 
     static func path(forJournal journal: String) -> String { journal + ".lock" }
 
-    static func acquire(journalPath: String) throws(DC1Error) -> BatchLock {
+    static func acquire(journalPath: String, stop: () -> Bool) throws(DC1Error) -> BatchLock {
         let path = BatchLock.path(forJournal: journalPath)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Files.ioError("cannot open the journal's lock \(path)") }
@@ -115,10 +115,19 @@ final class BatchLock {
                 close(fd)
                 throw Files.ioError("cannot lock \(path)", err)
             }
-            var buf = [UInt8](repeating: 0, count: 32)
-            let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 31, 0) }
+            // The holder writes its PID just after it takes the lock: give it a moment (two
+            // runs started together meet exactly in that window).
+            var pid: Int? = nil
+            for _ in 0..<40 {
+                var buf = [UInt8](repeating: 0, count: 32)
+                let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 31, 0) }
+                if n > 0, let p = Int(String(decoding: buf[0..<n], as: UTF8.self).trimmingSpaces) {
+                    pid = p
+                    break
+                }
+                guard Clock.sleep(ms: 5, stop: stop) else { break }
+            }
             close(fd)
-            let pid = n > 0 ? Int(String(decoding: buf[0..<n], as: UTF8.self).trimmingSpaces) : nil
             var e = DC1Error(
                 .busy,
                 "another batch run is using the journal \(journalPath)"

@@ -787,7 +787,7 @@ private final class BatchRun {
         // Nothing is read, written or sent before the paths are known not to clash and this
         // run owns the journal.
         try BatchPaths.check(input: inputPath, out: outPath, journal: journalPath, saveDir: options.saveDir)
-        lock = try BatchLock.acquire(journalPath: journalPath)
+        lock = try BatchLock.acquire(journalPath: journalPath, stop: { [token] in token.isInterrupted })
         defer { lock?.release() }
         try loadInput()
         try loadJournal()

@@ -141,6 +141,9 @@ class APIError(DC1Error):
     (0 when no response arrived) and ``response`` the server's error body as a
     dict (``{"error": "<text>"}`` when the body was not a JSON object)."""
 
+    #: The status a class stands for when no HTTP answer carried one (0: none).
+    implied_status = 0
+
     def __init__(
         self,
         message: str = "",
@@ -151,7 +154,9 @@ class APIError(DC1Error):
     ) -> None:
         super().__init__(message, document=document)
         if not status_code:
-            status_code = int(self.http_status or 0)
+            # The server's status, else the one the class stands for (a NotFoundError the core
+            # raised without an HTTP answer, e.g. providers.get, reads 404 as in the official SDK).
+            status_code = int(self.http_status or type(self).implied_status or 0)
         self.status_code: int = status_code
         if response is None:
             body = self.body
@@ -180,6 +185,7 @@ class NotFoundError(APIError):
     that id among the available ones), as the official SDK reported it."""
 
     default_code = "DC1_E_NOT_FOUND"
+    implied_status = 404
 
     def __init__(self, message: str = "", status_code: int = 0,
                  response: Optional[Dict[str, Any]] = None, *,
