@@ -180,19 +180,10 @@ class AuthError(APIError):
 
 
 class NotFoundError(APIError):
-    """404: the job, provider, renter or route does not exist. ``status_code`` is 404
-    also when the core found the absence itself (``providers.get``: no provider with
-    that id among the available ones), as the official SDK reported it."""
+    """404: the job, provider, renter or route does not exist."""
 
     default_code = "DC1_E_NOT_FOUND"
     implied_status = 404
-
-    def __init__(self, message: str = "", status_code: int = 0,
-                 response: Optional[Dict[str, Any]] = None, *,
-                 document: Optional[Dict[str, Any]] = None) -> None:
-        super().__init__(message, status_code, response, document=document)
-        if not self.status_code:
-            self.status_code = 404
 
 
 class InsufficientBalanceError(APIError):
