@@ -414,8 +414,8 @@ class _EventSink:
     dict; returning ``False`` stops the call (a stream then returns with
     "ended": "stopped", a watch fails DC1_E_INTERRUPTED). An exception in the
     handler stops the call too and is re-raised once the C call has returned (it
-    cannot cross into C). A Ctrl-C noted during the call, or the stop bound to the
-    thread once triggered (see :func:`_stoppable`), also makes it answer "stop"."""
+    cannot cross into C). A Ctrl-C noted during the call (see :func:`_stoppable`)
+    also makes it answer "stop"."""
 
     def __init__(self, handler: Optional[Callable[[Dict[str, Any]], Any]], ticks: bool = False) -> None:
         self.handler = handler
@@ -427,11 +427,6 @@ class _EventSink:
         try:
             if getattr(_tls, "sigint", None):
                 return 1  # Ctrl-C arrived: end the call; it is re-raised afterwards
-            stop = getattr(_tls, "stop", None)
-            if stop is not None and stop.triggered:
-                # The bound stop fired: say "stop" here too. dc1_batch_run (libdc1 0.x) ends its
-                # waits only then; the other calls have already returned by the stop alone.
-                return 1
             text = event_json.decode("utf-8", "replace") if event_json else "{}"
             event = json.loads(text)
             if self.handler is None or (not self.ticks and event.get("type") == "tick"):

@@ -104,13 +104,13 @@ class BatchResource:
             opts["save_dir"] = os.fspath(save_dir)
         if wait is not None:
             opts["wait"] = wait
-        # Ticks every 250 ms unless asked otherwise: a stopped batch (Ctrl-C, a cancelled task)
-        # ends at the next one, as its callback then answers "stop".
-        opts["tick_ms"] = tick_ms if tick_ms is not None else 250
+        if tick_ms is not None:
+            opts["tick_ms"] = tick_ms
         display = open_display("batch") if progress else None
         handler = with_display(display, on_event) if display is not None else on_event
         try:
-            summary = self._client._call_events("dc1_batch_run", [input_path, opts], handler, ticks=True)
+            summary = self._client._call_events("dc1_batch_run", [input_path, opts], handler,
+                                                allow_null=True, ticks=True)
         finally:
             if display is not None:
                 display.close()
