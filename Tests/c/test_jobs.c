@@ -53,6 +53,9 @@ int main(void) {
     d = wait_job(c, id, NULL, &rc);
     CHECK(rc == DC1_OK && strcmp(jstr(d, "status"), "completed") == 0, "wait → completed");
     CHECK(json_is_true(json_object_get(d, "terminal")), "terminal is true");
+    CHECK(json_is_number(json_object_get(d, "execution_time_sec")) &&
+              json_number_value(json_object_get(d, "execution_time_sec")) >= 0,
+          "execution_time_sec computed once, by the core");
     json_decref(d);
     rc = CALL(&d, dc1_job_output(c, id, &out));
     CHECK(rc == DC1_OK && strcmp(jstr(d, "kind"), "text") == 0, "output kind text");
@@ -92,6 +95,8 @@ int main(void) {
     /* --- history */
     rc = CALL(&d, dc1_jobs_history(c, "{\"limit\":5}", &out));
     CHECK(rc == DC1_OK && json_array_size(json_object_get(d, "jobs")) >= 1, "history lists the job");
+    CHECK(json_is_boolean(json_object_get(json_array_get(json_object_get(d, "jobs"), 0), "terminal")),
+          "history rows carry terminal, like every job document");
     json_decref(d);
 
     /* --- image: output kind image, save_image writes a PNG */

@@ -292,7 +292,7 @@ def test_job_model_parsing():
         "id": 7, "job_id": "job-7", "status": "completed", "job_type": "llm_inference",
         "submitted_at": "2026-11-29T05:00:00.000Z", "started_at": "2026-11-29 05:00:02",
         "completed_at": "2026-11-29T05:00:12.5Z", "cost_halala": 9, "provider_id": 3,
-        "progress_phase": "formatting", "terminal": True,
+        "progress_phase": "formatting", "terminal": True, "execution_time_sec": 10.5,
     }, output={"kind": "text", "text": "hi", "job_id": "job-7", "status": "completed"})
     assert j.row_id == 7 and j.id == "job-7"
     assert j.execution_time_sec == pytest.approx(10.5)

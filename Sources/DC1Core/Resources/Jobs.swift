@@ -21,7 +21,25 @@ enum JobDocuments {
         }
         j.set("terminal", JobStatus.isTerminal(j.string("status")))
         normaliseCost(j)
+        normaliseTimes(j)
         return j
+    }
+
+    /// "execution_time_sec", computed once here for every front end: the server's
+    /// duration_seconds when it has one, else completed_at − started_at, else
+    /// actual_duration_minutes × 60; 0 for a completed job with none of them (code written for
+    /// the official SDKs formats it as a number); absent otherwise.
+    static func normaliseTimes(_ j: JSON) {
+        if j.has("execution_time_sec") { return }
+        var secs: Double? = j.double("duration_seconds")
+        if secs == nil, let a = j.string("started_at").flatMap(Timestamp.parse),
+            let b = j.string("completed_at").flatMap(Timestamp.parse)
+        {
+            secs = Swift.max(0, b - a)
+        }
+        if secs == nil, let m = j.double("actual_duration_minutes") { secs = m * 60 }
+        if secs == nil, j.string("status") == "completed" { secs = 0 }
+        if let secs { j.set("execution_time_sec", (secs * 1000).rounded() / 1000) }
     }
 
     /// One meaning for cost in every document: `cost_halala`/`cost_sar` are what the renter is
@@ -176,7 +194,11 @@ public struct Jobs: Sendable {
         guard let jobs = body["jobs"], jobs.isArray else {
             throw DC1Error(.protocolError, "GET /api/jobs/history: the response has no jobs array")
         }
-        for row in jobs.elements where row.isObject { JobDocuments.normaliseCost(row) }
+        for row in jobs.elements where row.isObject {
+            row.set("terminal", JobStatus.isTerminal(row.string("status")))
+            JobDocuments.normaliseCost(row)
+            JobDocuments.normaliseTimes(row)
+        }
         if let b = body.int("balance_halala") { body.set("balance_sar", Money.sar(b)) }
         return body
     }

@@ -2,6 +2,8 @@
 // Plain objects with the official SDK's field names, built from the core's documents.
 // Each keeps the document it came from in `raw`.
 
+// For reference only (exported since 0.1): what decides is the core's `terminal` in every job
+// document (job.isDone); the binding does not consult this list.
 const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled', 'done', 'permanently_failed', 'timed_out']);
 
 function num(v, dflt = null) {
@@ -21,27 +23,6 @@ function hidden(obj, key, value) {
 function openaiBaseUrl(endpointUrl) {
   const u = String(endpointUrl).replace(/\/+$/, '');
   return u.endsWith('/v1') ? u : `${u}/v1`;
-}
-
-function parseTime(v) {
-  if (!v || typeof v !== 'string') return null;
-  let t = v.trim().replace(' ', 'T');
-  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(t)) t += 'Z';
-  const ms = Date.parse(t);
-  return Number.isFinite(ms) ? ms : null;
-}
-
-function executionTime(doc, status) {
-  for (const k of ['execution_time_sec', 'duration_seconds']) {
-    const v = num(doc[k]);
-    if (v !== null) return v;
-  }
-  const a = parseTime(doc.started_at);
-  const b = parseTime(doc.completed_at);
-  if (a !== null && b !== null) return Math.max(0, (b - a) / 1000);
-  if (doc.actual_duration_minutes != null) return num(doc.actual_duration_minutes, 0) * 60;
-  if (status === 'completed') return 0;
-  return null;
 }
 
 /** A Job from a job document (getJob, history rows, the `job` of a submit answer) and, for a
@@ -72,12 +53,13 @@ function toJob(doc, output = null) {
     completedAt: doc.completed_at ?? null,
     providerName: doc.provider_name ?? null,
     model: doc.model ?? null,
-    isDone: typeof doc.terminal === 'boolean' ? doc.terminal : TERMINAL_STATUSES.has(status),
+    // Both from the core, for every language: the document's terminal and execution_time_sec.
+    isDone: doc.terminal === true,
     result: null,
     resultType: null,
     text: null,
     error: doc.error ?? doc.last_error ?? null,
-    executionTimeSec: executionTime(doc, status),
+    executionTimeSec: num(doc.execution_time_sec),
     endpointUrl: doc.endpoint_url ?? null,
   };
   hidden(job, 'raw', doc);

@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Provider", "Job", "Balance", "Wallet", "Endpoint", "Output", "Usage", "TERMINAL_STATUSES",
            "parse_time"]
 
-#: Statuses after which a job never changes on its own (the server's legacy three included).
+#: Statuses after which a job never changes on its own (the server's legacy three included),
+#: for reference only: what decides is the core's "terminal" in every job document
+#: (``Job.is_done``), so this list is not consulted by the binding.
 TERMINAL_STATUSES = frozenset(
     {"completed", "failed", "cancelled", "done", "permanently_failed", "timed_out"}
 )
@@ -340,10 +342,8 @@ class Job(_RawFallback):
     @property
     def is_done(self) -> bool:
         """True once the status is terminal."""
-        terminal = self.raw.get("terminal")
-        if isinstance(terminal, bool):
-            return terminal
-        return self.status in TERMINAL_STATUSES
+        # The core's word, carried by every job document (job, submit, wait, history).
+        return self.raw.get("terminal") is True
 
     terminal = is_done
 
@@ -399,18 +399,9 @@ class Job(_RawFallback):
         return None
 
     def _execution_time(self) -> Optional[float]:
-        for key in ("execution_time_sec", "duration_seconds"):
-            value = _num(self.raw.get(key))
-            if value is not None:
-                return float(value)
-        a, b = self.started, self.completed
-        if a and b:
-            return max(0.0, (b - a).total_seconds())
-        if self.raw.get("actual_duration_minutes") is not None:
-            return float(_num(self.raw["actual_duration_minutes"], 0)) * 60.0
-        if self.is_done and self.status == "completed":
-            return 0.0  # official SDK code formats it with :.1f; never hand it None here
-        return None
+        # Computed once, by the core, for every language (the job document's execution_time_sec).
+        value = _num(self.raw.get("execution_time_sec"))
+        return float(value) if value is not None else None
 
     def __getstate__(self) -> Dict[str, Any]:  # a client (a C handle) does not pickle
         state = dict(self.__dict__)
