@@ -441,21 +441,12 @@ class SubmitCheckWarning(UserWarning):
     than asked and charge for it. ``jobs.submit(check="strict")`` refuses instead."""
 
 
-# The C return codes, for documents that lack "code" (they should not).
-_BY_RC = {
-    -1: "DC1_E_INVALID_ARGUMENT", -2: "DC1_E_NETWORK", -3: "DC1_E_TIMEOUT", -4: "DC1_E_AUTH",
-    -5: "DC1_E_NOT_FOUND", -6: "DC1_E_INSUFFICIENT_BALANCE", -7: "DC1_E_RATE_LIMITED",
-    -8: "DC1_E_QUOTA_EXCEEDED", -9: "DC1_E_VALIDATION", -10: "DC1_E_SERVER",
-    -11: "DC1_E_PROTOCOL", -12: "DC1_E_JOB_FAILED", -13: "DC1_E_JOB_CANCELLED",
-    -14: "DC1_E_NOT_READY", -15: "DC1_E_INTERRUPTED", -16: "DC1_E_SUBMIT_UNKNOWN",
-    -17: "DC1_E_HTTP", -18: "DC1_E_NO_MEMORY", -19: "DC1_E_IO", -20: "DC1_E_BAD_SIGNATURE",
-    -21: "DC1_E_WAIT_TIMEOUT", -22: "DC1_E_BUSY", -99: "DC1_E_INTERNAL",
-}
-
-
 def code_for_rc(rc: int) -> str:
-    """The symbolic name of a C return code ("DC1_E_UNKNOWN" when not known)."""
-    return _BY_RC.get(rc, "DC1_E_UNKNOWN")
+    """The symbolic name of a C return code, from the core's one table (dc1_strerror;
+    "DC1_E_UNKNOWN" for a code this library does not know)."""
+    from . import _lib  # imported here: _lib imports this module
+
+    return _lib.strerror(rc)
 
 
 def error_from_document(doc: Dict[str, Any]) -> DC1Error:
