@@ -211,15 +211,15 @@ const BY_CODE = {
   DC1_E_INTERNAL: LibraryError,
 };
 
-const BY_RC = {
-  '-1': 'DC1_E_INVALID_ARGUMENT', '-2': 'DC1_E_NETWORK', '-3': 'DC1_E_TIMEOUT', '-4': 'DC1_E_AUTH',
-  '-5': 'DC1_E_NOT_FOUND', '-6': 'DC1_E_INSUFFICIENT_BALANCE', '-7': 'DC1_E_RATE_LIMITED',
-  '-8': 'DC1_E_QUOTA_EXCEEDED', '-9': 'DC1_E_VALIDATION', '-10': 'DC1_E_SERVER',
-  '-11': 'DC1_E_PROTOCOL', '-12': 'DC1_E_JOB_FAILED', '-13': 'DC1_E_JOB_CANCELLED',
-  '-14': 'DC1_E_NOT_READY', '-15': 'DC1_E_INTERRUPTED', '-16': 'DC1_E_SUBMIT_UNKNOWN',
-  '-17': 'DC1_E_HTTP', '-18': 'DC1_E_NO_MEMORY', '-19': 'DC1_E_IO', '-20': 'DC1_E_BAD_SIGNATURE',
-  '-21': 'DC1_E_WAIT_TIMEOUT', '-22': 'DC1_E_BUSY', '-99': 'DC1_E_INTERNAL',
-};
+// Error names come from the core's one table (dc1_strerror), read when a document lacks its
+// "code" (it should not); native.js is required here, not at the top: it requires this file.
+function codeForRc(rc) {
+  try {
+    return require('./native').load().addon.strerror(rc);
+  } catch (_) {
+    return 'DC1_E_UNKNOWN';
+  }
+}
 
 /** The error for an error document of the C core. (waitForJob builds its JobTimeoutError
  * itself: it knows the timeout.) Unknown codes are
@@ -242,7 +242,7 @@ function inNodeTerms(message, hint) {
 
 function errorFromDocument(doc) {
   if (!doc || typeof doc !== 'object') doc = { message: String(doc) };
-  if (!doc.code && typeof doc.rc === 'number') doc.code = BY_RC[String(doc.rc)] || 'DC1_E_UNKNOWN';
+  if (!doc.code && typeof doc.rc === 'number') doc.code = codeForRc(doc.rc);
   let Cls = BY_CODE[doc.code];
   if (!Cls) Cls = doc.http_status ? APIError : LibraryError;
   const message = inNodeTerms(String(doc.message || doc.code || 'libdc1 error'), doc.hint);
@@ -258,5 +258,5 @@ module.exports = {
   QuotaExceededError, ValidationError, ServerError, ProtocolError, HTTPError, NetworkError,
   RequestTimeoutError, JobFailedError, JobCancelledError, NotReadyError, SubmitUnknownError,
   JobTimeoutError, InterruptedCallError, AbortError, InvalidArgumentError, FileWriteError,
-  BadSignatureError, BusyError, ClientClosedError, LibraryError, errorFromDocument, BY_CODE, BY_RC, codeForRc: (rc) => BY_RC[String(rc)] || 'DC1_E_UNKNOWN',
+  BadSignatureError, BusyError, ClientClosedError, LibraryError, errorFromDocument, BY_CODE, codeForRc,
 };
