@@ -115,24 +115,10 @@ func commandSuggestion(_ argv: [String]) -> String? {
     let word = Array(argv[i].lowercased().utf8)
     var best: (Int, String)? = nil
     for n in names {
-        let d = editDistance(word, Array(n.utf8))
+        let d = Text.editDistance(word, Array(n.utf8))
         if d <= max(2, n.count / 3), best == nil || d < best!.0 { best = (d, n) }
     }
     return best?.1
-}
-
-func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var prev = Array(0...b.count)
-    var cur = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[b.count]
 }
 
 /// The usage lines ArgumentParser prints after its error line.

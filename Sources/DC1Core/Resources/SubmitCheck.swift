@@ -103,7 +103,7 @@ struct SubmitCheck {
         for id in ids {
             let full = Array(id.lowercased().utf8)
             let tail = Array((id.split(separator: "/").last.map(String.init) ?? id).lowercased().utf8)
-            var d = Swift.min(distance(n, full), distance(n, tail))
+            var d = Swift.min(Text.editDistance(n, full), Text.editDistance(n, tail))
             if full.count >= 4, n.count >= 4, contains(full, n) || contains(n, tail) { d = Swift.min(d, 1) }
             if d <= limit { scored.append((d, id)) }
         }
@@ -114,21 +114,6 @@ struct SubmitCheck {
         guard !needle.isEmpty, needle.count <= hay.count else { return false }
         for i in 0...(hay.count - needle.count) where Array(hay[i..<(i + needle.count)]) == needle { return true }
         return false
-    }
-
-    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 
     /// Applies a level: strict throws with every finding; warn logs them and returns them.
