@@ -305,8 +305,10 @@ typedef struct dc1_client dc1_client;
  *
  * options_json: NULL or "{}" takes everything from the environment
  * (DC1_API_KEY, DC1_BASE_URL). Keys (all optional):
- *   "api_key"              string   default $DC1_API_KEY (may be absent: public routes only)
+ *   "api_key"              string   default $DC1_API_KEY (may be absent: public routes only;
+ *                                   "" or null: no key, whatever the environment holds)
  *   "base_url"             string   default $DC1_BASE_URL, else "https://api.dcp.sa"
+ *                                   ("" or null: not given)
  *   "timeout_ms"           int      per call, retries included; default 30000
  *   "connect_timeout_ms"   int      default 10000
  *   "max_retries"          int      retries of safe requests; default 3 (0 disables)
@@ -319,6 +321,7 @@ typedef struct dc1_client dc1_client;
  *   "max_response_bytes"   int      largest body accepted; default 67108864 (64 MiB)
  *   "allow_insecure_http"  bool     permit http:// to a non-loopback host; default false
  *   "pool_size"            int      idle connections kept; default 8
+ *   "check"                string   checks before a submit: "off" (default), "warn", "strict"
  *
  * Returns: 0, and *out is the new client.
  * Fails: DC1_E_INVALID_ARGUMENT (out NULL, bad JSON, an unknown key, a wrong type or range,
@@ -340,6 +343,25 @@ DC1_EXPORT int dc1_client_new(dc1_client **out, const char *options_json);
  * Memory: releases the client and everything it holds; the handle is invalid afterwards.
  */
 DC1_EXPORT void dc1_client_free(dc1_client *client);
+
+/**
+ * The settings in effect on a client, so a binding can show them without resolving the
+ * environment itself. With client NULL: the built-in defaults, before the environment and
+ * any options are applied.
+ *   {"base_url": "https://api.dcp.sa", "base_url_from": "option"|"environment"|"default",
+ *    "api_key_set": true, "api_key_from": "option"|"environment"|null,
+ *    "timeout_ms": 30000, "connect_timeout_ms": 10000, "max_retries": 3,
+ *    "retry_base_ms": 250, "max_retry_after_ms": 60000, "user_agent": null,
+ *    "ca_path": null, "insecure_skip_verify": false, "proxy": null,
+ *    "max_response_bytes": 67108864, "allow_insecure_http": false, "pool_size": 8,
+ *    "check": "off"}
+ * The key itself is never in it; a proxy's "user:password@" reads "[redacted]@".
+ * Returns: 0, and *out_json is that document.
+ * Fails: DC1_E_INVALID_ARGUMENT (out_json NULL), DC1_E_NO_MEMORY.
+ * Blocks: no.
+ * Memory: the caller frees *out_json with dc1_free; nothing is kept.
+ */
+DC1_EXPORT int dc1_client_config(const dc1_client *client, char **out_json);
 
 /**
  * Ends every blocking call currently running on this client: each returns

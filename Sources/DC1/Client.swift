@@ -48,13 +48,24 @@ public final class DC1Client: Sendable {
         maxRetries: Int? = nil
     ) throws(DC1Error) {
         var o = try ClientOptions.from(json: nil)
-        if let apiKey { o.apiKey = SecretKey(apiKey) }
-        if let baseURL { o.baseURL = baseURL }
+        if let apiKey {
+            o.apiKey = SecretKey(apiKey)
+            o.apiKeyFrom = o.apiKey == nil ? nil : .option
+        }
+        if let baseURL, !baseURL.isEmpty {
+            o.baseURL = baseURL
+            o.baseURLFrom = .option
+        }
         if let timeout { o.timeoutMs = timeout.milliseconds }
         if let maxRetries { o.maxRetries = maxRetries }
         try o.validate()
         core = Session(options: o)
     }
+
+    /// The settings in effect (`dc1_client_config`): the base URL and where it came from
+    /// (`base_url_from`: option, environment or default), whether there is a key and where it
+    /// came from (never the key), and every other client option's value.
+    public var configuration: JSON { core.options.document() }
 
     /// The library's version (e.g. "0.2.0"), as `DC1_VERSION_STRING` of include/dc1.h.
     public static let libraryVersion: String = DC1Core.libraryVersion

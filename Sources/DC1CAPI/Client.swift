@@ -36,6 +36,14 @@ private func wipeAPIKey(in opts: JSON) {
     withSession(handle) { $0.interrupt() }
 }
 
+@c @implementation public func dc1_client_config(_ handle: OpaquePointer?, _ out: OutJSON) -> Int32 {
+    guard handle != nil else {
+        // NULL: the built-in defaults, before the environment and any options.
+        return exportedWithoutClient(out) { () throws(DC1Error) in ClientOptions().document() }
+    }
+    return exported(out, handle) { s throws(DC1Error) in s.options.document() }
+}
+
 /// A user_data pointer carried into a @Sendable closure; the caller owns its thread rules.
 private struct UserData: @unchecked Sendable { let p: UnsafeMutableRawPointer? }
 

@@ -187,5 +187,5 @@ let allSubcommands: [ParsableCommand.Type] = [
     TemplatesCommand.self, QuoteCommand.self, UsageCommand.self, LifecycleCommand.self, SubmitCommand.self,
     StatusCommand.self,
     WaitCommand.self, OutputCommand.self, LogsCommand.self, CancelCommand.self, HistoryCommand.self,
-    ChatCommand.self, WebhookCommand.self, BatchCommand.self,
+    ChatCommand.self, WebhookCommand.self, BatchCommand.self, ConfigCommand.self,
 ]

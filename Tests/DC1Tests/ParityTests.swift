@@ -18,6 +18,18 @@ extension DC1APITests {
             #expect(DC1Client.libraryVersion.split(separator: ".").count == 3)
         }
 
+        // Client: the settings the core settled on, never the key
+        @Test func configuration() throws {
+            let c = client.configuration
+            #expect(c.string("base_url") == emu.baseURL)
+            #expect(c.string("base_url_from") == "option")
+            #expect(c.bool("api_key_set") == true)
+            #expect(c.string("api_key_from") == "option")
+            let empty = try DC1Client(apiKey: "", baseURL: "https://example.test")
+            #expect(empty.configuration.bool("api_key_set") == false)
+            #expect(empty.configuration.string("base_url_from") == "option")
+        }
+
         // Errors
         @Test func errorsCarryTheErrorDocument() async throws {
             do {

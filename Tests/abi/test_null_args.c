@@ -22,6 +22,8 @@ int main(void) {
     /* client */
     INVALID(dc1_client_new(NULL, NULL));
     INVALID(dc1_client_interrupt(NULL));
+    INVALID(dc1_client_config(c, NULL));
+    INVALID(dc1_client_config(NULL, NULL));
     INVALID(dc1_client_set_logger(NULL, NULL, NULL, 0));
     dc1_client_free(NULL);
     CHECK(1, "dc1_client_free(NULL) is a no-op");

@@ -65,3 +65,21 @@ def test_history(dc1):
     assert first in r.out and second in r.out and "Balance:" in r.out
     doc = dc1("--json", "history", "--limit", "1").json()
     assert [j["job_id"] for j in doc["jobs"]] == [second]
+
+
+def test_config_names_each_source_and_never_the_key(dc1, emu, renter):
+    r = dc1("config")
+    assert r.rc == 0, r
+    assert f"API:        {emu.base_url.rstrip('/')} (from DC1_BASE_URL)" in r.out
+    assert "API key:    set (from DC1_API_KEY)" in r.out
+    assert "Checks:     strict" in r.out
+    r = dc1("--base-url", "https://example.test", "--api-key", renter["api_key"], "config")
+    assert "API:        https://example.test (from --base-url)" in r.out, r
+    assert "API key:    set (from --api-key)" in r.out
+    r = dc1("config", key=None)
+    assert "API key:    not set" in r.out and "DC1_API_KEY" in r.out
+    doc = dc1("--json", "config").json()
+    assert doc["base_url_from"] == "environment" and doc["api_key_from"] == "environment"
+    assert doc["api_key_set"] is True and "api_key" not in doc
+    # nothing was sent: a dead base URL is fine
+    assert dc1("--base-url", "http://127.0.0.1:9", "config").rc == 0

@@ -251,13 +251,47 @@ test('DC1_API_KEY / DC1_BASE_URL from the environment', async () => {
   process.env.DC1_BASE_URL = emu.baseUrl;
   try {
     const c = new dc1.DC1RenterClient();
+    // The core resolved both; the binding passed nothing on.
     assert.equal(c.baseUrl, emu.baseUrl);
+    assert.equal(c.config.baseUrlFrom, 'environment');
+    assert.equal(c.config.apiKeySet, true);
+    assert.equal(c.config.apiKeyFrom, 'environment');
+    assert.ok(!JSON.stringify(c.config).includes(renter.api_key));
     assert.equal((await c.getBalance()).balanceHalala > 0, true);
     c.close();
+    // '' is the core's rule in every language: baseUrl '' is not given, apiKey '' is no key.
+    const anon = new dc1.DC1RenterClient({ apiKey: '', baseUrl: '' });
+    assert.equal(anon.baseUrl, emu.baseUrl);
+    assert.equal(anon.config.apiKeySet, false);
+    await assert.rejects(anon.getBalance(), dc1.AuthError);
+    anon.close();
   } finally {
     if (saved.k === undefined) delete process.env.DC1_API_KEY; else process.env.DC1_API_KEY = saved.k;
     if (saved.u === undefined) delete process.env.DC1_BASE_URL; else process.env.DC1_BASE_URL = saved.u;
   }
+});
+
+test('config: what the client settled on, with the options\' names; defaultConfig(): the core\'s', () => {
+  const c = new dc1.DC1RenterClient({ apiKey: renter.api_key, baseUrl: emu.baseUrl + '/', timeoutMs: 4500,
+    proxy: 'http://me:pa55@proxy.test:3128', poolSize: 3 });
+  assert.equal(c.baseUrl, emu.baseUrl);
+  assert.deepEqual(
+    [c.config.baseUrlFrom, c.config.apiKeyFrom, c.config.timeoutMs, c.config.poolSize, c.config.proxy],
+    ['option', 'option', 4500, 3, 'http://[redacted]@proxy.test:3128']);
+  c.config.timeoutMs = 1;
+  assert.equal(c.config.timeoutMs, 4500, 'a copy each time');
+  c.close();
+  assert.equal(c.baseUrl, emu.baseUrl, 'still readable after close');
+  const d = dc1.defaultConfig();
+  assert.equal(d.baseUrl, 'https://api.dcp.sa');
+  assert.equal(d.baseUrlFrom, 'default');
+  assert.equal(d.timeoutMs, 30000);
+  assert.equal(d.apiKeySet, false);
+  // No copies of core rules left in the binding (issue 22).
+  const src = ['lib/client.js', 'lib/models.js', 'index.js'].map((f) => fs.readFileSync(path.join(SDK, f), 'utf8')).join('\n');
+  assert.ok(!src.includes('process.env.DC1_'), 'the binding reads no DC1_ variable');
+  assert.ok(!src.includes("'https://api.dcp.sa'"), 'no copy of the default base URL');
+  assert.ok(!/permanently_failed/.test(src), 'no copy of the terminal statuses');
 });
 
 test('close(): later calls reject with ClientClosedError', async () => {

@@ -15,8 +15,12 @@ def test_env_defaults(monkeypatch, emu, renter):
     monkeypatch.setenv("DC1_API_KEY", renter["api_key"])
     monkeypatch.setenv("DC1_BASE_URL", emu.base_url)
     with dc1.DC1Client() as c:
+        # the core resolved both; the binding read neither variable
         assert c.base_url == emu.base_url.rstrip("/")
-        assert c.api_key == renter["api_key"]
+        assert c.config["base_url_from"] == "environment"
+        assert c.config["api_key_set"] is True and c.config["api_key_from"] == "environment"
+        assert c.api_key is None  # only a key passed as api_key= is the binding's to show
+        assert renter["api_key"] not in repr(c.config)
         assert c.wallet.balance().balance_halala == 50000
 
 
@@ -24,15 +28,48 @@ def test_default_base_url(monkeypatch):
     monkeypatch.delenv("DC1_BASE_URL", raising=False)
     monkeypatch.delenv("DC1_API_KEY", raising=False)
     with dc1.DC1Client() as c:
-        assert c.base_url == "https://api.dcp.sa"
-        assert c.api_key is None
+        assert c.base_url == "https://api.dcp.sa" == dc1.client.DEFAULT_BASE_URL
+        assert c.config["base_url_from"] == "default"
+        assert c.api_key is None and c.config["api_key_set"] is False
+    assert dc1.default_config()["base_url"] == "https://api.dcp.sa"
+    assert dc1.default_config()["timeout_ms"] == 30000
 
 
 def test_explicit_arguments_beat_env(monkeypatch, emu, renter):
     monkeypatch.setenv("DC1_API_KEY", "dc1-renter-wrong")
     monkeypatch.setenv("DC1_BASE_URL", "http://127.0.0.1:1")
-    with dc1.DC1Client(api_key=renter["api_key"], base_url=emu.base_url) as c:
+    with dc1.DC1Client(api_key=renter["api_key"], base_url=emu.base_url, timeout=7) as c:
+        assert c.config["base_url_from"] == "option" and c.config["api_key_from"] == "option"
+        assert c.api_key == renter["api_key"]
+        assert c.config["timeout_ms"] == 7000
         assert c.wallet.balance().balance_halala == 50000
+
+
+def test_empty_arguments_are_the_cores_rule(monkeypatch, emu):
+    # The same rule in every language, because only the core applies it: base_url="" is not
+    # given (the environment applies); api_key="" is no key, whatever the environment holds.
+    monkeypatch.setenv("DC1_API_KEY", "dcp-renter-from-env")
+    monkeypatch.setenv("DC1_BASE_URL", emu.base_url)
+    with dc1.DC1Client(api_key="", base_url="") as c:
+        assert c.base_url == emu.base_url.rstrip("/") and c.config["base_url_from"] == "environment"
+        assert c.config["api_key_set"] is False
+        with pytest.raises(dc1.AuthError):
+            c.wallet.balance()
+
+
+def test_config_hides_proxy_credentials(monkeypatch):
+    monkeypatch.delenv("DC1_BASE_URL", raising=False)
+    with dc1.DC1Client(api_key="dcp-renter-k", proxy="http://me:pa55@proxy.test:3128") as c:
+        assert c.config["proxy"] == "http://[redacted]@proxy.test:3128"
+
+
+def test_the_binding_reads_no_environment():
+    # Environment and defaults are resolved once, in the core (issue 22).
+    import inspect
+    import dc1.client as module
+    source = inspect.getsource(module)
+    assert "os.environ" not in source and "getenv" not in source
+    assert '"https://api.dcp.sa"' not in source  # no copy of the default (the docstring names it)
 
 
 def test_timeout_is_seconds(emu, renter):

@@ -52,6 +52,7 @@ def _values(tmp):
         for i in range(2):
             f.write(json.dumps(dict(LLM, id=f"l{i}")) + "\n")
     return {
+        "dc1_client_config": {},
         "dc1_balance": {},
         "dc1_me": {},
         "dc1_providers_list": {},
@@ -107,7 +108,8 @@ def declarations():
             if p in ("", "void"):
                 continue
             pm = re.match(r"(.*?)(\w+)$", p)
-            params.append((pm.group(1).replace(" ", ""), pm.group(2)))
+            # "const dc1_client *" is a client all the same (dc1_client_config reads one)
+            params.append((pm.group(1).replace(" ", "").replace("constdc1_client*", "dc1_client*"), pm.group(2)))
         out.append((m.group(1), params))
     return out
 

@@ -155,7 +155,7 @@ def test_wait_timeout(client):
     exc = info.value
     assert exc.job_id == job.id and exc.timeout == 1
     assert isinstance(exc, TimeoutError)
-    assert exc.job is None or exc.job.status not in dc1.TERMINAL_STATUSES
+    assert exc.job is None or not exc.job.is_done
     client.jobs.cancel(job.id)
 
 

@@ -2,10 +2,7 @@
 // Checked by `tsc --strict --noEmit` (Tests/node/types.test.js) with the DOM and ES2022
 // libraries only: nothing here needs @types/node (a Buffer is a Uint8Array).
 
-export declare const DEFAULT_BASE_URL: string;
 export declare const VERSION: string;
-/** Statuses after which a job never changes on its own. */
-export declare const TERMINAL_STATUSES: ReadonlySet<string>;
 
 export type JobType =
   | 'llm_inference' | 'image_generation' | 'vllm_serve' | 'rendering' | 'training' | 'benchmark'
@@ -541,9 +538,37 @@ export interface WebhookEvent {
   raw: Record<string, unknown>;
 }
 
+/** The settings a client runs with (dc1_client_config), in the constructor's option names.
+ * The key itself is never in it. */
+export interface ClientSettings {
+  baseUrl: string;
+  /** Where baseUrl came from. */
+  baseUrlFrom: 'option' | 'environment' | 'default';
+  apiKeySet: boolean;
+  /** Where the key came from; null without one. */
+  apiKeyFrom: 'option' | 'environment' | null;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  maxRetryAfterMs: number;
+  userAgent: string | null;
+  caPath: string | null;
+  insecureSkipVerify: boolean;
+  /** With any user:password@ shown as [redacted]@. */
+  proxy: string | null;
+  maxResponseBytes: number;
+  allowInsecureHttp: boolean;
+  poolSize: number;
+  check: 'off' | 'warn' | 'strict';
+}
+
 export declare class DC1RenterClient {
   constructor(config?: DC1ClientConfig);
+  /** The base URL in use: baseUrl, else $DC1_BASE_URL, else the default (resolved by the core). */
   readonly baseUrl: string;
+  /** The settings in effect, as the core resolved them (never the key). */
+  readonly config: ClientSettings;
   /** The libdc1 in use. */
   readonly library: { path: string; version: string };
   /** client.batch.run(path, options), client.batch.status(journalPath). */
@@ -640,6 +665,8 @@ export declare function verifyWebhook(secret: string, signatureHeader: string, b
 export declare function parseWebhook(body: Uint8Array | ArrayBuffer | string): WebhookEvent;
 /** The libdc1 in use (loads it). */
 export declare function libraryInfo(): { path: string; version: string };
+/** The core's built-in client settings, before the environment and any options (loads the library). */
+export declare function defaultConfig(): ClientSettings;
 
 // ─── Errors ──────────────────────────────────────────────────────────────────
 
@@ -733,12 +760,11 @@ export declare class LibraryError extends DC1Error {}
 declare const sdk: {
   DC1RenterClient: typeof DC1RenterClient;
   DC1Client: typeof DC1Client;
-  DEFAULT_BASE_URL: typeof DEFAULT_BASE_URL;
   VERSION: typeof VERSION;
-  TERMINAL_STATUSES: typeof TERMINAL_STATUSES;
   verifyWebhook: typeof verifyWebhook;
   parseWebhook: typeof parseWebhook;
   libraryInfo: typeof libraryInfo;
+  defaultConfig: typeof defaultConfig;
   DC1Error: typeof DC1Error;
   APIError: typeof APIError;
   AuthError: typeof AuthError;

@@ -2,32 +2,38 @@
 // dc1-renter-sdk on libdc1: the official JavaScript SDK's surface, one client core.
 //
 //   const { DC1RenterClient } = require('dc1-renter-sdk');
-//   const client = new DC1RenterClient({ apiKey: process.env.DC1_API_KEY });
+//   const client = new DC1RenterClient();   // DC1_API_KEY and DC1_BASE_URL, read by libdc1
 //   const [provider] = await client.listProviders();
 //   const job = await client.submitJob({ providerId: provider.id, jobType: 'llm_inference',
 //                                        params: { prompt: 'Hello' }, durationMinutes: 2 });
 //   const result = await client.waitForJob(job.id);
 //   console.log(result.result?.output, `${result.costSar} SAR`);
 const errors = require('./lib/errors');
-const { DC1RenterClient, DC1Client, DEFAULT_BASE_URL, VERSION } = require('./lib/client');
+const { DC1RenterClient, DC1Client, VERSION, camelKeys } = require('./lib/client');
 const { verifyWebhook, parseWebhook } = require('./lib/webhooks');
-const { TERMINAL_STATUSES } = require('./lib/models');
 const native = require('./lib/native');
+const { defaultConfig: defaultCoreConfig } = require('./lib/core');
 
 /** The libdc1 in use (loads it): { path, version }. */
 function libraryInfo() {
   return { ...native.load().info };
 }
 
+/** The core's built-in client settings, before the environment and any options (loads the
+ * library; dc1_client_config with no client): { baseUrl, timeoutMs, maxRetries, … }.
+ * client.config is what a client settled on. */
+function defaultConfig() {
+  return camelKeys(defaultCoreConfig());
+}
+
 module.exports = {
   DC1RenterClient,
   DC1Client,
-  DEFAULT_BASE_URL,
   VERSION,
-  TERMINAL_STATUSES,
   verifyWebhook,
   parseWebhook,
   libraryInfo,
+  defaultConfig,
   DC1Error: errors.DC1Error,
   APIError: errors.APIError,
   AuthError: errors.AuthError,

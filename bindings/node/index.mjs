@@ -4,12 +4,11 @@ import sdk from './index.js';
 export const {
   DC1RenterClient,
   DC1Client,
-  DEFAULT_BASE_URL,
   VERSION,
-  TERMINAL_STATUSES,
   verifyWebhook,
   parseWebhook,
   libraryInfo,
+  defaultConfig,
   DC1Error,
   APIError,
   AuthError,

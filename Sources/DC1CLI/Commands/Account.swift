@@ -64,3 +64,46 @@ struct MeCommand: DC1Subcommand {
         return ExitCode.ok
     }
 }
+
+/// `config`: the settings a command runs with, as the core resolved them (no network).
+struct ConfigCommand: DC1Subcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Show the API, the key's source and the settings commands run with.",
+        discussion:
+            "Nothing is sent. The key is never printed: only whether there is one and where it came from (--api-key or DC1_API_KEY)."
+    )
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ ctx: Context) throws -> Int32 {
+        let doc = try ctx.client().options.document()
+        if ctx.json { ctx.console.outJSON(doc); return ExitCode.ok }
+        let c = ctx.console
+        func from(_ source: String?, flag: String, env: String) -> String {
+            switch source {
+            case "option": return " (from \(flag))"
+            case "environment": return " (from \(env))"
+            default: return " (the default)"
+            }
+        }
+        c.out(
+            "API:        " + (doc.string("base_url") ?? "")
+                + from(doc.string("base_url_from"), flag: "--base-url", env: "DC1_BASE_URL"))
+        if doc.bool("api_key_set") == true {
+            c.out("API key:    set" + from(doc.string("api_key_from"), flag: "--api-key", env: "DC1_API_KEY"))
+        } else {
+            c.out("API key:    not set (export DC1_API_KEY=…; only public routes work without it)")
+        }
+        if let t = doc.int("timeout_ms") {
+            c.out("Timeout:    \(Format.seconds(Int64(t))) per API call, retries included")
+        }
+        if let r = doc.int("max_retries") { c.out("Retries:    \(r)") }
+        if let p = doc.string("proxy") { c.out("Proxy:      " + p) }
+        if let ca = doc.string("ca_path") { c.out("CA bundle:  " + ca) }
+        if doc.bool("insecure_skip_verify") == true { c.out("TLS:        verification OFF") }
+        if let k = doc.string("check") {
+            c.out("Checks:     \(k) (before a submit pays; `submit` and `batch run` take --no-check)")
+        }
+        return ExitCode.ok
+    }
+}

@@ -19,6 +19,15 @@ public struct ClientOptions: Sendable {
     public var poolSize: Int = 8
     /// The default level of the checks before a submit (Resources/SubmitCheck.swift).
     public var submitCheck: SubmitCheckLevel = .off
+    /// Where the key and the base URL came from (dc1_client_config says so; bindings never
+    /// read the environment themselves).
+    public var apiKeyFrom: Source? = nil
+    public var baseURLFrom: Source = .default
+
+    /// Where a setting came from.
+    public enum Source: String, Sendable {
+        case option, environment, `default`
+    }
 
     public init() {}
 
@@ -34,8 +43,12 @@ public struct ClientOptions: Sendable {
         if let p = getenv("DC1_API_KEY"), strlen(p) > 0 {
             o.apiKey = p.withMemoryRebound(to: UInt8.self, capacity: 1) { SecretKey(copying: $0, count: strlen(p)) }
             if o.apiKey == nil { throw .invalid("DC1_API_KEY holds whitespace or control characters inside the key") }
+            o.apiKeyFrom = .environment
         }
-        if let b = Environment.get("DC1_BASE_URL") { o.baseURL = b }
+        if let b = Environment.get("DC1_BASE_URL") {
+            o.baseURL = b
+            o.baseURLFrom = .environment
+        }
         if let json {
             guard json.isObject else { throw .invalid("options must be a JSON object, got \(json.typeName)") }
             for key in json.keys where !knownKeys.contains(key) {
@@ -62,6 +75,7 @@ public struct ClientOptions: Sendable {
             if let v = json["api_key"] {
                 if v.isNull {
                     o.apiKey = nil
+                    o.apiKeyFrom = nil
                 } else if v.isString, let p = json_string_value(v.raw) {
                     let n = json_string_length(v.raw)
                     o.apiKey =
@@ -73,11 +87,16 @@ public struct ClientOptions: Sendable {
                     if n > 0 && o.apiKey == nil {
                         throw .invalid("api_key holds whitespace or control characters")
                     }
+                    o.apiKeyFrom = n == 0 ? nil : .option
                 } else {
                     throw .invalid("option api_key must be a string")
                 }
             }
-            if let v = try str("base_url"), let v { o.baseURL = v }
+            // "" is "not given", like an empty DC1_BASE_URL: the environment, then the default.
+            if let v = try str("base_url"), let v, !v.isEmpty {
+                o.baseURL = v
+                o.baseURLFrom = .option
+            }
             if let v = try int("timeout_ms", min: 1, max: 86_400_000) { o.timeoutMs = v }
             if let v = try int("connect_timeout_ms", min: 1, max: 600_000) { o.connectTimeoutMs = v }
             if let v = try int("max_retries", min: 0, max: 20) { o.maxRetries = Int(v) }
@@ -94,6 +113,42 @@ public struct ClientOptions: Sendable {
         }
         try o.validate()
         return o
+    }
+
+    /// The settings in effect, as dc1_client_config hands them out: never the key (only whether
+    /// there is one, and where it came from), and a proxy URL without its user:password.
+    public func document() -> JSON {
+        let o = JSON.object()
+        o.set("base_url", baseURL)
+        o.set("base_url_from", baseURLFrom.rawValue)
+        o.set("api_key_set", apiKey != nil)
+        o.set("api_key_from", apiKey == nil ? nil : apiKeyFrom?.rawValue)
+        o.set("timeout_ms", Int(timeoutMs))
+        o.set("connect_timeout_ms", Int(connectTimeoutMs))
+        o.set("max_retries", maxRetries)
+        o.set("retry_base_ms", Int(retryBaseMs))
+        o.set("max_retry_after_ms", Int(maxRetryAfterMs))
+        o.set("user_agent", userAgent)
+        o.set("ca_path", caPath)
+        o.set("insecure_skip_verify", insecureSkipVerify)
+        o.set("proxy", proxy.map(ClientOptions.withoutCredentials))
+        o.set("max_response_bytes", maxResponseBytes)
+        o.set("allow_insecure_http", allowInsecureHTTP)
+        o.set("pool_size", poolSize)
+        o.set("check", submitCheck.rawValue)
+        return o
+    }
+
+    /// A proxy URL with any "user:password@" replaced by "[redacted]@".
+    static func withoutCredentials(_ url: String) -> String {
+        let b = Array(url.utf8)
+        var start = 0
+        if let i = (0..<max(0, b.count - 2)).first(where: { b[$0] == 58 && b[$0 + 1] == 47 && b[$0 + 2] == 47 }) {
+            start = i + 3  // after "://"
+        }
+        let end = b[start...].firstIndex(of: UInt8(ascii: "/")) ?? b.count
+        guard let at = b[start..<end].lastIndex(of: UInt8(ascii: "@")) else { return url }
+        return String(decoding: b[..<start], as: UTF8.self) + "[redacted]" + String(decoding: b[at...], as: UTF8.self)
     }
 
     public mutating func validate() throws(DC1Error) {

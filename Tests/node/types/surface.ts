@@ -3,7 +3,7 @@
 // same calls). Each call is written the way a user would, so a wrong or missing declaration in
 // index.d.ts fails the compile.
 import {
-  DC1RenterClient, DC1Client, DEFAULT_BASE_URL, VERSION, TERMINAL_STATUSES, verifyWebhook, parseWebhook, libraryInfo,
+  DC1RenterClient, DC1Client, VERSION, defaultConfig, verifyWebhook, parseWebhook, libraryInfo,
   DC1Error, APIError, AuthError, NotFoundError, InsufficientBalanceError, RateLimitError, QuotaExceededError,
   ValidationError, ServerError, ProtocolError, HTTPError, NetworkError, RequestTimeoutError, JobFailedError,
   JobCancelledError, NotReadyError, SubmitUnknownError, JobTimeoutError, InterruptedCallError, AbortError,
@@ -16,13 +16,13 @@ import type {
 } from 'dc1-renter-sdk';
 import sdk from 'dc1-renter-sdk';
 
-const base: string = DEFAULT_BASE_URL;
+const base: string = defaultConfig().baseUrl;
 const version: string = VERSION;
-const terminal: boolean = TERMINAL_STATUSES.has('completed');
+const keyFrom: 'option' | 'environment' | null = defaultConfig().apiKeyFrom;
 const lib: { path: string; version: string } = libraryInfo();
 
 export async function everything(signal: AbortSignal): Promise<string[]> {
-  const out: string[] = [base, version, String(terminal), lib.path];
+  const out: string[] = [base, version, String(keyFrom), lib.path];
   const client = new DC1RenterClient({
     apiKey: 'dcp-renter-x', baseUrl: 'http://127.0.0.1:1', timeoutMs: 5000, maxRetries: 0, poolSize: 2,
     logLevel: 'debug', logger: (level: LogLevel, message: string) => { out.push(`${level}: ${message}`); },
@@ -130,7 +130,7 @@ export async function everything(signal: AbortSignal): Promise<string[]> {
   out.push(String(summary.all_completed), String(status.finished), ...status.in_flight.map((f) => f.job_id));
 
   client.interrupt();
-  out.push(client.baseUrl, client.library.version);
+  out.push(client.baseUrl, client.config.baseUrlFrom, String(client.config.timeoutMs), client.library.version);
   client.close();
 
   // The resource client of the official SDK.

@@ -8,7 +8,6 @@ const E = require('./errors');
 const M = require('./models');
 const { ProgressLine, waitText, batchText } = require('./progress');
 
-const DEFAULT_BASE_URL = 'https://api.dcp.sa';
 const VERSION = require('../package.json').version; // = DC1_VERSION_STRING (tested)
 
 function opt(o) {
@@ -34,6 +33,13 @@ function ms(value, name) {
     throw new E.InvalidArgumentError(`${name} must be a non-negative number of milliseconds`);
   }
   return Math.round(value);
+}
+
+/** A core document's snake_case keys as the JS options' camelCase (base_url → baseUrl). */
+function camelKeys(doc) {
+  const out = {};
+  for (const [k, v] of Object.entries(doc)) out[k.replace(/_([a-z])/g, (_, c) => c.toUpperCase())] = v;
+  return out;
 }
 
 function compact(o) {
@@ -75,12 +81,13 @@ class DC1RenterClient {
    */
   constructor(config = {}) {
     config = opt(config);
-    const apiKey = config.apiKey || process.env.DC1_API_KEY || undefined;
-    const baseUrl = (config.baseUrl || process.env.DC1_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
+    // Only what the caller gave: the core resolves $DC1_API_KEY, $DC1_BASE_URL and the
+    // defaults, and client.config reports what it settled on (never the key).
+    const apiKey = config.apiKey ?? undefined;
     const ua = `dc1-node/${VERSION} Node/${process.versions.node} (${os.platform()})`;
     const options = compact({
       api_key: apiKey,
-      base_url: baseUrl,
+      base_url: config.baseUrl ?? undefined,
       timeout_ms: ms(config.timeoutMs ?? 30000, 'timeoutMs'),
       connect_timeout_ms: ms(config.connectTimeoutMs, 'connectTimeoutMs'),
       max_retries: config.maxRetries,
@@ -103,9 +110,22 @@ class DC1RenterClient {
       this._core.setLogger((level, message) => logger(LOG_LEVELS[level] || 'error', message), min);
     }
     Object.defineProperty(this, '_apiKey', { value: apiKey || '' });
-    this.baseUrl = baseUrl;
+    Object.defineProperty(this, '_config', { value: Object.freeze(camelKeys(this._core.config())) });
     /** client.batch.run(path, options) and client.batch.status(journalPath). */
     Object.defineProperty(this, 'batch', { value: new BatchResource(this), enumerable: true });
+  }
+
+  /** The base URL in use: the baseUrl option, else $DC1_BASE_URL, else the default, as the
+   * core resolved it (config.baseUrlFrom says which). */
+  get baseUrl() {
+    return this._config.baseUrl;
+  }
+
+  /** The settings in effect (dc1_client_config), with the constructor's option names:
+   * { baseUrl, baseUrlFrom, apiKeySet, apiKeyFrom ('option' | 'environment' | null; never
+   * the key), timeoutMs, connectTimeoutMs, maxRetries, … , check }. */
+  get config() {
+    return { ...this._config };
   }
 
   /** The libdc1 in use: { path, version }. */
@@ -662,4 +682,4 @@ class DC1Client extends DC1RenterClient {
   }
 }
 
-module.exports = { DC1RenterClient, DC1Client, DEFAULT_BASE_URL, VERSION, jobId };
+module.exports = { DC1RenterClient, DC1Client, VERSION, jobId, camelKeys };

@@ -51,6 +51,11 @@ class Core {
     this.handle = handle;
   }
 
+  /** dc1_client_config: the settings the core settled on (never the key). */
+  config() {
+    return configOf(this.addon, this.handle);
+  }
+
   close() {
     if (this.handle !== null) {
       this.addon.clientClose(this.handle);
@@ -185,4 +190,16 @@ class Core {
   }
 }
 
-module.exports = { Core, toError, abortError, checkSignal };
+/** dc1_client_config of a client handle, or of null (the core's built-in defaults). */
+function configOf(addon, handle) {
+  const [rc, doc, message] = addon.clientConfig(handle);
+  if (rc !== 0) throw toError({ rc, doc, message });
+  return parse(doc);
+}
+
+/** The core's built-in client settings (loads the library). */
+function defaultConfig() {
+  return configOf(load().addon, null);
+}
+
+module.exports = { Core, toError, abortError, checkSignal, defaultConfig };

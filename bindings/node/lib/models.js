@@ -2,10 +2,6 @@
 // Plain objects with the official SDK's field names, built from the core's documents.
 // Each keeps the document it came from in `raw`.
 
-// For reference only (exported since 0.1): what decides is the core's `terminal` in every job
-// document (job.isDone); the binding does not consult this list.
-const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled', 'done', 'permanently_failed', 'timed_out']);
-
 function num(v, dflt = null) {
   if (v === null || v === undefined || v === '') return dflt;
   if (typeof v === 'number') return v;
@@ -175,4 +171,4 @@ function toHistory(d) {
   }, 'raw', d);
 }
 
-module.exports = { hidden, TERMINAL_STATUSES, toJob, toProvider, toBalance, toWallet, toLog, toHistory, openaiBaseUrl };
+module.exports = { hidden, toJob, toProvider, toBalance, toWallet, toLog, toHistory, openaiBaseUrl };

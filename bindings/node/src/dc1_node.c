@@ -53,6 +53,7 @@ static struct {
     __typeof__(dc1_client_new) *client_new;
     __typeof__(dc1_client_free) *client_free;
     __typeof__(dc1_client_interrupt) *client_interrupt;
+    __typeof__(dc1_client_config) *client_config;
     __typeof__(dc1_client_set_logger) *client_set_logger;
     __typeof__(dc1_balance) *balance;
     __typeof__(dc1_me) *me;
@@ -208,6 +209,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     SYM(client_new, "dc1_client_new", 1);
     SYM(client_free, "dc1_client_free", 1);
     SYM(client_interrupt, "dc1_client_interrupt", 1);
+    SYM(client_config, "dc1_client_config", 1);
     SYM(client_set_logger, "dc1_client_set_logger", 1);
     SYM(balance, "dc1_balance", 1);
     SYM(me, "dc1_me", 1);
@@ -469,6 +471,27 @@ static napi_value js_client_interrupt(napi_env env, napi_callback_info info) {
         return undefined(env);
     if (!b->closed && b->client) L.client_interrupt(b->client);
     return undefined(env);
+}
+
+/* clientConfig(client | null) → [rc, document, message]: dc1_client_config (no I/O, so it
+ * runs on the calling thread). null: the core's built-in defaults. */
+static napi_value js_client_config(napi_env env, napi_callback_info info) {
+    size_t argc = 1;
+    napi_value argv[1], arr;
+    napi_valuetype t = napi_null;
+    client_box *b = NULL;
+    char *out = NULL;
+    if (!need_loaded(env)) return NULL;
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+    if (argc) napi_typeof(env, argv[0], &t);
+    if (t != napi_null && t != napi_undefined && !(b = get_client(env, argv[0]))) return NULL;
+    int rc = L.client_config(b ? b->client : NULL, &out);
+    NAPI_OK(napi_create_array_with_length(env, 3, &arr));
+    napi_set_element(env, arr, 0, make_int(env, rc));
+    napi_set_element(env, arr, 1, make_str(env, out));
+    napi_set_element(env, arr, 2, make_str(env, rc ? L.last_error() : NULL));
+    if (out) L.free_(out);
+    return arr;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -1136,6 +1159,7 @@ static napi_value init(napi_env env, napi_value exports) {
         {"clientNew", NULL, js_client_new, NULL, NULL, NULL, napi_default, NULL},
         {"clientClose", NULL, js_client_close, NULL, NULL, NULL, napi_default, NULL},
         {"clientInterrupt", NULL, js_client_interrupt, NULL, NULL, NULL, napi_default, NULL},
+        {"clientConfig", NULL, js_client_config, NULL, NULL, NULL, napi_default, NULL},
         {"clientSetLogger", NULL, js_client_set_logger, NULL, NULL, NULL, napi_default, NULL},
         {"stopNew", NULL, js_stop_new, NULL, NULL, NULL, napi_default, NULL},
         {"stopTrigger", NULL, js_stop_trigger, NULL, NULL, NULL, napi_default, NULL},

@@ -49,7 +49,7 @@ from .errors import (
     SubmitUnknownError,
     ValidationError,
 )
-from .models import TERMINAL_STATUSES, Balance, Endpoint, Job, Output, Provider, Usage, Wallet
+from .models import Balance, Endpoint, Job, Output, Provider, Usage, Wallet
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aio import AsyncDC1Client
@@ -68,7 +68,6 @@ __all__ = [
     "Endpoint",
     "Output",
     "Usage",
-    "TERMINAL_STATUSES",
     "DC1Error",
     "APIError",
     "AuthError",
@@ -99,6 +98,7 @@ __all__ = [
     "parse_webhook",
     "library_version",
     "library_path",
+    "default_config",
     "__version__",
 ]
 
@@ -126,6 +126,15 @@ def library_version() -> str:
     from . import _lib
 
     return _lib.version()
+
+
+def default_config() -> "dict[str, Any]":
+    """The core's built-in client settings, before the environment and any options
+    (``dc1_client_config`` with no client; loads the library). ``client.config`` is what
+    a client settled on."""
+    from . import _lib
+
+    return _lib.client_config(None)
 
 
 def library_path() -> str:

@@ -90,6 +90,8 @@ _PROTOTYPES: Tuple[Tuple[str, List[Any], Any], ...] = (
     ("dc1_client_new", [POINTER(ClientHandle), c_char_p], c_int),
     # void dc1_client_free(dc1_client *client);
     ("dc1_client_free", [ClientHandle], None),
+    # int dc1_client_config(const dc1_client *client, char **out_json);
+    ("dc1_client_config", [ClientHandle, _OUT], c_int),
     # int dc1_client_interrupt(dc1_client *client);
     ("dc1_client_interrupt", [ClientHandle], c_int),
     # int dc1_client_set_logger(dc1_client *client, dc1_log_fn fn, void *user_data,
@@ -491,6 +493,12 @@ def client_new(options: Dict[str, Any]) -> c_void_p:
     if not handle.value:
         raise LibraryError("dc1_client_new returned 0 but no client")
     return handle
+
+
+def client_config(handle: Optional[c_void_p]) -> Dict[str, Any]:
+    """dc1_client_config: the settings in effect on a client (never the key), or with
+    ``None`` the core's built-in defaults."""
+    return call("dc1_client_config", handle)
 
 
 def client_free(handle: c_void_p) -> None:

@@ -80,6 +80,11 @@ class AsyncDC1Client:
     def base_url(self) -> str:
         return self.sync.base_url
 
+    @property
+    def config(self) -> Dict[str, Any]:
+        """See :attr:`DC1Client.config` (no I/O)."""
+        return self.sync.config
+
     async def request(self, method: str, path: str, body: Any = None) -> Dict[str, Any]:
         """See :meth:`DC1Client.request`."""
         return await self._run(self.sync.request, method, path, body)

@@ -41,10 +41,16 @@ from .errors import (
 from .models import Balance, Endpoint, Job, Output, Provider, openai_base_url
 from .progress import open_display, with_display
 
-__all__ = ["DC1Client", "DEFAULT_BASE_URL"]
+__all__ = ["DC1Client", "DEFAULT_BASE_URL"]  # noqa: F822 - DEFAULT_BASE_URL comes from __getattr__ below
 
-#: Where the client goes when neither ``base_url`` nor ``$DC1_BASE_URL`` is set.
-DEFAULT_BASE_URL = "https://api.dcp.sa"
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_BASE_URL is the core's built-in default, read from it when first asked for
+    # (the binding keeps no copy of it).
+    if name == "DEFAULT_BASE_URL":
+        return _lib.client_config(None)["base_url"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 from . import __version__ as _BINDING_VERSION  # noqa: E402  (written once, tested equal to dc1.h)
 
@@ -112,10 +118,10 @@ def _job_id(job_id: Any) -> str:
 class DC1Client:
     """Client for the DC1 GPU marketplace.
 
-    ``DC1Client(api_key=None, base_url=None, timeout=30)``: a None ``api_key``
-    or ``base_url`` is taken from ``$DC1_API_KEY`` / ``$DC1_BASE_URL`` (the base
-    URL defaults to ``https://api.dcp.sa``). ``timeout`` is the deadline of
-    each call in seconds, retries included.
+    ``DC1Client(api_key=None, base_url=None, timeout=30)``: libdc1 takes a None
+    ``api_key`` or ``base_url`` from ``$DC1_API_KEY`` / ``$DC1_BASE_URL`` (the base
+    URL defaults to ``https://api.dcp.sa``); ``client.config`` shows what it settled
+    on. ``timeout`` is the deadline of each call in seconds, retries included.
 
     Keyword-only options map to libdc1's client options: ``connect_timeout``,
     ``max_retries`` (retries of safe requests, default 3), ``retry_base``,
@@ -178,14 +184,20 @@ class DC1Client:
         ua = f"dc1-python/{_BINDING_VERSION} Python/{sys.version_info[0]}.{sys.version_info[1]}"
         options["user_agent"] = f"{ua} {user_agent}" if user_agent else ua
 
-        self._api_key = api_key if api_key is not None else os.environ.get("DC1_API_KEY")
-        self._base_url = (base_url or os.environ.get("DC1_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        # Only what the caller gave is kept here: the core resolves the environment and the
+        # defaults, and dc1_client_config reports what it settled on (never the key).
+        self._api_key = api_key
         self.timeout = timeout
 
         self._cv = threading.Condition(threading.Lock())
         self._inflight = 0
         handle = _lib.client_new(options)
         self._handle = handle
+        try:
+            self._config: Dict[str, Any] = _lib.client_config(handle)
+        except BaseException:
+            self.close()
+            raise
 
         self.jobs = JobsResource(self)
         self.providers = ProvidersResource(self)
@@ -277,18 +289,28 @@ class DC1Client:
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
-        return f"<DC1Client base_url={self._base_url!r} {state}>"
+        return f"<DC1Client base_url={self.base_url!r} {state}>"
 
     # -- configuration ---------------------------------------------------------
 
     @property
     def base_url(self) -> str:
-        """The base URL in use (argument, else $DC1_BASE_URL, else the default)."""
-        return self._base_url
+        """The base URL in use: the argument, else ``$DC1_BASE_URL``, else the default, as
+        the core resolved it (``config["base_url_from"]`` says which)."""
+        return str(self._config["base_url"])
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The settings in effect (``dc1_client_config``): ``base_url`` and
+        ``base_url_from``, ``api_key_set`` and ``api_key_from`` (``"option"``,
+        ``"environment"`` or None; never the key), and every other client option."""
+        return dict(self._config)
 
     @property
     def api_key(self) -> Optional[str]:
-        """The configured key (argument, else $DC1_API_KEY)."""
+        """The key passed as ``api_key=`` (None when the core took it from
+        ``$DC1_API_KEY``, or there is none: see ``config["api_key_from"]``). The
+        library never hands a key back; this is the caller's own argument."""
         return self._api_key
 
     @property

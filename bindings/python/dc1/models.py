@@ -24,15 +24,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 if TYPE_CHECKING:  # pragma: no cover
     from .client import DC1Client
 
-__all__ = ["Provider", "Job", "Balance", "Wallet", "Endpoint", "Output", "Usage", "TERMINAL_STATUSES",
-           "parse_time"]
-
-#: Statuses after which a job never changes on its own (the server's legacy three included),
-#: for reference only: what decides is the core's "terminal" in every job document
-#: (``Job.is_done``), so this list is not consulted by the binding.
-TERMINAL_STATUSES = frozenset(
-    {"completed", "failed", "cancelled", "done", "permanently_failed", "timed_out"}
-)
+__all__ = ["Provider", "Job", "Balance", "Wallet", "Endpoint", "Output", "Usage", "parse_time"]
 
 
 def parse_time(value: Any) -> Optional[_dt.datetime]:
