@@ -838,13 +838,14 @@ DC1_EXPORT int dc1_job_submit(dc1_client *client, const char *request_json, char
 DC1_EXPORT int dc1_job_get(dc1_client *client, const char *job_id, char **out_json);
 
 /**
- * A job and, once it completed, its output, in one document: what a binding's job model
- * shows (Python jobs.get, Node getJob) without a cache or a second call of its own.
+ * A job and its output, in one document: what a binding's job model shows (Python
+ * jobs.get, Node getJob) without a cache or a second call of its own.
  * Returns: 0; *out_json is {"job": <the dc1_job_get document>, "output": <the
- *   dc1_job_output document> | null (null until the job completed), "output_error": <an
- *   error document> | null (the output could not be read; the job is still returned)}.
- *   A completed job's output is read from the server once and kept by the client (its last
- *   32 jobs): it never changes.
+ *   dc1_job_output document> | null, "output_error": <an error document> | null (the
+ *   output could not be read; the job is still returned)}. "output" is a completed job's
+ *   output, read from the server once and kept by the client (its last 32 jobs: it never
+ *   changes), or a serving vllm_serve job's kind "endpoint" document (built from the job,
+ *   no second request); null in any other state.
  * Fails: the argument codes (a bad job_id: nothing sent); DC1_E_AUTH; DC1_E_NOT_FOUND;
  *   DC1_E_PROTOCOL; the network codes — all about the job (a failure to read the output
  *   is "output_error", not a failure of the call).
@@ -884,6 +885,9 @@ DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out
  *                                when the server does not offer it
  *   "cancel_on_timeout"   bool   cancel the job when the wait times out
  *   "tick_ms"             int    how often on_event gets a "tick", default 250 (50–60000)
+ *   "with_output"         bool   default false: the result also holds "output" and
+ *                                "output_error" as dc1_job_get_with_output gives them
+ *                                (a completed job's output, a serving job's endpoint)
  * mode "terminal": returns 0 once the status is terminal (completed, failed,
  *   cancelled, done, permanently_failed, timed_out) — whatever it is; read
  *   "status". Unknown and backward statuses are tolerated.
@@ -893,7 +897,8 @@ DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out
  *   without ever exposing an endpoint.
  * mode "auto": reads the job first and waits in "ready" mode for a vllm_serve job
  *   (which keeps running while it serves) and in "terminal" mode for every other
- *   type, so a caller need not know the type.
+ *   type, so a caller need not know the type. A vllm_serve job that ends without
+ *   serving ends the wait too, returning 0 with its final document (no error).
  * Transient failures (network, a request timeout, 5xx, 429, protocol) do not end the
  * wait — it rides them out until its deadline and then names the last one; others
  * (auth, not found) end it at once. A 429 stretches the interval to its Retry-After.
@@ -920,7 +925,7 @@ DC1_EXPORT int dc1_job_status(dc1_client *client, const char *job_id, char **out
  *   (the error document holds "job": last state, "job_id", "timeout_ms");
  *   DC1_E_INTERRUPTED (the usual stops, or on_event's non-zero return); DC1_E_AUTH;
  *   DC1_E_NOT_FOUND (the job); DC1_E_JOB_FAILED / DC1_E_JOB_CANCELLED / DC1_E_NOT_READY
- *   (mode ready); any other status that is not transient (DC1_E_HTTP, DC1_E_VALIDATION,
+ *   (mode "ready" only); any other status that is not transient (DC1_E_HTTP, DC1_E_VALIDATION,
  *   …) at once; the network codes only from the final read of the full job (transient
  *   failures of the polls are ridden out until the deadline).
  * Blocks: yes: until the job gets there or the wait's own "timeout_ms" (default 10 min)
@@ -1289,7 +1294,9 @@ DC1_EXPORT int dc1_job_status_stream(dc1_client *client, const char *job_id, con
  *   "stream": bool, "endpoint_url"?: a vllm_serve job's endpoint ("http://…/v1"),
  *   "timeout_ms"?, "tick_ms"? (streaming: also deliver {"type":"tick","elapsed_ms"})}. Without endpoint_url it goes to {base_url}/v1/chat/completions with
  * `Authorization: Bearer` and an Idempotency-Key (so a retried call is not billed twice);
- * with endpoint_url it goes there directly and the API key is never sent.
+ * with endpoint_url it goes directly to <its OpenAI root>/chat/completions (the root: the
+ * endpoint_url with "/v1" appended unless it ends so, as a job's "openai_base_url") and the
+ * API key is never sent.
  * Non-streaming (or on_token NULL): out is the completion body plus "content" (the first
  * choice's text) and "finish_reason".
  * Streaming ("stream": true and on_token set): each text delta reaches on_token as

@@ -149,11 +149,55 @@ int main(void) {
     json_decref(d);
     rc = CALL(&d, dc1_job_output(c, vl, &out));
     CHECK(rc == DC1_OK && strcmp(jstr(d, "kind"), "endpoint") == 0, "output of a serving job: kind endpoint");
+    CHECK(rc == DC1_OK && jstr(d, "openai_base_url") && strlen(jstr(d, "openai_base_url")) > 3 &&
+          strcmp(jstr(d, "openai_base_url") + strlen(jstr(d, "openai_base_url")) - 3, "/v1") == 0,
+          "…with its openai_base_url (ends in /v1)");
+    json_decref(d);
+    rc = CALL(&d, dc1_job_get_with_output(c, vl, &out));
+    CHECK(rc == DC1_OK && jstr(json_object_get(d, "output"), "kind") &&
+          strcmp(jstr(json_object_get(d, "output"), "kind"), "endpoint") == 0 &&
+          jstr(json_object_get(d, "job"), "openai_base_url"),
+          "job with output of a serving job: the endpoint, and the job's openai_base_url");
+    json_decref(d);
+    d = wait_job(c, vl, "{\"timeout_ms\":10000,\"poll_interval_ms\":100,\"mode\":\"auto\",\"with_output\":true}", &rc);
+    CHECK(rc == DC1_OK && strcmp(jstr(d, "mode"), "ready") == 0 &&
+          strcmp(jstr(json_object_get(d, "output"), "kind"), "endpoint") == 0,
+          "wait auto + with_output on a serving job: mode ready, output kind endpoint");
     json_decref(d);
     rc = CALL(&d, dc1_job_cancel(c, vl, &out));
     CHECK(rc == DC1_OK && json_is_true(json_object_get(d, "success")), "cancel the endpoint");
     json_decref(d);
+    d = wait_job(c, vl, "{\"timeout_ms\":10000,\"poll_interval_ms\":100,\"mode\":\"auto\",\"with_output\":true}", &rc);
+    CHECK(rc == DC1_OK && strcmp(jstr(d, "status"), "cancelled") == 0 && json_is_null(json_object_get(d, "output")),
+          "wait auto on a vllm_serve job that ended without serving: 0 with the final job (%s)", dc1_last_error());
+    json_decref(d);
+    d = wait_job(c, vl, "{\"timeout_ms\":10000,\"poll_interval_ms\":100,\"mode\":\"ready\"}", &rc);
+    CHECK(rc == DC1_E_JOB_CANCELLED, "…while mode ready says DC1_E_JOB_CANCELLED (%s)", dc1_strerror(rc));
+    json_decref(d);
     free(vl);
+
+    /* --- with_output: a completed job comes back with its output, read once per client */
+    char *wo = submit_job(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"params\":{\"prompt\":\"with output\"}}");
+    d = wait_job(c, wo, "{\"timeout_ms\":60000,\"poll_interval_ms\":100,\"with_output\":true}", &rc);
+    json_t *wout = json_object_get(d, "output");
+    CHECK(rc == DC1_OK && wout && strcmp(jstr(wout, "kind"), "text") == 0 && jstr(wout, "text") &&
+          json_is_null(json_object_get(d, "output_error")), "wait with_output: the output is in the result");
+    json_decref(d);
+    char path[256];
+    snprintf(path, sizeof path, "GET /api/jobs/%s/output", wo);
+    json_t *cn = control(c, "GET", "/__emulator/counters", NULL);
+    long long reads = (long long)json_integer_value(json_object_get(json_object_get(cn, "requests_by_path"), path));
+    json_decref(cn);
+    rc = CALL(&d, dc1_job_get_with_output(c, wo, &out));
+    json_decref(d);
+    cn = control(c, "GET", "/__emulator/counters", NULL);
+    long long reads2 = (long long)json_integer_value(json_object_get(json_object_get(cn, "requests_by_path"), path));
+    json_decref(cn);
+    CHECK(rc == DC1_OK && reads == 1 && reads2 == 1, "the output was read once (%lld, then %lld)", reads, reads2);
+    d = wait_job(c, wo, "{\"timeout_ms\":60000}", &rc);
+    CHECK(rc == DC1_OK && json_object_get(d, "output") == NULL, "without with_output the result has no output");
+    json_decref(d);
+    free(wo);
 
     /* --- a failing job: wait returns failed, output is DC1_E_JOB_FAILED with the refund */
     char *bad = submit_job(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"params\":{\"prompt\":\"please FAIL now\"}}");

@@ -159,8 +159,12 @@ test('vllm_serve: waitReady, waitForJob resolves once serving, chat and streamCh
     const ep = await client.waitReady(job.id, { timeout: 60000 });
     assert.match(ep.endpointUrl, /^http:\/\/127\.0\.0\.1/);
     assert.match(ep.baseUrl, /\/v1$/);
+    assert.equal(ep.baseUrl, ep.job.raw.openai_base_url, 'the OpenAI root is the core\'s');
     const w = await client.waitForJob(job.id, { timeout: 60000 });
     assert.equal(w.result.endpoint_url, ep.endpointUrl);
+    assert.equal(w.result.base_url, ep.baseUrl);
+    const g = await client.getJob(job.id);
+    assert.equal(g.resultType, 'endpoint', 'a serving job\'s output is its endpoint, from the core');
     const messages = [{ role: 'user', content: 'Tell me about Vision 2030' }];
     const c = await client.chat(messages, { model: ep.model, endpointUrl: ep.endpointUrl });
     assert.equal(typeof c.content, 'string');
@@ -174,6 +178,24 @@ test('vllm_serve: waitReady, waitForJob resolves once serving, chat and streamCh
   } finally {
     await client.cancelJob(job.id);
   }
+  // mode "auto" ends with the final job when a vllm_serve job ends without serving (the core's
+  // rule; the binding catches nothing)
+  const ended = await client.waitForJob(job.id, { timeout: 10000, pollInterval: 100 });
+  assert.equal(ended.status, 'cancelled');
+  await assert.rejects(client.waitReady(job.id, { timeout: 10000, pollInterval: 100 }), dc1.JobCancelledError);
+});
+
+test('a wait is one core call: the job comes back with its output, read once', async () => {
+  const job = await llm(client);
+  const before = (await emu.control('GET', '/__emulator/counters')).requests_by_path;
+  const done = await client.waitForJob(job.id, { timeout: 60000, pollInterval: 100 });
+  assert.equal(done.status, 'completed');
+  assert.equal(typeof done.result.output, 'string');
+  const after = (await emu.control('GET', '/__emulator/counters')).requests_by_path;
+  const delta = (p) => (after[p] || 0) - (before[p] || 0);
+  // mode "auto" reads the job to learn its type and once more at the end; the binding adds none
+  assert.equal(delta(`GET /api/jobs/${job.id}`), 2);
+  assert.equal(delta(`GET /api/jobs/${job.id}/output`), 1);
 });
 
 test('webhooks: verifyWebhook and parseWebhook', () => {

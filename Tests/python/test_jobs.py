@@ -338,3 +338,40 @@ def test_non_dict_params_is_a_type_error_that_says_what_to_pass(client):
     with pytest.raises(TypeError) as info:
         client.jobs.submit("llm_inference", "just a prompt", duration_minutes=1)
     assert "params must be a dict" in str(info.value) and "'prompt'" in str(info.value)
+
+
+def test_a_wait_is_one_core_call_with_the_output(client, emu):
+    # with_output: the wait's own final read of the job carries the output; the binding makes
+    # no second read of the job, and a completed job's output is read once per client.
+    job = llm(client, "one call")
+    before = dict(counters(emu)["requests_by_path"])
+    done = client.jobs.wait(job.id, timeout=60, poll_interval=0.1)
+    assert done.status == "completed" and done.result["output"]
+    after = counters(emu)["requests_by_path"]
+
+    def delta(path):
+        return after.get(path, 0) - before.get(path, 0)
+
+    # two reads of the job, both the core's: mode "auto" reads it first to learn its type, and
+    # the wait reads it once more at the end; the binding adds none (it added a third before)
+    assert delta(f"GET /api/jobs/{job.id}") == 2, after
+    assert delta(f"GET /api/jobs/{job.id}/output") == 1, after
+    again = client.jobs.get(job.id)  # the output is the client's now: one read, of the job
+    assert again.result["output"] == done.result["output"]
+    assert counters(emu)["requests_by_path"].get(f"GET /api/jobs/{job.id}/output", 0) == after[
+        f"GET /api/jobs/{job.id}/output"]
+
+
+def test_serving_job_output_and_openai_base_url_come_from_the_core(client):
+    job = client.jobs.submit("vllm_serve", {"model": "TinyLlama/TinyLlama-1.1B-Chat-v1.0"},
+                             duration_minutes=5)
+    ep = client.jobs.wait_ready(job.id, timeout=60, poll_interval=0.2)
+    assert ep.base_url == ep.job.raw["openai_base_url"]
+    assert ep.base_url == ep.endpoint_url.rstrip("/") + ("" if ep.endpoint_url.rstrip("/").endswith("/v1") else "/v1")
+    now = client.jobs.get(job.id)  # dc1_job_get_with_output: the serving endpoint as its output
+    assert now.result_type == "endpoint" and now.output["openai_base_url"] == ep.base_url
+    assert now.base_url == ep.base_url
+    client.jobs.cancel(job.id)
+    # ready=True is the core's mode "ready": a job that ended without serving raises
+    with pytest.raises(dc1.JobCancelledError):
+        client.jobs.wait(job.id, timeout=10, poll_interval=0.2, ready=True)

@@ -10,7 +10,7 @@ struct ChatCommand: DC1Subcommand {
     static let configuration = CommandConfiguration(
         commandName: "chat", abstract: "One chat turn with a vllm_serve endpoint or /v1.",
         discussion: """
-            --job waits until the vllm_serve job serves, then POSTs <endpoint_url>/chat/completions (no DC1 key is sent to the endpoint); --v1 POSTs /v1/chat/completions on the DC1 API (Bearer auth with the key). --timeout S: with --job how long to wait for the endpoint (default 600), with --v1 the chat call's deadline (default 120). Prints the assistant's reply.
+            --job waits until the vllm_serve job serves, then POSTs <its OpenAI root: the endpoint_url, with /v1 unless it ends so>/chat/completions (no DC1 key is sent to the endpoint); --v1 POSTs /v1/chat/completions on the DC1 API (Bearer auth with the key). --timeout S: with --job how long to wait for the endpoint (default 600), with --v1 the chat call's deadline (default 120). Prints the assistant's reply.
             """)
 
     @OptionGroup var globals: GlobalOptions
@@ -42,7 +42,10 @@ struct ChatCommand: DC1Subcommand {
             waiter.ready = true
             if let t = try ctx.commandTimeoutMs() { waiter.timeoutMs = t }
             let job = try waiter.wait(jobID)
-            guard let url = job.string("endpoint_url"), let ep = Endpoint.parse(url) else {
+            // the core's OpenAI root of the endpoint (…/v1), split into a host and a path
+            guard let url = job.string("endpoint_url"), let root = job.string("openai_base_url"),
+                let ep = Endpoint.parse(root)
+            else {
                 throw DC1Error(.protocolError, "job \(jobID) has an endpoint_url that is not an http(s) URL")
             }
             if model == nil { model = job.string("model") }
@@ -109,15 +112,14 @@ struct ChatCommand: DC1Subcommand {
     }
 }
 
-/// An endpoint_url ("http://10.0.0.7:8000/v1") split into the client's base_url
+/// A job's openai_base_url ("http://10.0.0.7:8000/v1") split into the client's base_url
 /// ("http://10.0.0.7:8000") and the path prefix of the OpenAI routes ("/v1").
 struct Endpoint {
     let base: String
     let path: String
 
     static func parse(_ url: String) -> Endpoint? {
-        var u = url
-        while u.hasSuffix("/") { u.removeLast() }
+        let u = url
         let lower = u.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
         let schemeEnd = u.index(u.startIndex, offsetBy: lower.hasPrefix("https://") ? 8 : 7)
@@ -126,6 +128,6 @@ struct Endpoint {
         guard slash > rest.startIndex else { return nil }
         let base = String(u[..<slash])
         let path = String(rest[slash...])
-        return Endpoint(base: base, path: path.isEmpty ? "/v1" : path)
+        return Endpoint(base: base, path: path)
     }
 }

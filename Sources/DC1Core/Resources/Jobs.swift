@@ -20,9 +20,24 @@ enum JobDocuments {
             }
         }
         j.set("terminal", JobStatus.isTerminal(j.string("status")))
+        setOpenAIBaseURL(j)
         normaliseCost(j)
         normaliseTimes(j)
         return j
+    }
+
+    /// "openai_base_url" beside a non-empty "endpoint_url": the root an OpenAI client takes
+    /// (vLLM serves its routes under /v1), decided once here for every language.
+    static func setOpenAIBaseURL(_ j: JSON) {
+        guard let url = j.string("endpoint_url"), !url.isEmpty else { return }
+        j.set("openai_base_url", openAIBaseURL(url))
+    }
+
+    /// An endpoint_url without trailing "/", with "/v1" appended unless it ends so already.
+    static func openAIBaseURL(_ endpointURL: String) -> String {
+        var u = Substring(endpointURL)
+        while u.hasSuffix("/") { u = u.dropLast() }
+        return u.hasSuffix("/v1") ? String(u) : String(u) + "/v1"
     }
 
     /// "execution_time_sec", computed once here for every front end: the server's
@@ -80,30 +95,41 @@ public struct Jobs: Sendable {
         return JobDocuments.normaliseJob(row)
     }
 
-    /// The job and, once it completed, its output in one document (what the bindings' job
-    /// models show): {"job": <job document>, "output": <output document> | null,
-    /// "output_error": <error document> | null}. A completed job's output never changes, so it
-    /// is kept per client (the last 32) and read from the server once.
+    /// The job and its output in one document (what the bindings' job models show):
+    /// {"job": <job document>, "output": <output document> | null, "output_error": <error
+    /// document> | null}. "output" is a completed job's output — kept per client (the last
+    /// 32) and read from the server once, since it never changes — or a serving vllm_serve
+    /// job's endpoint (built from the job, no second request).
     public func getWithOutput(_ id: String?) throws(DC1Error) -> JSON {
         let job = try self.job(id)
         let out = JSON.object()
         out.set("job", job)
         out.set("output", JSON.null())
         out.set("output_error", JSON.null())
-        guard job.string("status") == "completed", let jobID = job.string("job_id") else { return out }
-        if let cached = session.outputCache.get(jobID) {
-            out.set("output", cached.deepCopy())
-            return out
-        }
+        let (output, failure) = try outputOf(job)
+        if let output { out.set("output", output) }
+        if let failure { out.set("output_error", failure) }
+        return out
+    }
+
+    /// The output that goes with a job document, as dc1_job_output would give it: a serving
+    /// vllm_serve job's endpoint (from the document, no request); a completed job's output,
+    /// read once per client and kept (it never changes); or nothing for any other state.
+    /// Returns (output, nil), (nil, the read's error document) or (nil, nil); only an
+    /// interruption is thrown.
+    func outputOf(_ job: JSON) throws(DC1Error) -> (JSON?, JSON?) {
+        guard let jobID = job.string("job_id") else { return (nil, nil) }
+        if let serving = session.output.servingEndpoint(jobID, job) { return (serving, nil) }
+        guard job.string("status") == "completed" else { return (nil, nil) }
+        if let cached = session.outputCache.get(jobID) { return (cached.deepCopy(), nil) }
         do throws(DC1Error) {
             let o = try session.output.output(jobID)
             session.outputCache.put(jobID, o.deepCopy())
-            out.set("output", o)
+            return (o, nil)
         } catch {
             if error.code == .interrupted { throw error }
-            out.set("output_error", session.redacted(error).document())
+            return (nil, session.redacted(error).document())
         }
-        return out
     }
 
     /// GET /api/jobs/{id}/status, the light poll (§8.2).

@@ -24,15 +24,7 @@ public struct Output: Sendable {
         case 202:
             // §8.3: a serving vllm_serve job stays 202; its endpoint is on the job row.
             let progress = resp.json()
-            if let job = try? session.jobs.job(jobID), let url = job.string("endpoint_url"), !url.isEmpty,
-                !JobStatus.isTerminal(job.string("status"))
-            {
-                let out = base(jobID, kind: "endpoint")
-                out.set("status", job.string("status") ?? "running")
-                out.set("endpoint_url", url)
-                if let m = job.string("model") { out.set("model", m) }
-                return out
-            }
+            if let job = try? session.jobs.job(jobID), let out = servingEndpoint(jobID, job) { return out }
             var e = DC1Error(
                 .notReady,
                 "job \(jobID) has no output yet"
@@ -55,6 +47,20 @@ public struct Output: Sendable {
             let doc = try session.parseJSONBody(resp, req)
             return try OutputShape.normalise(doc, jobID: jobID, truncated: resp.status == 206)
         }
+    }
+
+    /// The output of a vllm_serve job that is serving (not terminal, with an endpoint_url),
+    /// built from its job document: kind "endpoint", the job's live status. nil otherwise.
+    func servingEndpoint(_ jobID: String, _ job: JSON) -> JSON? {
+        guard let url = job.string("endpoint_url"), !url.isEmpty, !JobStatus.isTerminal(job.string("status")) else {
+            return nil
+        }
+        let out = base(jobID, kind: "endpoint")
+        out.set("status", job.string("status") ?? "running")
+        out.set("endpoint_url", url)
+        JobDocuments.setOpenAIBaseURL(out)
+        if let m = job.string("model") { out.set("model", m) }
+        return out
     }
 
     private func base(_ jobID: String, kind: String) -> JSON {
@@ -243,7 +249,10 @@ enum OutputShape {
             out.set("stdout", raw)
             if let parsed = resultJSON(raw) {
                 out.set("result_json", parsed)
-                if let url = parsed.string("endpoint_url") { out.set("endpoint_url", url) }
+                if let url = parsed.string("endpoint_url") {
+                    out.set("endpoint_url", url)
+                    JobDocuments.setOpenAIBaseURL(out)
+                }
                 // A script that printed the text shape gets the text fields too.
                 if let r = parsed.string("response") {
                     out.set("kind", "text")

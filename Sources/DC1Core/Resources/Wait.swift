@@ -9,6 +9,8 @@ extension Jobs {
         /// A vllm_serve job that runs with an endpoint_url.
         case ready
         /// `ready` for vllm_serve jobs, `terminal` for every other type: decided from the job.
+        /// A vllm_serve job that ends without serving ends the wait too, with no error: its
+        /// final document is the result (what a caller who does not know the type expects).
         case auto
     }
 
@@ -23,6 +25,10 @@ extension Jobs {
         public var useStream = true
         /// How often a watch's callback receives a "tick" event.
         public var tickMs: Int64 = 250
+        /// The result also carries "output" (and "output_error"), as dc1_job_get_with_output:
+        /// a completed job's output (read once per client, OutputCache) or a serving job's
+        /// endpoint, so a binding gets the job and its result from one call.
+        public var withOutput = false
         public init() {}
 
         public var ready: Bool {
@@ -35,7 +41,7 @@ extension Jobs {
                 json, "options",
                 allowed: [
                     "timeout_ms", "poll_interval_ms", "max_poll_interval_ms", "mode",
-                    "cancel_on_timeout", "use_stream", "tick_ms",
+                    "cancel_on_timeout", "use_stream", "tick_ms", "with_output",
                 ])
             var w = WaitOptions()
             if let v = try o.int("timeout_ms", 1...(Int(Int32.max) * 100)) { w.timeoutMs = Int64(v) }
@@ -51,6 +57,7 @@ extension Jobs {
             w.cancelOnTimeout = try o.bool("cancel_on_timeout") ?? false
             w.useStream = try o.bool("use_stream") ?? true
             if let v = try o.int("tick_ms", 50...60_000) { w.tickMs = Int64(v) }
+            w.withOutput = try o.bool("with_output") ?? false
             return w
         }
     }
@@ -168,10 +175,15 @@ private struct WaitRun {
     /// The budget of one request: the client's timeout, never past the wait's deadline.
     var requestBudgetMs: Int64 { Swift.min(client.options.timeoutMs, progress.deadline.remainingMs) }
 
-    func finish(_ doc: JSON, mode: Jobs.WaitMode, polls: Int, streamConnections: Int?) -> JSON {
+    func finish(_ doc: JSON, mode: Jobs.WaitMode, polls: Int, streamConnections: Int?) throws(DC1Error) -> JSON {
         doc.set("polls", polls)
         doc.set("mode", mode.rawValue)
         if let streamConnections { doc.set("stream_connections", streamConnections) }
+        if options.withOutput {
+            let (output, failure) = try client.jobs.outputOf(doc)
+            doc.set("output", output ?? .null())
+            doc.set("output_error", failure ?? .null())
+        }
         return doc
     }
 
@@ -182,6 +194,7 @@ private struct WaitRun {
         guard mode == .ready else { return terminal }
         if let url = doc.string("endpoint_url"), !url.isEmpty, !terminal { return true }
         guard terminal else { return false }
+        if options.mode == .auto { return true }  // "auto": ended without serving is an end too
         var e = DC1Error(
             status == "cancelled" ? .jobCancelled : .jobFailed,
             "job \(jobID) ended (\(status ?? "?")) before its endpoint was ready"
@@ -236,7 +249,9 @@ private struct WaitRun {
         // "auto" learns the job type from the first poll (which may already end the wait).
         while mode == .auto {
             if let doc = try poll() {
-                if try verdict(doc, mode: mode) { return finish(doc, mode: mode, polls: polls, streamConnections: nil) }
+                if try verdict(doc, mode: mode) {
+                    return try finish(doc, mode: mode, polls: polls, streamConnections: nil)
+                }
                 break
             }
             if progress.deadline.expired { throw timeoutError(last: last, lastError: lastError, mode: .terminal) }
@@ -268,7 +283,7 @@ private struct WaitRun {
                     let full = try client.jobs.job(
                         jobID, token: token,
                         timeoutMs: Swift.max(Swift.min(client.options.timeoutMs, progress.deadline.remainingMs), 1000))
-                    return finish(full, mode: mode, polls: polls, streamConnections: (r.int("reconnects") ?? 0) + 1)
+                    return try finish(full, mode: mode, polls: polls, streamConnections: (r.int("reconnects") ?? 0) + 1)
                 }
             } catch {
                 switch error.code {
@@ -284,7 +299,7 @@ private struct WaitRun {
         while true {
             if token.isInterrupted { throw token.error(attempts: progress.attempts) }
             if let doc = try poll(), try verdict(doc, mode: mode) {
-                return finish(
+                return try finish(
                     try fullJob(doc, isFull: mode != .terminal), mode: mode, polls: polls, streamConnections: nil)
             }
             if progress.deadline.expired { throw timeoutError(last: last, lastError: lastError, mode: mode) }

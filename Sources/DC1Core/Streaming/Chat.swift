@@ -37,8 +37,8 @@ extension Streams {
 
         var req = HTTPRequest(method: "POST", path: "/v1/chat/completions", body: nil, idempotency: .safe)
         if let endpoint {
-            var base = endpoint
-            while base.hasSuffix("/") { base.removeLast() }
+            // the same OpenAI root as a job document's openai_base_url
+            let base = JobDocuments.openAIBaseURL(endpoint)
             let lower = base.lowercased()
             guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
                 !base.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })

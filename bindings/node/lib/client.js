@@ -208,20 +208,13 @@ class DC1RenterClient {
     return job;
   }
 
-  /** GET /api/jobs/{id}. For a completed job `result` holds the output: one core call,
-   * dc1_job_get_with_output, which reads a completed job's output once and keeps it. */
+  /** GET /api/jobs/{id}. `result` holds a completed job's output, or a serving job's endpoint:
+   * one core call, dc1_job_get_with_output, which reads a completed job's output once and keeps it. */
   async getJob(id, options) {
     const both = await this._call('job_get_with_output', jobId(id), null, null, options);
     return M.toJob(both.job || {}, both.output || null);
   }
 
-  /** A job document the core handed back (a wait's end): for a completed job, the job with its
-   * output from the same core call as getJob. */
-  async _job(doc, options) {
-    if (doc.status !== 'completed') return M.toJob(doc, null);
-    const both = await this._call('job_get_with_output', String(doc.job_id ?? doc.id), null, null, options);
-    return M.toJob(both.job || doc, both.output || null);
-  }
 
   /** GET /api/jobs/{id}/status: { job_id, status, terminal, tokens_generated, … }. */
   async getJobStatus(id, options) {
@@ -246,6 +239,7 @@ class DC1RenterClient {
         poll_interval_ms: poll,
         max_poll_interval_ms: maxPoll,
         mode,
+        with_output: true, // the job comes back with its output (or serving endpoint): one call
         cancel_on_timeout: o.cancelOnTimeout ? true : undefined,
         use_stream: o.useStream === false ? false : undefined,
       }),
@@ -291,20 +285,10 @@ class DC1RenterClient {
    * progress (a stderr line when stderr is a terminal), maxPollInterval, cancelOnTimeout,
    * useStream, signal }. Rejects with JobTimeoutError. */
   async waitForJob(id, options = {}) {
-    const jid = jobId(id);
-    const o = opt(options);
-    let doc;
-    try {
-      doc = await this._watch(jid, o, 'auto');
-    } catch (e) {
-      // "ready" mode (vllm_serve) ends with an error when the job ended without serving;
-      // the official wait hands back the final job then.
-      if ((e instanceof E.JobFailedError || e instanceof E.NotReadyError) && e.job && typeof e.job === 'object') {
-        return this._job(e.job, o);
-      }
-      throw e;
-    }
-    return this._job(doc, o);
+    // mode "auto": a vllm_serve job ends the wait once it serves, or with its final state if it
+    // ends without serving (the core returns it, as the official wait does)
+    const doc = await this._watch(jobId(id), opt(options), 'auto');
+    return M.toJob(doc, doc.output || null);
   }
 
   /** Resolves once a vllm_serve job serves: { job, endpointUrl, baseUrl (OpenAI-compatible,
@@ -314,12 +298,10 @@ class DC1RenterClient {
   async waitReady(id, options = {}) {
     const jid = jobId(id);
     const o = { timeout: 600000, pollInterval: 2000, ...opt(options) };
-    const job = M.toJob(await this._watch(jid, o, 'ready'));
-    if (!job.endpointUrl) {
-      const message = `job ${jid} is ${job.status} without an endpoint_url`;
-      throw new E.JobFailedError(message, 0, {}, { document: { code: 'DC1_E_JOB_FAILED', message, job: job.raw } });
-    }
-    const baseUrl = M.openaiBaseUrl(job.endpointUrl);
+    // mode "ready" resolves only once the job serves: endpoint_url and openai_base_url are set
+    const doc = await this._watch(jid, o, 'ready');
+    const job = M.toJob(doc, doc.output || null);
+    const baseUrl = doc.openai_base_url;
     const params = job.raw.params && typeof job.raw.params === 'object' ? job.raw.params : {};
     return {
       job,

@@ -16,11 +16,6 @@ function hidden(obj, key, value) {
   return obj;
 }
 
-function openaiBaseUrl(endpointUrl) {
-  const u = String(endpointUrl).replace(/\/+$/, '');
-  return u.endsWith('/v1') ? u : `${u}/v1`;
-}
-
 /** A Job from a job document (getJob, history rows, the `job` of a submit answer) and, for a
  * completed job, its output document (dc1_job_output). */
 function toJob(doc, output = null) {
@@ -71,17 +66,14 @@ function toJob(doc, output = null) {
     job.resultType = output.kind || 'raw';
     if (typeof result.output === 'string') job.text = result.output;
     if (output.kind === 'endpoint' && output.endpoint_url) {
+      // a serving vllm_serve job: the core built this from the job document
       job.endpointUrl = output.endpoint_url;
-      if (result.base_url === undefined) result.base_url = openaiBaseUrl(output.endpoint_url);
+      if (result.base_url === undefined) result.base_url = output.openai_base_url;
     }
     if (job.actualCostHalala === null && output.actual_cost_halala != null) {
       job.actualCostHalala = num(output.actual_cost_halala);
       job.actualCostSar = job.actualCostHalala / 100;
     }
-  } else if (job.endpointUrl && ['running', 'pulling', 'assigned'].includes(status)) {
-    // A vllm_serve job that is serving: /output stays 202, the URL is on the job.
-    job.result = { kind: 'endpoint', endpoint_url: job.endpointUrl, base_url: openaiBaseUrl(job.endpointUrl) };
-    job.resultType = 'endpoint';
   }
   return job;
 }
@@ -171,4 +163,4 @@ function toHistory(d) {
   }, 'raw', d);
 }
 
-module.exports = { hidden, toJob, toProvider, toBalance, toWallet, toLog, toHistory, openaiBaseUrl };
+module.exports = { hidden, toJob, toProvider, toBalance, toWallet, toLog, toHistory };

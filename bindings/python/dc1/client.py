@@ -32,13 +32,11 @@ from .errors import (
     ClientClosedError,
     InterruptedCallError,
     InvalidArgumentError,
-    JobFailedError,
     JobTimeoutError,
-    NotReadyError,
     RequestTimeoutError,
     SubmitCheckWarning,
 )
-from .models import Balance, Endpoint, Job, Output, Provider, openai_base_url
+from .models import Balance, Endpoint, Job, Output, Provider
 from .progress import open_display, with_display
 
 __all__ = ["DC1Client", "DEFAULT_BASE_URL"]  # noqa: F822 - DEFAULT_BASE_URL comes from __getattr__ below
@@ -473,14 +471,11 @@ class WalletResource(_Resource):
 class JobsResource(_Resource):
     """``client.jobs``."""
 
-    def _job(self, doc: Dict[str, Any], fetch_output: bool = True) -> Job:
-        """Job from a job document. For a completed job (with ``fetch_output``), the job
-        and its output from one core call, ``dc1_job_get_with_output``, which reads a
-        completed job's output once and keeps it."""
-        if fetch_output and doc.get("status") == "completed":
-            both = self._call("dc1_job_get_with_output", str(doc.get("job_id") or doc.get("id")))
-            return Job.from_api(both.get("job") or doc, output=both.get("output"), client=self._client)
-        return Job.from_api(doc, client=self._client)
+    def _job(self, doc: Dict[str, Any]) -> Job:
+        """Job from a job document; a wait's carries the output of a completed job
+        (``with_output``), read by the same core call."""
+        output = doc.get("output")
+        return Job.from_api(doc, output=output if isinstance(output, dict) else None, client=self._client)
 
     # -- submit ---------------------------------------------------------------
 
@@ -543,7 +538,7 @@ class JobsResource(_Resource):
         for key in ("queued", "message", "reconciled"):
             if key in out:
                 doc.setdefault("submit_" + key if key == "message" else key, out[key])
-        return self._job(doc, fetch_output=False)
+        return self._job(doc)
 
     def run(
         self,
@@ -588,7 +583,7 @@ class JobsResource(_Resource):
     def list(self, limit: int = 20) -> List[Job]:
         """Recent jobs, newest first (``GET /api/jobs/history``; limit 1–100)."""
         out = self.history(limit=limit)
-        return [self._job(j, fetch_output=False) for j in out.get("jobs") or []]
+        return [self._job(j) for j in out.get("jobs") or []]
 
     def history(self, limit: int = 20) -> Dict[str, Any]:
         """The raw history document: ``{"balance_halala","balance_sar",
@@ -614,6 +609,7 @@ class JobsResource(_Resource):
             "max_poll_interval_ms": max_ms,
             "mode": mode,
             "tick_ms": _TICK_MS,
+            "with_output": True,  # the job comes back with its output (or serving endpoint)
         }
         if cancel_on_timeout:
             opts["cancel_on_timeout"] = True
@@ -682,10 +678,12 @@ class JobsResource(_Resource):
         every call).
 
         ``vllm_serve`` jobs keep running while they serve, so for them (when
-        ``ready`` is None) the wait returns as soon as the endpoint is up, as
-        code written for the official SDK expects — the core reads the job type
-        itself; ``ready=False`` waits for the end instead, ``ready=True`` for the
-        endpoint. See also :meth:`wait_ready`. ``on_event`` as in :meth:`watch`.
+        ``ready`` is None) the wait returns as soon as the endpoint is up, or
+        with the final job if it ends without serving, as code written for the
+        official SDK expects — the core reads the job type itself (mode "auto").
+        ``ready=False`` waits for the end instead; ``ready=True`` for the
+        endpoint, raising as :meth:`wait_ready` does when the job ends without
+        serving. ``on_event`` as in :meth:`watch`.
 
         ``progress=True`` draws the wait (the job's status and the time waited) on
         stderr: a ``tqdm`` bar when tqdm is installed, else one rewritten line when
@@ -694,15 +692,7 @@ class JobsResource(_Resource):
         jid = _job_id(job_id)
         mode = "auto" if ready is None else ("ready" if ready else "terminal")
         opts = self._wait_options(timeout, poll_interval, max_poll_interval, mode, cancel_on_timeout)
-        try:
-            return self._job(self._watch(jid, opts, on_event, timeout, progress))
-        except (JobFailedError, NotReadyError) as exc:
-            # Ready mode: the job ended without serving (failed, cancelled, or completed,
-            # which libdc1 reports as NOT_READY): hand back the final state it carries.
-            last = exc.document.get("job")
-            if not isinstance(last, dict):
-                raise
-            return self._job(last)
+        return self._job(self._watch(jid, opts, on_event, timeout, progress))
 
     def wait_ready(
         self,
@@ -724,8 +714,7 @@ class JobsResource(_Resource):
         jid = _job_id(job_id)
         opts = self._wait_options(timeout, poll_interval, max_poll_interval, "ready",
                                   cancel_on_timeout)
-        return _endpoint(self._job(self._watch(jid, opts, on_event, timeout, progress),
-                                   fetch_output=False))
+        return _endpoint(self._job(self._watch(jid, opts, on_event, timeout, progress)))
 
     # -- control -------------------------------------------------------------------
 
@@ -957,14 +946,9 @@ class _LogFollow:
 
 
 def _endpoint(job: Job) -> Endpoint:
-    """A serving vllm_serve job as an Endpoint (JobFailedError when it has no URL)."""
-    url = job.endpoint_url
-    if not url:
-        raise JobFailedError(
-            f"job {job.id} is {job.status} without an endpoint_url",
-            document={"code": "DC1_E_JOB_FAILED", "job": job.raw,
-                      "message": f"job {job.id} is {job.status} without an endpoint_url"},
-        )
+    """A serving vllm_serve job (the end of a wait in mode "ready", which guarantees the
+    endpoint_url and its openai_base_url) as an Endpoint."""
     params = job.raw.get("params")
     model = job.model or (params.get("model") if isinstance(params, dict) else None)
-    return Endpoint(job=job, endpoint_url=url, base_url=openai_base_url(url), model=model)
+    return Endpoint(job=job, endpoint_url=str(job.endpoint_url), base_url=str(job.raw["openai_base_url"]),
+                    model=model)

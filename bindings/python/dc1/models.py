@@ -311,18 +311,11 @@ class Job(_RawFallback):
             self.result = result
             self.result_type = kind
             if kind == "endpoint" and output.get("endpoint_url"):
+                # a serving vllm_serve job: the core built this from the job document
                 self.endpoint_url = output["endpoint_url"]
-                result.setdefault("base_url", openai_base_url(output["endpoint_url"]))
+                result.setdefault("base_url", output.get("openai_base_url"))
             if self.actual_cost_halala is None and output.get("actual_cost_halala") is not None:
                 self.actual_cost_halala = _num(output.get("actual_cost_halala"))
-        elif self.endpoint_url and self.status in ("running", "pulling", "assigned"):
-            # A vllm_serve job that is serving: /output stays 202, the URL is on the job.
-            self.result = Output({
-                "kind": "endpoint",
-                "endpoint_url": self.endpoint_url,
-                "base_url": openai_base_url(self.endpoint_url),
-            })
-            self.result_type = "endpoint"
 
     # -- derived values -----------------------------------------------------
 
@@ -368,7 +361,8 @@ class Job(_RawFallback):
     @property
     def base_url(self) -> Optional[str]:
         """For a serving vllm_serve job: the OpenAI-compatible base URL."""
-        return openai_base_url(self.endpoint_url) if self.endpoint_url else None
+        value = self.raw.get("openai_base_url") or (self.output or {}).get("openai_base_url")
+        return str(value) if value else None
 
     @property
     def submitted(self) -> Optional[_dt.datetime]:
@@ -455,12 +449,6 @@ class Job(_RawFallback):
             "job": self.raw,
         }
         raise cls(message, document=doc)
-
-
-def openai_base_url(endpoint_url: str) -> str:
-    """The OpenAI-compatible base URL of a vllm_serve endpoint (ends in /v1)."""
-    url = endpoint_url.rstrip("/")
-    return url if url.endswith("/v1") else url + "/v1"
 
 
 @dataclass
