@@ -347,6 +347,7 @@ def test_a_wait_is_one_core_call_with_the_output(client, emu):
     before = dict(counters(emu)["requests_by_path"])
     done = client.jobs.wait(job.id, timeout=60, poll_interval=0.1)
     assert done.status == "completed" and done.result["output"]
+    assert "output" not in done.raw and "output_error" not in done.raw  # raw: the job document
     after = counters(emu)["requests_by_path"]
 
     def delta(path):

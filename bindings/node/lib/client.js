@@ -287,8 +287,8 @@ class DC1RenterClient {
   async waitForJob(id, options = {}) {
     // mode "auto": a vllm_serve job ends the wait once it serves, or with its final state if it
     // ends without serving (the core returns it, as the official wait does)
-    const doc = await this._watch(jobId(id), opt(options), 'auto');
-    return M.toJob(doc, doc.output || null);
+    const { output, output_error: _, ...doc } = await this._watch(jobId(id), opt(options), 'auto');
+    return M.toJob(doc, output || null);
   }
 
   /** Resolves once a vllm_serve job serves: { job, endpointUrl, baseUrl (OpenAI-compatible,
@@ -299,8 +299,8 @@ class DC1RenterClient {
     const jid = jobId(id);
     const o = { timeout: 600000, pollInterval: 2000, ...opt(options) };
     // mode "ready" resolves only once the job serves: endpoint_url and openai_base_url are set
-    const doc = await this._watch(jid, o, 'ready');
-    const job = M.toJob(doc, doc.output || null);
+    const { output, output_error: _, ...doc } = await this._watch(jid, o, 'ready');
+    const job = M.toJob(doc, output || null);
     const baseUrl = doc.openai_base_url;
     const params = job.raw.params && typeof job.raw.params === 'object' ? job.raw.params : {};
     return {

@@ -474,7 +474,9 @@ class JobsResource(_Resource):
     def _job(self, doc: Dict[str, Any]) -> Job:
         """Job from a job document; a wait's carries the output of a completed job
         (``with_output``), read by the same core call."""
-        output = doc.get("output")
+        doc = dict(doc)
+        output = doc.pop("output", None)
+        doc.pop("output_error", None)  # the job's raw stays the job document
         return Job.from_api(doc, output=output if isinstance(output, dict) else None, client=self._client)
 
     # -- submit ---------------------------------------------------------------
