@@ -820,7 +820,9 @@ DC1_EXPORT int dc1_job_submit(dc1_client *client, const char *request_json, char
  * out: the job document — the server's row with JSON-string columns
  * (container_spec, gpu_rate_snapshot) parsed, the bulky `result`, `logs_jsonl`
  * `task_spec` and `task_spec_hmac` removed (use dc1_job_output / dc1_job_logs),
- * gpu_requirements parsed when it is a string, and added: "terminal": bool.
+ * gpu_requirements parsed when it is a string, and added: "terminal": bool, "outcome":
+ * "succeeded" | "failed" | "cancelled" | null (how a terminal status ended; null before).
+ * Also "execution_time_sec" and, beside an endpoint_url, "openai_base_url".
  * Cost, one meaning in every document (job, submit, history, wait): "cost_halala" (int) /
  * "cost_sar" (number) are what the renter is charged — the settled cost once the job is
  * terminal (0 for a refunded failure or cancellation), the held quote before that;
@@ -859,7 +861,8 @@ DC1_EXPORT int dc1_job_get_with_output(dc1_client *client, const char *job_id, c
 /**
  * GET /api/jobs/{id}/status: the light poll.
  * Returns: 0; *out_json is {"job_id","status","terminal","tokens_generated",
- *   "elapsed_seconds","estimated_cost_usd","provider_online"} ("terminal" added).
+ *   "elapsed_seconds","estimated_cost_usd","provider_online"} ("terminal" and "outcome"
+ *   added).
  * Fails: the argument codes (a bad job_id: nothing sent); DC1_E_AUTH (401, or 403: not
  *   your job); DC1_E_NOT_FOUND; DC1_E_PROTOCOL also when the answer has no status; the
  *   network codes.
@@ -1049,7 +1052,7 @@ DC1_EXPORT int dc1_job_logs(dc1_client *client, const char *job_id, const char *
  * options_json (may be NULL): {"limit": int 1–100, default 20}.
  * Returns: 0; *out_json is {"balance_halala","balance_sar","total_jobs","jobs":[{id,
  *   job_id,job_type,status,submitted_at,completed_at,cost_halala,actual_cost_halala,
- *   duration_minutes,provider_name,provider_gpu,cost_sar,refunded,…}]}
+ *   duration_minutes,provider_name,provider_gpu,cost_sar,refunded,terminal,outcome,…}]}
  * Fails: the argument codes (a bad option: nothing sent); DC1_E_AUTH (no key: nothing
  *   sent; 401); DC1_E_PROTOCOL also when the answer has no jobs array; the network codes.
  * Blocks: yes: one read, retries included, under the client's timeout_ms; ended by the

@@ -287,7 +287,10 @@ public struct JobStatus: OpenStringValue {
     /// permanently_failed, timed_out).
     public var isTerminal: Bool { DC1Core.JobStatus.isTerminal(rawValue) }
     /// Completed (or the legacy `done`).
-    public var isSuccess: Bool { self == .completed || self == .done }
+    public var isSuccess: Bool { outcome == "succeeded" }
+    /// How a terminal status ended: "succeeded", "failed" or "cancelled"; nil before (the
+    /// core's reading, as the "outcome" of every job document).
+    public var outcome: String? { DC1Core.JobStatus.outcome(rawValue) }
 }
 
 /// What kind of output a finished job has.

@@ -30,6 +30,16 @@ import Testing
         row.set("completed_at", "2026-11-29T05:00:12.500Z")
         let j = JobDocuments.normaliseJob(row)
         #expect(j.bool("terminal") == true)
+        #expect(j.string("outcome") == "succeeded")
+        for (status, outcome) in [
+            ("done", "succeeded"), ("failed", "failed"), ("timed_out", "failed"),
+            ("permanently_failed", "failed"), ("cancelled", "cancelled"),
+        ] {
+            #expect(JobStatus.outcome(status) == outcome, "\(status)")
+        }
+        let running = JSON.object()
+        running.set("status", "running")
+        #expect(JobDocuments.normaliseJob(running)["outcome"]?.isNull == true)
         #expect(j.double("execution_time_sec") == 10.5)
     }
 }

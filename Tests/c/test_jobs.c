@@ -203,6 +203,7 @@ int main(void) {
     char *bad = submit_job(c, "{\"job_type\":\"llm_inference\",\"duration_minutes\":5,\"params\":{\"prompt\":\"please FAIL now\"}}");
     d = wait_job(c, bad, NULL, &rc);
     CHECK(rc == DC1_OK && strcmp(jstr(d, "status"), "failed") == 0, "wait returns a failed job with rc 0");
+    CHECK(d && jstr(d, "outcome") && strcmp(jstr(d, "outcome"), "failed") == 0, "…whose outcome is \"failed\"");
     json_decref(d);
     rc = CALL(&d, dc1_job_output(c, bad, &out));
     CHECK(rc == DC1_E_JOB_FAILED && jint(d, "http_status") == 410, "output of a failed job -> DC1_E_JOB_FAILED (410)");

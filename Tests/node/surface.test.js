@@ -192,6 +192,7 @@ test('a wait is one core call: the job comes back with its output, read once', a
   assert.equal(done.status, 'completed');
   assert.equal(typeof done.result.output, 'string');
   assert.equal(done.raw.output, undefined, 'raw is the job document');
+  assert.equal(done.outcome, 'succeeded');
   const after = (await emu.control('GET', '/__emulator/counters')).requests_by_path;
   const delta = (p) => (after[p] || 0) - (before[p] || 0);
   // mode "auto" reads the job to learn its type and once more at the end; the binding adds none

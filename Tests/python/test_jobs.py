@@ -376,3 +376,22 @@ def test_serving_job_output_and_openai_base_url_come_from_the_core(client):
     # ready=True is the core's mode "ready": a job that ended without serving raises
     with pytest.raises(dc1.JobCancelledError):
         client.jobs.wait(job.id, timeout=10, poll_interval=0.2, ready=True)
+
+
+def test_outcome_is_the_cores_reading_of_the_status(client):
+    done = client.jobs.wait(llm(client, "outcome ok").id, timeout=60, poll_interval=0.1)
+    assert done.outcome == "succeeded" and done.raise_for_status() is done
+    bad = client.jobs.wait(llm(client, "please FAIL outcome").id, timeout=60, poll_interval=0.1)
+    assert bad.status == "failed" and bad.outcome == "failed"
+    with pytest.raises(dc1.JobFailedError):
+        bad.raise_for_status()
+    slow = llm(client, "SLOW outcome")
+    assert client.jobs.get(slow.id).outcome is None
+    assert client.jobs.status(slow.id)["outcome"] is None
+    client.jobs.cancel(slow.id)
+    gone = client.jobs.get(slow.id)
+    assert gone.outcome == "cancelled"
+    with pytest.raises(dc1.JobCancelledError):
+        gone.raise_for_status()
+    rows = {j.id: j for j in client.jobs.list(limit=10)}
+    assert rows[slow.id].outcome == "cancelled" and rows[done.id].outcome == "succeeded"

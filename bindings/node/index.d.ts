@@ -76,6 +76,8 @@ export interface Job {
   model: string | null;
   /** true when the status is terminal. */
   isDone: boolean;
+  /** How a terminal status ended (the core's reading); null while the job runs. */
+  outcome: 'succeeded' | 'failed' | 'cancelled' | null;
   /**
    * The output of a completed job: the normalised output document plus `output`, the text
    * for text jobs (`image_base64`, `format`, `width`, `height` for images; `result_json`,

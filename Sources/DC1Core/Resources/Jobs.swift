@@ -5,6 +5,17 @@ public enum JobStatus {
         "completed", "failed", "cancelled", "done", "permanently_failed", "timed_out",
     ]
     public static func isTerminal(_ s: String?) -> Bool { s.map { terminal.contains($0) } ?? false }
+
+    /// How a terminal status ended: "succeeded" (completed, done), "cancelled", or "failed"
+    /// (failed, permanently_failed, timed_out); nil while the job runs.
+    public static func outcome(_ s: String?) -> String? {
+        switch s {
+        case "completed", "done": return "succeeded"
+        case "cancelled": return "cancelled"
+        case "failed", "permanently_failed", "timed_out": return "failed"
+        default: return nil
+        }
+    }
 }
 
 enum JobDocuments {
@@ -20,6 +31,7 @@ enum JobDocuments {
             }
         }
         j.set("terminal", JobStatus.isTerminal(j.string("status")))
+        j.set("outcome", JobStatus.outcome(j.string("status")))
         setOpenAIBaseURL(j)
         normaliseCost(j)
         normaliseTimes(j)
@@ -143,6 +155,7 @@ public struct Jobs: Sendable {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/status: the response has no status")
         }
         body.set("terminal", JobStatus.isTerminal(body.string("status")))
+        body.set("outcome", JobStatus.outcome(body.string("status")))
         return body
     }
 
@@ -222,6 +235,7 @@ public struct Jobs: Sendable {
         }
         for row in jobs.elements where row.isObject {
             row.set("terminal", JobStatus.isTerminal(row.string("status")))
+            row.set("outcome", JobStatus.outcome(row.string("status")))
             JobDocuments.normaliseCost(row)
             JobDocuments.normaliseTimes(row)
         }

@@ -45,7 +45,7 @@ export async function everything(signal: AbortSignal): Promise<string[]> {
   const got: Job = await client.getJob(job.id, so);
   const byRow: Job = await client.getJob(42, so);
   const again: Job = await client.getJob(got, so);
-  out.push(String(byRow.rowId), String(again.isDone), got.result?.output ?? '', got.text ?? '');
+  out.push(String(byRow.rowId), String(again.isDone), again.outcome ?? 'running', got.result?.output ?? '', got.text ?? '');
   const st = await client.getJobStatus(job.id, so);
   out.push(st.status, String(st.terminal));
   const output = await client.getJobOutput(job.id, so);

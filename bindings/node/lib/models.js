@@ -46,6 +46,7 @@ function toJob(doc, output = null) {
     model: doc.model ?? null,
     // Both from the core, for every language: the document's terminal and execution_time_sec.
     isDone: doc.terminal === true,
+    outcome: doc.outcome ?? null,
     result: null,
     resultType: null,
     text: null,

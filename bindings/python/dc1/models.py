@@ -333,6 +333,13 @@ class Job(_RawFallback):
     terminal = is_done
 
     @property
+    def outcome(self) -> Optional[str]:
+        """How a terminal status ended: ``"succeeded"``, ``"failed"`` or
+        ``"cancelled"``; None while the job runs (the core's ``outcome``)."""
+        value = self.raw.get("outcome")
+        return str(value) if value else None
+
+    @property
     def cost_sar(self) -> float:
         """What the renter is charged, in SAR (``cost_halala / 100``): the settled cost once
         the job is terminal (0 for a refunded failure or cancellation), the held quote
@@ -434,9 +441,10 @@ class Job(_RawFallback):
         from .errors import JobCancelledError, JobFailedError
 
         cls: "type[JobFailedError]"
-        if self.status == "cancelled":
+        outcome = self.raw.get("outcome")  # the core's reading of the status
+        if outcome == "cancelled":
             cls = JobCancelledError
-        elif self.status in ("failed", "permanently_failed", "timed_out"):
+        elif outcome == "failed":
             cls = JobFailedError
         else:
             return self
