@@ -47,19 +47,14 @@ public final class DC1Client: Sendable {
         apiKey: String? = nil, baseURL: String? = nil, timeout: Duration? = nil,
         maxRetries: Int? = nil
     ) throws(DC1Error) {
-        var o = try ClientOptions.from(json: nil)
-        if let apiKey {
-            o.apiKey = SecretKey(apiKey)
-            o.apiKeyFrom = o.apiKey == nil ? nil : .option
-        }
-        if let baseURL, !baseURL.isEmpty {
-            o.baseURL = baseURL
-            o.baseURLFrom = .option
-        }
-        if let timeout { o.timeoutMs = timeout.milliseconds }
-        if let maxRetries { o.maxRetries = maxRetries }
-        try o.validate()
-        core = Session(options: o)
+        // The same options document as dc1_client_new: one reading of the environment, the
+        // empty values and the ranges, and where each setting came from.
+        let o = JSON.object()
+        if let apiKey { o.set("api_key", apiKey) }
+        if let baseURL { o.set("base_url", baseURL) }
+        if let timeout { o.set("timeout_ms", Int(timeout.milliseconds)) }
+        if let maxRetries { o.set("max_retries", maxRetries) }
+        core = try Session(optionsJSON: o)
     }
 
     /// The settings in effect (`dc1_client_config`): the base URL and where it came from

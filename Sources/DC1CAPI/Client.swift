@@ -9,22 +9,13 @@ import Glibc
     out?.pointee = nil
     guard let out else { return fail(nil, .init(.invalidArgument, "out is NULL")) }
     do throws(DC1Error) {
-        let opts = try jsonArgument(optionsJSON, "options_json")
-        defer { if let opts { wipeAPIKey(in: opts) } }
-        let c = try Session(optionsJSON: opts)
+        let c = try Session(optionsJSON: try jsonArgument(optionsJSON, "options_json"))
         out.pointee = OpaquePointer(Unmanaged.passRetained(c).toOpaque())
         setLastError(nil)
         return 0
     } catch {
         return fail(nil, error)
     }
-}
-
-/// The options document held the key; overwrite it before jansson frees the string.
-private func wipeAPIKey(in opts: JSON) {
-    guard let v = opts["api_key"], v.isString, let p = json_string_value(v.raw) else { return }
-    let n = json_string_length(v.raw)
-    explicit_bzero(UnsafeMutableRawPointer(mutating: p), n)
 }
 
 @c @implementation public func dc1_client_free(_ client: OpaquePointer?) {

@@ -119,14 +119,13 @@ struct Endpoint {
     let path: String
 
     static func parse(_ url: String) -> Endpoint? {
-        let u = url
-        let lower = u.lowercased()
+        let lower = url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
-        let schemeEnd = u.index(u.startIndex, offsetBy: lower.hasPrefix("https://") ? 8 : 7)
-        let rest = u[schemeEnd...]
+        let schemeEnd = url.index(url.startIndex, offsetBy: lower.hasPrefix("https://") ? 8 : 7)
+        let rest = url[schemeEnd...]
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         guard slash > rest.startIndex else { return nil }
-        let base = String(u[..<slash])
+        let base = String(url[..<slash])
         let path = String(rest[slash...])
         return Endpoint(base: base, path: path)
     }

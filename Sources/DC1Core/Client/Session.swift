@@ -47,8 +47,10 @@ public final class Session: @unchecked Sendable {
     /// such as the CLI).
     public func redacted(_ e: DC1Error) -> DC1Error { e.redacted(by: redactor) }
 
-    /// Parses the options document of dc1_client_new (nil: environment only).
+    /// Parses the options document of dc1_client_new (nil: environment only). The key's bytes
+    /// in the document are wiped afterwards: the client keeps its own copy.
     public convenience init(optionsJSON: JSON?) throws(DC1Error) {
+        defer { if let optionsJSON { ClientOptions.wipeKey(in: optionsJSON) } }
         self.init(options: try ClientOptions.from(json: optionsJSON))
     }
 

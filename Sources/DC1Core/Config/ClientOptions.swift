@@ -139,6 +139,12 @@ public struct ClientOptions: Sendable {
         return o
     }
 
+    /// Overwrites the "api_key" string of an options document before jansson frees it.
+    static func wipeKey(in opts: JSON) {
+        guard let v = opts["api_key"], v.isString, let p = json_string_value(v.raw) else { return }
+        Wipe.bytes(UnsafeMutableRawPointer(mutating: p), json_string_length(v.raw))
+    }
+
     /// A proxy URL with any "user:password@" replaced by "[redacted]@".
     static func withoutCredentials(_ url: String) -> String {
         let b = Array(url.utf8)

@@ -1,20 +1,22 @@
 /// Job reads and control (§5, §8, §9).
 public enum JobStatus {
-    /// §5.1: terminal for a client, including the legacy three.
-    public static let terminal: Set<String> = [
-        "completed", "failed", "cancelled", "done", "permanently_failed", "timed_out",
+    /// §5.1: the terminal statuses for a client (the legacy three included), each with how it
+    /// ended. The one table: "terminal" and "outcome" both read it.
+    static let outcomes: [String: String] = [
+        "completed": "succeeded", "done": "succeeded", "cancelled": "cancelled",
+        "failed": "failed", "permanently_failed": "failed", "timed_out": "failed",
     ]
-    public static func isTerminal(_ s: String?) -> Bool { s.map { terminal.contains($0) } ?? false }
+    public static func isTerminal(_ s: String?) -> Bool { outcome(s) != nil }
 
     /// How a terminal status ended: "succeeded" (completed, done), "cancelled", or "failed"
     /// (failed, permanently_failed, timed_out); nil while the job runs.
-    public static func outcome(_ s: String?) -> String? {
-        switch s {
-        case "completed", "done": return "succeeded"
-        case "cancelled": return "cancelled"
-        case "failed", "permanently_failed", "timed_out": return "failed"
-        default: return nil
-        }
+    public static func outcome(_ s: String?) -> String? { s.flatMap { outcomes[$0] } }
+
+    /// Adds "terminal" and "outcome" to a document with a "status" (job, status, history row).
+    static func mark(_ doc: JSON) {
+        let s = doc.string("status")
+        doc.set("terminal", isTerminal(s))
+        doc.set("outcome", outcome(s))
     }
 }
 
@@ -30,8 +32,7 @@ enum JobDocuments {
                 j.set(k, parsed)
             }
         }
-        j.set("terminal", JobStatus.isTerminal(j.string("status")))
-        j.set("outcome", JobStatus.outcome(j.string("status")))
+        JobStatus.mark(j)
         setOpenAIBaseURL(j)
         normaliseCost(j)
         normaliseTimes(j)
@@ -154,8 +155,7 @@ public struct Jobs: Sendable {
         guard body.isObject, body.string("status") != nil else {
             throw DC1Error(.protocolError, "GET /api/jobs/{id}/status: the response has no status")
         }
-        body.set("terminal", JobStatus.isTerminal(body.string("status")))
-        body.set("outcome", JobStatus.outcome(body.string("status")))
+        JobStatus.mark(body)
         return body
     }
 
@@ -234,8 +234,7 @@ public struct Jobs: Sendable {
             throw DC1Error(.protocolError, "GET /api/jobs/history: the response has no jobs array")
         }
         for row in jobs.elements where row.isObject {
-            row.set("terminal", JobStatus.isTerminal(row.string("status")))
-            row.set("outcome", JobStatus.outcome(row.string("status")))
+            JobStatus.mark(row)
             JobDocuments.normaliseCost(row)
             JobDocuments.normaliseTimes(row)
         }

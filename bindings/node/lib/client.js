@@ -42,6 +42,12 @@ function camelKeys(doc) {
   return out;
 }
 
+/** A Job from a wait's result (with_output): the job document as raw, the output beside it. */
+function jobOfWait(result) {
+  const { output, output_error: _, ...doc } = result;
+  return M.toJob(doc, output || null);
+}
+
 function compact(o) {
   const out = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
@@ -287,8 +293,7 @@ class DC1RenterClient {
   async waitForJob(id, options = {}) {
     // mode "auto": a vllm_serve job ends the wait once it serves, or with its final state if it
     // ends without serving (the core returns it, as the official wait does)
-    const { output, output_error: _, ...doc } = await this._watch(jobId(id), opt(options), 'auto');
-    return M.toJob(doc, output || null);
+    return jobOfWait(await this._watch(jobId(id), opt(options), 'auto'));
   }
 
   /** Resolves once a vllm_serve job serves: { job, endpointUrl, baseUrl (OpenAI-compatible,
@@ -299,9 +304,8 @@ class DC1RenterClient {
     const jid = jobId(id);
     const o = { timeout: 600000, pollInterval: 2000, ...opt(options) };
     // mode "ready" resolves only once the job serves: endpoint_url and openai_base_url are set
-    const { output, output_error: _, ...doc } = await this._watch(jid, o, 'ready');
-    const job = M.toJob(doc, output || null);
-    const baseUrl = doc.openai_base_url;
+    const job = jobOfWait(await this._watch(jid, o, 'ready'));
+    const baseUrl = job.raw.openai_base_url;
     const params = job.raw.params && typeof job.raw.params === 'object' ? job.raw.params : {};
     return {
       job,
